@@ -1,0 +1,37 @@
+//! ttokttok's functional core.
+//!
+//! Everything here is a value or a pure decision: no network, no storage, no reading of the
+//! wall clock except through the [`Clock`] trait that callers inject. The imperative shell
+//! (`store`, `kakao`, the functions) hands values in and acts on what comes out.
+//!
+//! - [`ids`]: Kakao user ids, friend UUIDs and meeting ids, parsed once at the edge.
+//! - [`template`]: message text that fits Kakao's text template (200 characters).
+//! - [`quota`]: Kakao days (00:00 Asia/Seoul) and the four daily message limits.
+//! - [`clock`]: injected time, so token expiry, quota days and reminder rounds are testable.
+
+pub mod clock;
+pub mod ids;
+pub mod quota;
+pub mod template;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use ids::{FriendUuid, KakaoUserId, MeetingId};
+pub use quota::{KstDay, MAX_RECEIVERS_PER_SEND, QuotaKind, QuotaLimits};
+pub use template::TemplateText;
+
+/// A value that failed to parse at the edge. Each variant names the value and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidValue {
+    #[error("a Kakao user id must be a positive whole number, got {0:?}")]
+    KakaoUserId(String),
+    #[error("a Kakao friend UUID must be 1 to 64 characters of letters, digits, '-' or '_', got {0:?}")]
+    FriendUuid(String),
+    #[error("a meeting id must be a UUID, got {0:?}")]
+    MeetingId(String),
+    #[error("message text must not be empty")]
+    EmptyTemplateText,
+    #[error("message text is {chars} characters; KakaoTalk allows at most {max}")]
+    TemplateTextTooLong { chars: usize, max: usize },
+    #[error("a Kakao day is written YYYY-MM-DD, got {0:?}")]
+    KstDay(String),
+}
