@@ -1,0 +1,1 @@
+//! Token encryption at rest (owned by the store-dynamo helper).
