@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# ttokttok's one test command, for developers and CI alike (.ci/run calls it).
+#
+# It installs what the tests need, pinned (Python tools in .venv/, a DynamoDB-compatible server),
+# starts those services on loopback, then runs every check: rustfmt, cfn-lint, clippy with
+# warnings denied, and every test in the workspace. The target dir is built once and reused.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source infra/lib/common.sh
+
+# Pinned tool versions. Bump deliberately.
+CFN_LINT_VERSION=1.58.0
+AWS_SAM_TRANSLATOR_VERSION=1.115.0
+
+step "tools: Rust toolchain"
+command -v cargo >/dev/null || die "cargo is not installed"
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+cargo --version
+
+step "tools: cfn-lint $CFN_LINT_VERSION (PyPI, .venv/tools)"
+python_venv .venv/tools "cfn-lint==$CFN_LINT_VERSION" "aws-sam-translator==$AWS_SAM_TRANSLATOR_VERSION"
+
+step "format: cargo fmt --check"
+cargo fmt --all -- --check
+
+step "template: cfn-lint template.yaml"
+.venv/tools/bin/cfn-lint template.yaml
+
+step "lint: cargo clippy (warnings denied)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "services: DynamoDB-compatible server (moto, loopback)"
+source infra/lib/moto.sh
+moto_start
+trap moto_stop EXIT
+echo "DYNAMODB_ENDPOINT=$DYNAMODB_ENDPOINT"
+
+step "tests: cargo test --workspace"
+cargo test --workspace --locked --no-fail-fast
+
+step "all checks passed in ${SECONDS}s"
