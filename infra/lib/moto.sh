@@ -12,6 +12,29 @@
 # Pinned; bump deliberately (`pip index versions moto`).
 MOTO_VERSION=5.2.5
 
+# moto's server, one request at a time. moto's in-memory DynamoDB takes no locks: on its threaded
+# server two TransactWriteItems can interleave their condition checks and writes (and a failed
+# one rolls back by restoring a copy of the whole table, erasing a neighbour's write). Real
+# DynamoDB applies each request atomically, so the store's concurrency tests are only meaningful
+# if requests are serialised. Connections stay concurrent (threaded, keep-alive); handling is not.
+_MOTO_SERVER_PY='
+import logging, os, sys, threading
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+
+host, port = sys.argv[1], int(sys.argv[2])
+os.environ.setdefault("MOTO_PORT", str(port))
+app = DomainDispatcherApplication(create_backend_app)
+lock = threading.Lock()
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+
+def one_at_a_time(environ, start_response):
+    with lock:
+        return list(app(environ, start_response))
+
+run_simple(host, port, one_at_a_time, threaded=True, request_handler=MotoRequestHandler)
+'
+
 _moto_root() {
   (cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 }
@@ -58,7 +81,7 @@ moto_start() {
   local attempt port pid waited
   for attempt in 1 2 3; do
     port=$(_moto_free_port "$venv/bin/python") || return 1
-    "$venv/bin/python" -m moto.server -H 127.0.0.1 -p "$port" >"$venv/server.log" 2>&1 &
+    "$venv/bin/python" -c "$_MOTO_SERVER_PY" 127.0.0.1 "$port" >"$venv/server.log" 2>&1 &
     pid=$!
     for waited in $(seq 1 150); do
       if ! kill -0 "$pid" 2>/dev/null; then
