@@ -10,8 +10,11 @@
 //! - [`clock`]: injected time, so token expiry, quota days and reminder rounds are testable.
 
 pub mod clock;
+pub mod delivery;
+pub mod friends;
 pub mod ids;
 pub mod quota;
+pub mod quota_fit;
 pub mod template;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -1,0 +1,30 @@
+//! The store's contract: async traits, one per concern, that every backend implements and
+//! handlers hold as `Arc<dyn ...>`. [`Store`] bundles them all.
+//!
+//! Rules every backend keeps (the conformance suite in `tests/` checks each one):
+//! - every invariant is enforced by the backend atomically (a condition, a transaction),
+//!   never by the caller reading and then writing;
+//! - everything an admin owns is keyed by that admin: asking with another admin's id is
+//!   `NotFound`, never someone else's data;
+//! - time is an argument (`now`), never read from the wall clock;
+//! - bad input is a typed error and leaves nothing written.
+
+mod admins;
+mod attendance;
+mod deliveries;
+mod friends;
+mod meetings;
+mod oauth;
+mod quota;
+mod store;
+mod tokens;
+
+pub use admins::AdminStore;
+pub use attendance::AttendanceStore;
+pub use deliveries::DeliveryStore;
+pub use friends::FriendStore;
+pub use meetings::MeetingStore;
+pub use oauth::OAuthStateStore;
+pub use quota::QuotaStore;
+pub use store::Store;
+pub use tokens::{TokenStore, store_refreshed_tokens};

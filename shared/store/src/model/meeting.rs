@@ -1,0 +1,416 @@
+//! Meetings, their invitees, and the due index that tells the sweep which meeting needs a
+//! reminder round next.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use domain::delivery::Round;
+use domain::{FriendUuid, KakaoUserId, MeetingId, TemplateText};
+use serde::{Deserialize, Serialize};
+
+use super::Version;
+use crate::StoreError;
+
+/// Whether the meeting still happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    Scheduled,
+    Cancelled,
+}
+
+impl MeetingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "scheduled" => Ok(Self::Scheduled),
+            "cancelled" => Ok(Self::Cancelled),
+            other => Err(StoreError::invalid(format!("unknown meeting status {other:?}"))),
+        }
+    }
+}
+
+/// The link invitees open to join: `https://` (or `http://` for local runs), at most 2048 bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct JoinUrl(String);
+
+impl JoinUrl {
+    pub const MAX_LEN: usize = 2048;
+
+    pub fn parse(s: &str) -> Result<Self, StoreError> {
+        let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+        let ok = rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
+            && s.len() <= Self::MAX_LEN
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(StoreError::invalid(format!("not a join URL: {s:?}")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for JoinUrl {
+    type Error = StoreError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<JoinUrl> for String {
+    fn from(u: JoinUrl) -> String {
+        u.0
+    }
+}
+
+/// A Zoom meeting id: digits only (Zoom shows them with spaces; those are dropped).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ZoomMeetingId(String);
+
+impl ZoomMeetingId {
+    pub fn parse(s: &str) -> Result<Self, StoreError> {
+        let digits: String = s.chars().filter(|c| *c != ' ').collect();
+        if (1..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(digits))
+        } else {
+            Err(StoreError::invalid(format!(
+                "a Zoom meeting id is 1 to 20 digits, got {s:?}"
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ZoomMeetingId {
+    type Error = StoreError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<ZoomMeetingId> for String {
+    fn from(z: ZoomMeetingId) -> String {
+        z.0
+    }
+}
+
+impl fmt::Display for ZoomMeetingId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The next reminder round to send and when it is due. A meeting with one is in the due index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NextRound {
+    pub round: Round,
+    pub due_at: DateTime<Utc>,
+}
+
+/// How reminders go out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendMode {
+    /// The sweep sends by itself.
+    #[default]
+    Automatic,
+    /// The admin gets a memo listing who is absent and confirms the send with one tap.
+    ConfirmFirst,
+}
+
+/// Per-meeting reminder settings. Stored as one document (JSON) by both backends, so fields
+/// added later need no migration: give each new field `#[serde(default)]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MeetingSettings {
+    pub mode: SendMode,
+    /// Message text; `None` uses the service's default text.
+    pub template: Option<TemplateText>,
+}
+
+/// What the admin (or the sweep) writes for a meeting: everything but the keys and bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingDraft {
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The time zone the admin thinks in (display, quiet hours).
+    pub time_zone: Tz,
+    pub join_url: JoinUrl,
+    pub zoom_meeting_id: Option<ZoomMeetingId>,
+    pub status: MeetingStatus,
+    /// `Some` puts the meeting in the due index; a cancelled meeting must have `None`.
+    pub next_round: Option<NextRound>,
+    pub settings: MeetingSettings,
+}
+
+impl MeetingDraft {
+    /// The store's own checks, shared by both backends: `InvalidInput` if the meeting ends
+    /// before it starts, has an empty title, or is cancelled with a round still due.
+    pub fn check(&self) -> Result<(), StoreError> {
+        if self.title.trim().is_empty() {
+            return Err(StoreError::invalid("a meeting needs a title"));
+        }
+        if self.ends_at < self.starts_at {
+            return Err(StoreError::invalid("a meeting cannot end before it starts"));
+        }
+        if self.status == MeetingStatus::Cancelled && self.next_round.is_some() {
+            return Err(StoreError::invalid(
+                "a cancelled meeting has no reminder round due",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A meeting as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub admin: KakaoUserId,
+    pub id: MeetingId,
+    #[serde(flatten)]
+    pub draft: MeetingDraft,
+    pub version: Version,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// How many shards the due index is spread over: 1 to 64, fixed for a deployment (readers and
+/// writers must agree). More shards spread writes; each "due by now" read is one query per shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
+pub struct DueShards(u16);
+
+impl DueShards {
+    pub const MAX: u16 = 64;
+    pub const DEFAULT: DueShards = DueShards(4);
+
+    pub fn new(n: u16) -> Result<Self, StoreError> {
+        if (1..=Self::MAX).contains(&n) {
+            Ok(Self(n))
+        } else {
+            Err(StoreError::invalid(format!(
+                "due shards must be 1 to {}, got {n}",
+                Self::MAX
+            )))
+        }
+    }
+
+    pub fn get(self) -> u16 {
+        self.0
+    }
+
+    /// Every shard, for a sweep that reads them all.
+    pub fn all(self) -> impl Iterator<Item = DueShard> {
+        (0..self.0).map(DueShard)
+    }
+
+    /// The shard a meeting's due key lives in: FNV-1a of the meeting id, so it is stable
+    /// across processes, versions and backends.
+    pub fn shard_of(self, meeting: MeetingId) -> DueShard {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in meeting.to_string().bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        DueShard((hash % u64::from(self.0)) as u16)
+    }
+}
+
+impl Default for DueShards {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl TryFrom<u16> for DueShards {
+    type Error = StoreError;
+    fn try_from(n: u16) -> Result<Self, Self::Error> {
+        Self::new(n)
+    }
+}
+
+impl From<DueShards> for u16 {
+    fn from(s: DueShards) -> u16 {
+        s.0
+    }
+}
+
+/// One shard of the due index (`DUE#{shard}`). Made by [`DueShards::all`] or
+/// [`DueShards::shard_of`], so it is always in range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DueShard(u16);
+
+impl DueShard {
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+impl fmt::Display for DueShard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An entry of the due index: a meeting whose next round is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DueMeeting {
+    pub admin: KakaoUserId,
+    pub meeting: MeetingId,
+    pub next: NextRound,
+}
+
+/// An email address as a match key: trimmed and lower-cased so matching is exact.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(s: &str) -> Result<Self, StoreError> {
+        let e = s.trim().to_lowercase();
+        let ok = e.len() <= Self::MAX_LEN
+            && !e.chars().any(char::is_whitespace)
+            && e.split_once('@')
+                .is_some_and(|(local, host)| !local.is_empty() && host.contains('.'));
+        if ok {
+            Ok(Self(e))
+        } else {
+            Err(StoreError::invalid(format!("not an email address: {s:?}")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = StoreError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Email> for String {
+    fn from(e: Email) -> String {
+        e.0
+    }
+}
+
+/// What an attendance source (a Zoom webhook) can be matched on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MatchKeys {
+    pub email: Option<Email>,
+    /// The name the invitee shows in the meeting, if it differs from the Kakao nickname.
+    pub display_name: Option<String>,
+    pub zoom_registrant_id: Option<String>,
+}
+
+/// One invitee of one meeting: a friend of the meeting's admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitee {
+    pub friend: FriendUuid,
+    pub display_name: String,
+    pub match_keys: MatchKeys,
+    /// Asked not to be reminded for this meeting.
+    pub opted_out: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_urls_must_be_web_links() {
+        assert!(JoinUrl::parse("https://zoom.us/j/123?pwd=x").is_ok());
+        assert!(JoinUrl::parse("http://127.0.0.1:3000/j/abc").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "https://",
+            "https:///x",
+            "zoom.us/j/1",
+            "https://a b",
+        ] {
+            assert!(JoinUrl::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn zoom_ids_are_digits_and_lose_their_spaces() {
+        assert_eq!(
+            ZoomMeetingId::parse("812 3456 7890").unwrap().as_str(),
+            "81234567890"
+        );
+        assert!(ZoomMeetingId::parse("81a").is_err());
+        assert!(ZoomMeetingId::parse("").is_err());
+    }
+
+    #[test]
+    fn emails_are_normalised_for_matching() {
+        assert_eq!(
+            Email::parse(" Kim@Example.COM ").unwrap().as_str(),
+            "kim@example.com"
+        );
+        assert!(Email::parse("kim").is_err());
+        assert!(Email::parse("@example.com").is_err());
+    }
+
+    #[test]
+    fn every_meeting_lands_in_a_shard_in_range_and_always_the_same_one() {
+        let shards = DueShards::new(4).unwrap();
+        let id = MeetingId::parse("0190f3a0-0000-7000-8000-000000000001").unwrap();
+        assert_eq!(shards.shard_of(id), shards.shard_of(id));
+        let used: std::collections::BTreeSet<u16> = (0..64)
+            .map(|_| shards.shard_of(MeetingId::new_v7()).get())
+            .collect();
+        assert!(used.iter().all(|s| *s < 4));
+        assert!(used.len() > 1, "64 meetings should not all hash to one shard");
+        assert!(DueShards::new(0).is_err());
+        assert!(DueShards::new(65).is_err());
+    }
+
+    #[test]
+    fn drafts_that_cannot_be_true_are_refused() {
+        let now = Utc::now();
+        let mut draft = MeetingDraft {
+            title: "수업".into(),
+            starts_at: now,
+            ends_at: now,
+            time_zone: chrono_tz::Asia::Seoul,
+            join_url: JoinUrl::parse("https://zoom.us/j/1").unwrap(),
+            zoom_meeting_id: None,
+            status: MeetingStatus::Scheduled,
+            next_round: Some(NextRound {
+                round: Round::FIRST,
+                due_at: now,
+            }),
+            settings: MeetingSettings::default(),
+        };
+        assert!(draft.check().is_ok());
+        draft.status = MeetingStatus::Cancelled;
+        assert!(draft.check().is_err());
+        draft.next_round = None;
+        draft.ends_at = now - chrono::Duration::minutes(1);
+        assert!(draft.check().is_err());
+    }
+}

@@ -1,0 +1,29 @@
+//! The records the store reads and writes, one file per concern.
+//!
+//! Every type here is a parsed value: constructors refuse bad input, so a backend that holds
+//! one can write it without checking again. Backends map these to rows or items themselves.
+
+pub mod admin;
+pub mod attendance;
+pub mod common;
+pub mod delivery;
+pub mod friend;
+pub mod meeting;
+pub mod oauth;
+pub mod quota;
+pub mod tokens;
+
+pub use admin::{AdminLogin, AdminProfile, AdminStatus, ScopeId};
+pub use attendance::{Attendance, JoinRecorded, JoinSource};
+pub use common::{MAX_ITEM_BYTES, Page, PageCursor, Version, check_item_size};
+pub use delivery::{DEFAULT_STALE_SENDING_AGE, DeliveryKey, DeliveryRecord};
+pub use friend::{FriendRecord, FriendSyncCounts, SyncOutcome, SyncReport};
+pub use meeting::{
+    DueMeeting, DueShard, DueShards, Email, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft,
+    MeetingSettings, MeetingStatus, NextRound, SendMode, ZoomMeetingId,
+};
+pub use oauth::{OAUTH_STATE_TTL, OAuthPurpose, OAuthState, ReturnPath, StateNonce};
+pub use quota::{
+    BatchRecipients, DeliveryOutcome, InitialState, QuotaSubject, Refusal, Reservation, ReservationRequest,
+};
+pub use tokens::{KakaoTokens, RefreshedTokens, StoredTokens};
