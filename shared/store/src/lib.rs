@@ -9,6 +9,8 @@
 
 pub mod api;
 pub mod crypto;
+#[cfg(feature = "dynamo")]
+pub mod dynamo;
 pub mod error;
 pub mod model;
 

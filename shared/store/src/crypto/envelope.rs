@@ -39,7 +39,13 @@ pub(crate) fn seal_into(
     rand::rng().fill_bytes(&mut nonce);
     let full_aad = authenticated_data(out, aad);
     let ciphertext = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: &full_aad })
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad: &full_aad,
+            },
+        )
         .map_err(|_| CryptoError::Seal)?;
     out.extend_from_slice(&nonce);
     out.extend_from_slice(&ciphertext);
@@ -59,7 +65,13 @@ pub(crate) fn open_body(
     let (nonce, ciphertext) = body.split_at(NONCE_LEN);
     let full_aad = authenticated_data(header, aad);
     cipher
-        .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: &full_aad })
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: &full_aad,
+            },
+        )
         .map_err(|_| CryptoError::Open)
 }
 
@@ -84,7 +96,9 @@ pub(crate) fn seal_local(cipher: &Aes256Gcm, plaintext: &[u8], aad: &[u8]) -> Re
 pub(crate) fn open_local(cipher: &Aes256Gcm, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
     match sealed.split_first() {
         Some((&VERSION_LOCAL, body)) => open_body(cipher, &sealed[..1], body, aad),
-        Some((&VERSION_KMS, _)) => Err(CryptoError::Malformed("sealed with a KMS data key, not a local key")),
+        Some((&VERSION_KMS, _)) => Err(CryptoError::Malformed(
+            "sealed with a KMS data key, not a local key",
+        )),
         Some(_) => Err(CryptoError::Malformed("unknown format version")),
         None => Err(CryptoError::Malformed("empty")),
     }

@@ -25,7 +25,9 @@ impl FileKeyProvider {
         let key = match create_new_key_file(&path) {
             Ok(key) => key,
             // Someone (maybe a concurrent start-up) already made it: use theirs.
-            Err(CryptoError::KeyFileIo { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(CryptoError::KeyFileIo { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
                 read_key_file(&path)?
             }
             Err(e) => return Err(e),
@@ -41,7 +43,11 @@ impl FileKeyProvider {
 }
 
 fn io_error<'a>(path: &'a Path, operation: &'static str) -> impl FnOnce(std::io::Error) -> CryptoError + 'a {
-    move |source| CryptoError::KeyFileIo { path: path.to_path_buf(), operation, source }
+    move |source| CryptoError::KeyFileIo {
+        path: path.to_path_buf(),
+        operation,
+        source,
+    }
 }
 
 fn create_new_key_file(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, CryptoError> {
@@ -63,17 +69,31 @@ fn read_key_file(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, CryptoError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = file.metadata().map_err(io_error(path, "stat"))?.permissions().mode() & 0o777;
+        let mode = file
+            .metadata()
+            .map_err(io_error(path, "stat"))?
+            .permissions()
+            .mode()
+            & 0o777;
         if mode & 0o077 != 0 {
-            return Err(CryptoError::KeyFilePermissions { path: path.to_path_buf(), mode });
+            return Err(CryptoError::KeyFilePermissions {
+                path: path.to_path_buf(),
+                mode,
+            });
         }
     }
     // Read one byte past a key so a longer file is noticed rather than silently truncated.
     let mut buf = Zeroizing::new(Vec::with_capacity(KEY_LEN + 1));
-    (&mut file).take(KEY_LEN as u64 + 1).read_to_end(&mut buf).map_err(io_error(path, "read"))?;
+    (&mut file)
+        .take(KEY_LEN as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(io_error(path, "read"))?;
     let mut key = Zeroizing::new([0u8; KEY_LEN]);
     if buf.len() != KEY_LEN {
-        return Err(CryptoError::KeyFileLength { path: path.to_path_buf(), len: buf.len() });
+        return Err(CryptoError::KeyFileLength {
+            path: path.to_path_buf(),
+            len: buf.len(),
+        });
     }
     key.copy_from_slice(&buf);
     Ok(key)
@@ -81,7 +101,10 @@ fn read_key_file(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, CryptoError> {
 
 impl std::fmt::Debug for FileKeyProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FileKeyProvider").field("path", &self.path).field("key", &"[redacted]").finish()
+        f.debug_struct("FileKeyProvider")
+            .field("path", &self.path)
+            .field("key", &"[redacted]")
+            .finish()
     }
 }
 
@@ -143,7 +166,10 @@ mod tests {
         std::fs::write(&path, [1u8; 32]).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let err = FileKeyProvider::open_or_create(&path).unwrap_err();
-        assert!(matches!(err, CryptoError::KeyFilePermissions { mode: 0o644, .. }), "{err:?}");
+        assert!(
+            matches!(err, CryptoError::KeyFilePermissions { mode: 0o644, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -162,7 +188,16 @@ mod tests {
     fn a_missing_directory_is_an_io_error() {
         let dir = TempDir::new();
         let err = FileKeyProvider::open_or_create(dir.0.join("nope/token.key")).unwrap_err();
-        assert!(matches!(err, CryptoError::KeyFileIo { operation: "create", .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                CryptoError::KeyFileIo {
+                    operation: "create",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -172,7 +207,10 @@ mod tests {
         std::fs::write(&path, [0xAB; 32]).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         let printed = format!("{:?}", FileKeyProvider::open_or_create(&path).unwrap());
-        assert!(printed.contains("token.key") && printed.contains("redacted"), "{printed}");
+        assert!(
+            printed.contains("token.key") && printed.contains("redacted"),
+            "{printed}"
+        );
         assert!(!printed.contains("171"), "{printed}");
     }
 }

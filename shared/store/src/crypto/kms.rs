@@ -41,7 +41,12 @@ pub struct KmsKeyProvider {
 impl KmsKeyProvider {
     /// `key_id`: the KMS key's id, ARN or alias (the template's `DataKey`).
     pub fn new(client: aws_sdk_kms::Client, key_id: impl Into<String>) -> Self {
-        Self { client, key_id: key_id.into(), current: OnceCell::new(), opened: Mutex::new(HashMap::new()) }
+        Self {
+            client,
+            key_id: key_id.into(),
+            current: OnceCell::new(),
+            opened: Mutex::new(HashMap::new()),
+        }
     }
 
     async fn current_key(&self) -> Result<&DataKey, CryptoError> {
@@ -57,11 +62,16 @@ impl KmsKeyProvider {
             .encryption_context(CONTEXT_KEY, CONTEXT_VALUE)
             .send()
             .await
-            .map_err(|e| CryptoError::Kms { operation: "GenerateDataKey", source: Box::new(e) })?;
+            .map_err(|e| CryptoError::Kms {
+                operation: "GenerateDataKey",
+                source: Box::new(e),
+            })?;
         let plaintext = Zeroizing::new(out.plaintext.map(Blob::into_inner).unwrap_or_default());
         let encrypted = out.ciphertext_blob.map(Blob::into_inner).unwrap_or_default();
         if encrypted.is_empty() || encrypted.len() > usize::from(u16::MAX) {
-            return Err(CryptoError::Malformed("KMS returned an unusable encrypted data key"));
+            return Err(CryptoError::Malformed(
+                "KMS returned an unusable encrypted data key",
+            ));
         }
         let cipher = Arc::new(cipher(&plaintext)?);
         self.cache().insert(encrypted.clone(), cipher.clone());
@@ -81,7 +91,10 @@ impl KmsKeyProvider {
             .encryption_context(CONTEXT_KEY, CONTEXT_VALUE)
             .send()
             .await
-            .map_err(|e| CryptoError::Kms { operation: "Decrypt", source: Box::new(e) })?;
+            .map_err(|e| CryptoError::Kms {
+                operation: "Decrypt",
+                source: Box::new(e),
+            })?;
         let plaintext = Zeroizing::new(out.plaintext.map(Blob::into_inner).unwrap_or_default());
         let cipher = Arc::new(cipher(&plaintext)?);
         let mut cache = self.cache();
@@ -94,7 +107,9 @@ impl KmsKeyProvider {
 
     fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Arc<Aes256Gcm>>> {
         // A panic while holding this lock cannot leave the map inconsistent; keep using it.
-        self.opened.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.opened
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -153,8 +168,17 @@ mod tests {
 
     #[test]
     fn truncated_headers_are_malformed() {
-        for bad in [&[][..], &[0x02][..], &[0x02, 0, 9, 1, 2][..], &[0x02, 0, 0][..], &[0x01, 0, 1, 1][..]] {
-            assert!(matches!(split_kms_header(bad), Err(CryptoError::Malformed(_))), "{bad:?}");
+        for bad in [
+            &[][..],
+            &[0x02][..],
+            &[0x02, 0, 9, 1, 2][..],
+            &[0x02, 0, 0][..],
+            &[0x01, 0, 1, 1][..],
+        ] {
+            assert!(
+                matches!(split_kms_header(bad), Err(CryptoError::Malformed(_))),
+                "{bad:?}"
+            );
         }
         let (header, body) = split_kms_header(&[0x02, 0, 2, 0xAA, 0xBB, 1, 2]).unwrap();
         assert_eq!((header, body), (&[0x02, 0, 2, 0xAA, 0xBB][..], &[1, 2][..]));
@@ -183,7 +207,10 @@ mod tests {
         let sealed = keys.seal(b"refresh-token", b"admin:7").await.unwrap();
         let again = keys.seal(b"other", b"admin:7").await.unwrap();
         assert_eq!(sealed[..3], again[..3], "one data key per process");
-        assert!(matches!(keys.open(&sealed, b"admin:8").await, Err(CryptoError::Open)));
+        assert!(matches!(
+            keys.open(&sealed, b"admin:8").await,
+            Err(CryptoError::Open)
+        ));
 
         // A second process (no cache) opens it through KMS Decrypt.
         let fresh = KmsKeyProvider::new(client, key_id);
@@ -191,7 +218,10 @@ mod tests {
         let mut tampered = sealed.clone();
         let last = tampered.len() - 1;
         tampered[last] ^= 1;
-        assert!(matches!(fresh.open(&tampered, b"admin:7").await, Err(CryptoError::Open)));
+        assert!(matches!(
+            fresh.open(&tampered, b"admin:7").await,
+            Err(CryptoError::Open)
+        ));
         assert!(!format!("{fresh:?}").contains("refresh"));
     }
 }

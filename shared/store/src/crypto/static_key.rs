@@ -21,7 +21,9 @@ impl StaticKeyProvider {
 
 impl std::fmt::Debug for StaticKeyProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StaticKeyProvider").field("key", &"[redacted]").finish()
+        f.debug_struct("StaticKeyProvider")
+            .field("key", &"[redacted]")
+            .finish()
     }
 }
 
@@ -46,8 +48,14 @@ mod tests {
     async fn a_token_round_trips_for_its_owner() {
         let keys = StaticKeyProvider::new(KEY);
         let sealed = keys.seal(b"refresh-token-abc", b"admin:42").await.unwrap();
-        assert!(!sealed.windows(7).any(|w| w == b"refresh"), "plaintext must not show through");
-        assert_eq!(keys.open(&sealed, b"admin:42").await.unwrap(), b"refresh-token-abc");
+        assert!(
+            !sealed.windows(7).any(|w| w == b"refresh"),
+            "plaintext must not show through"
+        );
+        assert_eq!(
+            keys.open(&sealed, b"admin:42").await.unwrap(),
+            b"refresh-token-abc"
+        );
     }
 
     #[tokio::test]
@@ -62,7 +70,10 @@ mod tests {
     async fn a_token_copied_to_another_admin_does_not_open() {
         let keys = StaticKeyProvider::new(KEY);
         let sealed = keys.seal(b"access", b"admin:42").await.unwrap();
-        assert!(matches!(keys.open(&sealed, b"admin:43").await, Err(CryptoError::Open)));
+        assert!(matches!(
+            keys.open(&sealed, b"admin:43").await,
+            Err(CryptoError::Open)
+        ));
     }
 
     #[tokio::test]
@@ -72,7 +83,10 @@ mod tests {
         for i in 1..sealed.len() {
             let mut tampered = sealed.clone();
             tampered[i] ^= 0x01;
-            assert!(matches!(keys.open(&tampered, b"admin:42").await, Err(CryptoError::Open)), "byte {i}");
+            assert!(
+                matches!(keys.open(&tampered, b"admin:42").await, Err(CryptoError::Open)),
+                "byte {i}"
+            );
         }
     }
 
@@ -80,8 +94,17 @@ mod tests {
     async fn truncated_or_foreign_bytes_are_malformed_not_a_panic() {
         let keys = StaticKeyProvider::new(KEY);
         let sealed = keys.seal(b"access", b"admin:42").await.unwrap();
-        for bad in [&[][..], &sealed[..1], &sealed[..20], &[0x09, 1, 2, 3][..], &[0x02; 40][..]] {
-            assert!(matches!(keys.open(bad, b"admin:42").await, Err(CryptoError::Malformed(_))), "{bad:?}");
+        for bad in [
+            &[][..],
+            &sealed[..1],
+            &sealed[..20],
+            &[0x09, 1, 2, 3][..],
+            &[0x02; 40][..],
+        ] {
+            assert!(
+                matches!(keys.open(bad, b"admin:42").await, Err(CryptoError::Malformed(_))),
+                "{bad:?}"
+            );
         }
     }
 
@@ -95,7 +118,10 @@ mod tests {
     #[test]
     fn debug_prints_no_key() {
         let printed = format!("{:?}", StaticKeyProvider::new([0xAB; 32]));
-        assert!(!printed.contains("171") && !printed.to_lowercase().contains("ab, ab"), "{printed}");
+        assert!(
+            !printed.contains("171") && !printed.to_lowercase().contains("ab, ab"),
+            "{printed}"
+        );
         assert!(printed.contains("redacted"));
     }
 }

@@ -1,0 +1,98 @@
+//! Attendance (`ADMIN#{admin}#MEETING#{id}` / `JOINED#{uuid}`): one conditional update keeps
+//! the earliest join and its source, in the same transaction as a check that the meeting exists.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{FriendUuid, KakaoUserId, MeetingId};
+
+use super::DynamoStore;
+use super::expr::Update;
+use super::item::{Item, Reader, s, time};
+use super::keys::{JOINED_PREFIX, joined_sk, meeting_pk};
+use super::requests::{Query, Tx, key};
+use crate::StoreError;
+use crate::api::AttendanceStore;
+use crate::model::{Attendance, JoinRecorded, JoinSource};
+
+fn attendance_from_item(item: &Item) -> Result<(FriendUuid, Attendance), StoreError> {
+    let r = Reader::new("attendance", item);
+    Ok((
+        r.parsed("friend", FriendUuid::parse)?,
+        Attendance {
+            first_joined_at: r.time("first_joined_at")?,
+            source: r.parsed("source", JoinSource::parse)?,
+        },
+    ))
+}
+
+#[async_trait]
+impl AttendanceStore for DynamoStore {
+    async fn record_join(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friend: &FriendUuid,
+        joined_at: DateTime<Utc>,
+        source: JoinSource,
+    ) -> Result<JoinRecorded, StoreError> {
+        let mut update = Update::new();
+        update
+            .set("kind", s("attendance"))
+            .set("friend", s(friend.as_str()))
+            .set("first_joined_at", time(joined_at))
+            .set("source", s(source.as_str()));
+        // Only a first join, or an earlier one (webhooks arrive out of order), changes it.
+        update.condition(|e| {
+            let at = e.name("first_joined_at");
+            format!(
+                "attribute_not_exists({at}) OR {at} > {}",
+                e.value(time(joined_at))
+            )
+        });
+        let mut tx = Tx::new(self);
+        Self::check_meeting(&mut tx, admin, meeting)?;
+        tx.update(key(meeting_pk(admin, meeting), joined_sk(friend)), &update)?;
+        let attendance = Attendance {
+            first_joined_at: joined_at,
+            source,
+        };
+        match self.transact("TransactWriteItems record join", &tx).await? {
+            Ok(()) => Ok(JoinRecorded {
+                friend: friend.clone(),
+                attendance,
+                changed: true,
+            }),
+            Err(c) if c.failed(0) => Err(StoreError::not_found(format!(
+                "meeting {meeting} of admin {admin}"
+            ))),
+            Err(c) => {
+                let old = c.old_item(1).ok_or_else(|| {
+                    StoreError::backend(
+                        "TransactWriteItems record join",
+                        "no stored attendance returned".to_owned(),
+                    )
+                })?;
+                let (_, stored) = attendance_from_item(old)?;
+                Ok(JoinRecorded {
+                    friend: friend.clone(),
+                    attendance: stored,
+                    changed: false,
+                })
+            }
+        }
+    }
+
+    async fn list_attendance(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+    ) -> Result<Vec<(FriendUuid, Attendance)>, StoreError> {
+        let items = self
+            .query_all(
+                "Query attendance",
+                Query::prefix(&meeting_pk(admin, meeting), JOINED_PREFIX),
+            )
+            .await?;
+        items.iter().map(attendance_from_item).collect()
+    }
+}

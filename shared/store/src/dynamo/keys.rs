@@ -1,0 +1,180 @@
+//! Key and index-key layout of the single table, in one place (docs/data-model.md mirrors it).
+//!
+//! Every admin-owned item lives under a partition key that starts with `ADMIN#{admin}`, so no
+//! access pattern can reach another admin's data by a meeting, friend or delivery id alone.
+//! Timestamps inside keys use [`sortable_time`], a fixed-width UTC form that sorts as it reads.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use domain::delivery::Round;
+use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
+
+use crate::model::{DueShard, QuotaSubject, StateNonce};
+
+pub(crate) const PK: &str = "PK";
+pub(crate) const SK: &str = "SK";
+
+pub(crate) const DUE_INDEX: &str = "due";
+pub(crate) const ACTIVE_ADMINS_INDEX: &str = "active_admins";
+pub(crate) const ZOOM_INDEX: &str = "zoom";
+pub(crate) const FRIEND_SENDS_INDEX: &str = "friend_sends";
+
+/// The one partition of the `active_admins` index (see docs/data-model.md for why one is enough).
+pub(crate) const ACTIVE_ADMINS_PK: &str = "ADMINS#ACTIVE";
+
+pub(crate) const SK_PROFILE: &str = "PROFILE";
+pub(crate) const SK_TOKENS: &str = "TOKENS";
+pub(crate) const SK_SYNC: &str = "SYNC";
+pub(crate) const SK_STATE: &str = "STATE";
+pub(crate) const SK_COUNT: &str = "COUNT";
+pub(crate) const FRIEND_PREFIX: &str = "FRIEND#";
+pub(crate) const MEETING_PREFIX: &str = "MEETING#";
+pub(crate) const INVITEE_PREFIX: &str = "INVITEE#";
+pub(crate) const JOINED_PREFIX: &str = "JOINED#";
+pub(crate) const SEND_PREFIX: &str = "SEND#";
+
+/// `ADMIN#{id}`: the admin's profile, tokens, sync report, friends and meetings.
+pub(crate) fn admin_pk(admin: KakaoUserId) -> String {
+    format!("ADMIN#{admin}")
+}
+
+/// `ADMIN#{admin}#MEETING#{id}`: one meeting's invitees, attendance and deliveries.
+pub(crate) fn meeting_pk(admin: KakaoUserId, meeting: MeetingId) -> String {
+    format!("ADMIN#{admin}#MEETING#{meeting}")
+}
+
+pub(crate) fn friend_sk(friend: &FriendUuid) -> String {
+    format!("{FRIEND_PREFIX}{friend}")
+}
+
+pub(crate) fn meeting_sk(meeting: MeetingId) -> String {
+    format!("{MEETING_PREFIX}{meeting}")
+}
+
+pub(crate) fn invitee_sk(friend: &FriendUuid) -> String {
+    format!("{INVITEE_PREFIX}{friend}")
+}
+
+pub(crate) fn joined_sk(friend: &FriendUuid) -> String {
+    format!("{JOINED_PREFIX}{friend}")
+}
+
+/// `SEND#{recipient}#{round:02}`: sorts by recipient, then round (rounds are 1..=99).
+pub(crate) fn send_sk(recipient: &FriendUuid, round: Round) -> String {
+    format!("{SEND_PREFIX}{recipient}#{:02}", round.get())
+}
+
+/// `friend_sends` index: `ADMIN#{admin}#FRIEND#{uuid}` / `{meeting}#{round:02}`.
+pub(crate) fn friend_sends_pk(admin: KakaoUserId, friend: &FriendUuid) -> String {
+    format!("ADMIN#{admin}#FRIEND#{friend}")
+}
+
+pub(crate) fn friend_sends_sk(meeting: MeetingId, round: Round) -> String {
+    format!("{meeting}#{:02}", round.get())
+}
+
+/// `STATE#{nonce}`.
+pub(crate) fn state_pk(nonce: &StateNonce) -> String {
+    format!("STATE#{}", nonce.as_str())
+}
+
+/// `due` index: `DUE#{shard}`.
+pub(crate) fn due_pk(shard: DueShard) -> String {
+    format!("DUE#{shard}")
+}
+
+/// `due` index: `{due_at}#{meeting}`; due_at in [`sortable_time`], so a range query on
+/// `due_sk <= {now}#~` finds everything due by `now`.
+pub(crate) fn due_sk(due_at: DateTime<Utc>, meeting: MeetingId) -> String {
+    format!("{}#{meeting}", sortable_time(due_at))
+}
+
+/// The upper bound of "due by `now`": `~` sorts after every character of a meeting id.
+pub(crate) fn due_sk_upper(now: DateTime<Utc>) -> String {
+    format!("{}#~", sortable_time(now))
+}
+
+/// `active_admins` index sort key: the admin id zero-padded to 20 digits, so it sorts numerically.
+pub(crate) fn active_sk(admin: KakaoUserId) -> String {
+    format!("{:020}", admin.get())
+}
+
+/// `QUOTA#{kind}#{subject}#{day}`; subjects never contain `#` (ids are digits, UUIDs are
+/// `[A-Za-z0-9_-]`), so keys cannot collide.
+pub(crate) fn quota_pk(day: KstDay, subject: &QuotaSubject) -> String {
+    match subject {
+        QuotaSubject::App => format!("QUOTA#app#{day}"),
+        QuotaSubject::Sender(sender) => format!("QUOTA#sender#{sender}#{day}"),
+        QuotaSubject::Recipient(friend) => format!("QUOTA#recipient#{friend}#{day}"),
+        QuotaSubject::Pair(sender, friend) => format!("QUOTA#pair#{sender}#{friend}#{day}"),
+    }
+}
+
+/// Fixed-width RFC 3339 in UTC with nanoseconds (`2026-11-21T09:05:00.000000000Z`): exact,
+/// and lexicographic order is time order, so it can sit in sort keys and conditions.
+pub(crate) fn sortable_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+/// Parses what [`sortable_time`] wrote (any RFC 3339 is accepted).
+pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Splits `ADMIN#{id}` back into the id.
+pub(crate) fn admin_from_pk(pk: &str) -> Option<KakaoUserId> {
+    pk.strip_prefix("ADMIN#")
+        .and_then(|id| KakaoUserId::parse(id).ok())
+}
+
+/// Splits `MEETING#{id}` back into the id.
+pub(crate) fn meeting_from_sk(sk: &str) -> Option<MeetingId> {
+    sk.strip_prefix(MEETING_PREFIX)
+        .and_then(|id| MeetingId::parse(id).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn sortable_times_sort_like_the_times_they_name() {
+        let a = Utc.with_ymd_and_hms(2026, 11, 21, 9, 5, 0).unwrap();
+        let b = a + chrono::Duration::nanoseconds(1);
+        let c = a + chrono::Duration::days(400);
+        let (sa, sb, sc) = (sortable_time(a), sortable_time(b), sortable_time(c));
+        assert_eq!(sa, "2026-11-21T09:05:00.000000000Z");
+        assert!(sa < sb && sb < sc);
+        assert_eq!(parse_time(&sb), Some(b));
+    }
+
+    #[test]
+    fn due_keys_at_or_before_now_sort_below_the_upper_bound() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 9, 5, 0).unwrap();
+        let meeting = MeetingId::parse("0190f3a0-0000-7000-8000-000000000001").unwrap();
+        assert!(due_sk(now, meeting) <= due_sk_upper(now));
+        assert!(due_sk(now + chrono::Duration::nanoseconds(1), meeting) > due_sk_upper(now));
+    }
+
+    #[test]
+    fn delivery_keys_sort_by_recipient_then_round() {
+        let a = FriendUuid::parse("a").unwrap();
+        let b = FriendUuid::parse("b").unwrap();
+        let r = |n| Round::new(n).unwrap();
+        let mut keys = [send_sk(&b, r(1)), send_sk(&a, r(10)), send_sk(&a, r(2))];
+        keys.sort();
+        assert_eq!(keys, ["SEND#a#02", "SEND#a#10", "SEND#b#01"]);
+    }
+
+    #[test]
+    fn active_admin_keys_sort_numerically() {
+        let small = KakaoUserId::new(9).unwrap();
+        let big = KakaoUserId::new(10).unwrap();
+        assert!(active_sk(small) < active_sk(big));
+        assert_eq!(admin_from_pk(&admin_pk(big)), Some(big));
+        assert_eq!(admin_from_pk("ADMIN#x"), None);
+    }
+}

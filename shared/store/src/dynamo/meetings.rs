@@ -1,0 +1,434 @@
+//! Meetings (`ADMIN#{admin}` / `MEETING#{id}`), their invitees (`ADMIN#{admin}#MEETING#{id}` /
+//! `INVITEE#{uuid}`), the sparse `due` index and the `zoom` lookup index.
+//!
+//! A meeting carries its index keys itself (`due_pk`/`due_sk` while a round is due, `zoom_id`
+//! when it has one), so the indexes follow every write of the meeting with no second item to
+//! keep in step.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use domain::delivery::Round;
+use domain::{FriendUuid, KakaoUserId, MeetingId};
+
+use super::DynamoStore;
+use super::admins::profile_key;
+use super::expr::{Condition, Expr, Update};
+use super::item::{Item, Reader, boolean, item_size, n, s, time};
+use super::keys::{
+    DUE_INDEX, INVITEE_PREFIX, MEETING_PREFIX, PK, SK, ZOOM_INDEX, admin_from_pk, admin_pk, due_pk, due_sk,
+    due_sk_upper, invitee_sk, meeting_from_sk, meeting_pk, meeting_sk,
+};
+use super::requests::{Query, Tx, Written, key};
+use crate::StoreError;
+use crate::api::MeetingStore;
+use crate::model::{
+    DueMeeting, DueShard, DueShards, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft, MeetingSettings,
+    MeetingStatus, NextRound, Version, ZoomMeetingId, check_item_size,
+};
+
+pub(crate) fn meeting_key(admin: KakaoUserId, meeting: MeetingId) -> Item {
+    key(admin_pk(admin), meeting_sk(meeting))
+}
+
+fn invitee_key(admin: KakaoUserId, meeting: MeetingId, friend: &FriendUuid) -> Item {
+    key(meeting_pk(admin, meeting), invitee_sk(friend))
+}
+
+/// The draft as attributes; `None` means "absent" (removed on update).
+fn draft_fields(
+    shards: DueShards,
+    meeting: MeetingId,
+    draft: &MeetingDraft,
+) -> Result<Vec<(&'static str, Option<AttributeValue>)>, StoreError> {
+    let settings = serde_json::to_string(&draft.settings)
+        .map_err(|e| StoreError::invalid(format!("meeting settings do not serialise: {e}")))?;
+    let next = draft.next_round;
+    Ok(vec![
+        ("title", Some(s(&draft.title))),
+        ("starts_at", Some(time(draft.starts_at))),
+        ("ends_at", Some(time(draft.ends_at))),
+        ("time_zone", Some(s(draft.time_zone.name()))),
+        ("join_url", Some(s(draft.join_url.as_str()))),
+        ("zoom_id", draft.zoom_meeting_id.as_ref().map(|z| s(z.as_str()))),
+        ("status", Some(s(draft.status.as_str()))),
+        ("settings", Some(s(settings))),
+        ("next_round", next.map(|r| n(r.round.get()))),
+        ("next_due_at", next.map(|r| time(r.due_at))),
+        ("due_pk", next.map(|_| s(due_pk(shards.shard_of(meeting))))),
+        ("due_sk", next.map(|r| s(due_sk(r.due_at, meeting)))),
+    ])
+}
+
+fn next_round_from(r: &Reader<'_>) -> Result<Option<NextRound>, StoreError> {
+    match (r.opt_n::<u16>("next_round")?, r.opt_time("next_due_at")?) {
+        (Some(round), Some(due_at)) => Ok(Some(NextRound {
+            round: Round::new(round).map_err(|e| StoreError::corrupt("meeting", e))?,
+            due_at,
+        })),
+        (None, None) => Ok(None),
+        _ => Err(StoreError::corrupt(
+            "meeting",
+            "next_round and next_due_at must come together",
+        )),
+    }
+}
+
+pub(crate) fn meeting_from_item(item: &Item) -> Result<Meeting, StoreError> {
+    let r = Reader::new("meeting", item);
+    let admin = admin_from_pk(r.s(PK)?).ok_or_else(|| StoreError::corrupt("meeting", "bad PK"))?;
+    let id = meeting_from_sk(r.s(SK)?).ok_or_else(|| StoreError::corrupt("meeting", "bad SK"))?;
+    let zoom_meeting_id = match r.opt_s("zoom_id")? {
+        Some(z) => Some(ZoomMeetingId::parse(z).map_err(|e| StoreError::corrupt("meeting", e))?),
+        None => None,
+    };
+    Ok(Meeting {
+        admin,
+        id,
+        draft: MeetingDraft {
+            title: r.s("title")?.to_owned(),
+            starts_at: r.time("starts_at")?,
+            ends_at: r.time("ends_at")?,
+            time_zone: r.parsed("time_zone", |z| z.parse::<Tz>())?,
+            join_url: r.parsed("join_url", JoinUrl::parse)?,
+            zoom_meeting_id,
+            status: r.parsed("status", MeetingStatus::parse)?,
+            next_round: next_round_from(&r)?,
+            settings: r.json::<MeetingSettings>("settings")?,
+        },
+        version: Version::new(r.n("version")?).map_err(|e| StoreError::corrupt("meeting", e))?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+fn invitee_item(admin: KakaoUserId, meeting: MeetingId, invitee: &Invitee) -> Result<Item, StoreError> {
+    let keys = serde_json::to_string(&invitee.match_keys)
+        .map_err(|e| StoreError::invalid(format!("match keys do not serialise: {e}")))?;
+    let mut item = invitee_key(admin, meeting, &invitee.friend);
+    item.insert("kind".into(), s("invitee"));
+    item.insert("friend".into(), s(invitee.friend.as_str()));
+    item.insert("display_name".into(), s(&invitee.display_name));
+    item.insert("match_keys".into(), s(keys));
+    item.insert("opted_out".into(), boolean(invitee.opted_out));
+    Ok(item)
+}
+
+fn invitee_from_item(item: &Item) -> Result<Invitee, StoreError> {
+    let r = Reader::new("invitee", item);
+    Ok(Invitee {
+        friend: r.parsed("friend", FriendUuid::parse)?,
+        display_name: r.s("display_name")?.to_owned(),
+        match_keys: r.json::<MatchKeys>("match_keys")?,
+        opted_out: r.boolean("opted_out")?,
+    })
+}
+
+fn due_from_item(item: &Item) -> Result<DueMeeting, StoreError> {
+    let r = Reader::new("due index entry", item);
+    let admin = admin_from_pk(r.s(PK)?).ok_or_else(|| StoreError::corrupt("due index entry", "bad PK"))?;
+    let meeting =
+        meeting_from_sk(r.s(SK)?).ok_or_else(|| StoreError::corrupt("due index entry", "bad SK"))?;
+    let next = next_round_from(&r)?.ok_or_else(|| StoreError::corrupt("due index entry", "no next round"))?;
+    Ok(DueMeeting { admin, meeting, next })
+}
+
+fn written_meeting(
+    written: Written,
+    admin: KakaoUserId,
+    id: MeetingId,
+    conflict: &str,
+) -> Result<Meeting, StoreError> {
+    match written {
+        Written::Done(Some(item)) => meeting_from_item(&item),
+        Written::Done(None) => Err(StoreError::backend(
+            "UpdateItem meeting",
+            "no attributes returned".to_owned(),
+        )),
+        Written::ConditionFailed(None) => {
+            Err(StoreError::not_found(format!("meeting {id} of admin {admin}")))
+        }
+        Written::ConditionFailed(Some(_)) => Err(StoreError::conflict(format!("meeting {id}: {conflict}"))),
+    }
+}
+
+impl DynamoStore {
+    /// A condition check that the admin's meeting exists, for transactions that write under it.
+    pub(crate) fn check_meeting(
+        tx: &mut Tx,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+    ) -> Result<(), StoreError> {
+        tx.check(meeting_key(admin, meeting), Condition::exists())
+    }
+}
+
+#[async_trait]
+impl MeetingStore for DynamoStore {
+    async fn create_meeting(
+        &self,
+        admin: KakaoUserId,
+        id: MeetingId,
+        draft: &MeetingDraft,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError> {
+        draft.check()?;
+        let mut item = meeting_key(admin, id);
+        item.insert("kind".into(), s("meeting"));
+        for (name, value) in draft_fields(self.inner.config.due_shards, id, draft)? {
+            if let Some(v) = value {
+                item.insert(name.into(), v);
+            }
+        }
+        item.insert("version".into(), n(Version::INITIAL.get()));
+        item.insert("created_at".into(), time(now));
+        item.insert("updated_at".into(), time(now));
+        check_item_size("meeting", item_size(&item))?;
+        let meeting = meeting_from_item(&item)?;
+
+        let mut tx = Tx::new(self);
+        tx.check(profile_key(admin), Condition::exists())?;
+        tx.put(item, Some(Condition::not_exists()))?;
+        match self.transact("TransactWriteItems create meeting", &tx).await? {
+            Ok(()) => Ok(meeting),
+            Err(c) if c.failed(0) => Err(StoreError::not_found(format!("admin {admin}"))),
+            Err(_) => Err(StoreError::conflict(format!(
+                "admin {admin} already has meeting {id}"
+            ))),
+        }
+    }
+
+    async fn update_meeting(
+        &self,
+        admin: KakaoUserId,
+        id: MeetingId,
+        expected: Version,
+        draft: &MeetingDraft,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError> {
+        draft.check()?;
+        let mut update = Update::new();
+        for (name, value) in draft_fields(self.inner.config.due_shards, id, draft)? {
+            update.set_or_remove(name, value);
+        }
+        update
+            .set("version", n(expected.next().get()))
+            .set("updated_at", time(now));
+        update.condition(|e| format!("attribute_exists({})", e.name(PK)));
+        update.condition(|e| format!("{} = {}", e.name("version"), e.value(n(expected.get()))));
+        check_item_size("meeting", update.expr.payload_size() + 256)?;
+        let written = self
+            .update_item("UpdateItem meeting", meeting_key(admin, id), &update)
+            .await?;
+        written_meeting(written, admin, id, &format!("no longer at version {expected}"))
+    }
+
+    async fn get_meeting(&self, admin: KakaoUserId, id: MeetingId) -> Result<Meeting, StoreError> {
+        match self.get_item("GetItem meeting", meeting_key(admin, id)).await? {
+            Some(item) => meeting_from_item(&item),
+            None => Err(StoreError::not_found(format!("meeting {id} of admin {admin}"))),
+        }
+    }
+
+    async fn list_meetings(&self, admin: KakaoUserId) -> Result<Vec<Meeting>, StoreError> {
+        let items = self
+            .query_all("Query meetings", Query::prefix(&admin_pk(admin), MEETING_PREFIX))
+            .await?;
+        items.iter().map(meeting_from_item).collect()
+    }
+
+    async fn find_meetings_by_zoom_id(&self, zoom: &ZoomMeetingId) -> Result<Vec<Meeting>, StoreError> {
+        let mut expr = Expr::default();
+        let key_condition = format!("{} = {}", expr.name("zoom_id"), expr.value(s(zoom.as_str())));
+        let query = Query {
+            index: Some(ZOOM_INDEX),
+            key_condition,
+            expr,
+            limit: None,
+            start: None,
+            consistent: false,
+        };
+        let keys: Vec<Item> = self
+            .query_all("Query zoom index", query)
+            .await?
+            .into_iter()
+            .filter_map(|entry| {
+                Some(key(
+                    entry.get(PK)?.as_s().ok()?.clone(),
+                    entry.get(SK)?.as_s().ok()?.clone(),
+                ))
+            })
+            .collect();
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The index is eventually consistent: read the meetings themselves, and keep only those
+        // that still carry this Zoom id.
+        let mut found: BTreeMap<(KakaoUserId, MeetingId), Meeting> = BTreeMap::new();
+        for item in self.batch_get("BatchGetItem meetings", keys).await? {
+            let meeting = meeting_from_item(&item)?;
+            if meeting.draft.zoom_meeting_id.as_ref() == Some(zoom) {
+                found.insert((meeting.admin, meeting.id), meeting);
+            }
+        }
+        Ok(found.into_values().collect())
+    }
+
+    fn due_shards(&self) -> DueShards {
+        self.inner.config.due_shards
+    }
+
+    async fn due_meetings(
+        &self,
+        shard: DueShard,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DueMeeting>, StoreError> {
+        let limit = limit.clamp(1, 1000);
+        let mut expr = Expr::default();
+        let key_condition = format!(
+            "{} = {} AND {} <= {}",
+            expr.name("due_pk"),
+            expr.value(s(due_pk(shard))),
+            expr.name("due_sk"),
+            expr.value(s(due_sk_upper(now)))
+        );
+        let mut query = Query {
+            index: Some(DUE_INDEX),
+            key_condition,
+            expr,
+            limit: Some(limit as i32),
+            start: None,
+            consistent: false,
+        };
+        let mut due = Vec::new();
+        loop {
+            let (items, next) = self.query_page("Query due index", &query).await?;
+            for item in &items {
+                due.push(due_from_item(item)?);
+            }
+            match next {
+                Some(start) if due.len() < limit => {
+                    query.start = Some(start);
+                    query.limit = Some((limit - due.len()) as i32);
+                }
+                _ => break,
+            }
+        }
+        due.truncate(limit);
+        Ok(due)
+    }
+
+    async fn advance_round(
+        &self,
+        admin: KakaoUserId,
+        id: MeetingId,
+        from: NextRound,
+        to: Option<NextRound>,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError> {
+        let shard = self.inner.config.due_shards.shard_of(id);
+        let mut update = Update::new();
+        update
+            .set_or_remove("next_round", to.map(|r| n(r.round.get())))
+            .set_or_remove("next_due_at", to.map(|r| time(r.due_at)))
+            .set_or_remove("due_pk", to.map(|_| s(due_pk(shard))))
+            .set_or_remove("due_sk", to.map(|r| s(due_sk(r.due_at, id))))
+            .set("updated_at", time(now))
+            .add("version", n(1));
+        update.condition(|e| format!("attribute_exists({})", e.name(PK)));
+        update.condition(|e| {
+            format!(
+                "{} = {} AND {} = {}",
+                e.name("next_round"),
+                e.value(n(from.round.get())),
+                e.name("next_due_at"),
+                e.value(time(from.due_at))
+            )
+        });
+        let written = self
+            .update_item("UpdateItem advance round", meeting_key(admin, id), &update)
+            .await?;
+        written_meeting(
+            written,
+            admin,
+            id,
+            &format!("next round is no longer {} at {}", from.round, from.due_at),
+        )
+    }
+
+    async fn put_invitee(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        invitee: &Invitee,
+    ) -> Result<(), StoreError> {
+        let item = invitee_item(admin, meeting, invitee)?;
+        let mut tx = Tx::new(self);
+        Self::check_meeting(&mut tx, admin, meeting)?;
+        tx.put(item, None)?;
+        match self.transact("TransactWriteItems put invitee", &tx).await? {
+            Ok(()) => Ok(()),
+            Err(_) => Err(StoreError::not_found(format!(
+                "meeting {meeting} of admin {admin}"
+            ))),
+        }
+    }
+
+    async fn remove_invitee(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friend: &FriendUuid,
+    ) -> Result<bool, StoreError> {
+        match self
+            .delete_item("DeleteItem invitee", invitee_key(admin, meeting, friend), None)
+            .await?
+        {
+            Written::Done(old) => Ok(old.is_some()),
+            Written::ConditionFailed(_) => Ok(false),
+        }
+    }
+
+    async fn set_invitee_opted_out(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friend: &FriendUuid,
+        opted_out: bool,
+    ) -> Result<Invitee, StoreError> {
+        let mut update = Update::new();
+        update.set("opted_out", boolean(opted_out));
+        update.condition(|e| format!("attribute_exists({})", e.name(PK)));
+        match self
+            .update_item("UpdateItem invitee", invitee_key(admin, meeting, friend), &update)
+            .await?
+        {
+            Written::Done(Some(item)) => invitee_from_item(&item),
+            Written::Done(None) => Err(StoreError::backend(
+                "UpdateItem invitee",
+                "no attributes returned".to_owned(),
+            )),
+            Written::ConditionFailed(_) => Err(StoreError::not_found(format!(
+                "invitee {friend} of meeting {meeting}"
+            ))),
+        }
+    }
+
+    async fn list_invitees(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+    ) -> Result<Vec<Invitee>, StoreError> {
+        let items = self
+            .query_all(
+                "Query invitees",
+                Query::prefix(&meeting_pk(admin, meeting), INVITEE_PREFIX),
+            )
+            .await?;
+        items.iter().map(invitee_from_item).collect()
+    }
+}

@@ -1,0 +1,202 @@
+//! The DynamoDB backend: one table (defined in template.yaml, documented in
+//! docs/data-model.md), every invariant enforced by a condition expression or a
+//! TransactWriteItems, never by reading and then writing in the caller.
+//!
+//! - [`DynamoStore`]: implements every trait of [`crate::api`]; cheap to clone.
+//! - [`DynamoConfig`]: due-index shards and retry tuning.
+//! - [`TableSchema`]: the table read from the SAM template, to create test and local tables.
+//! - [`DynamoMetrics`]: requests and write units made, for the benchmark.
+
+mod admins;
+mod attendance;
+mod deliveries;
+mod expr;
+mod friends;
+mod item;
+mod keys;
+mod meetings;
+mod metrics;
+mod oauth;
+mod quota;
+mod requests;
+mod table;
+mod tokens;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use domain::KstDay;
+
+pub use metrics::{DynamoMetrics, MetricsSnapshot};
+pub use table::{
+    IndexSchema, KeyElement, TABLE_RESOURCE, TableSchema, TableSchemaError, workspace_template_path,
+};
+
+use crate::StoreError;
+use crate::crypto::KeyProvider;
+use crate::model::{DeliveryKey, DueShards};
+
+/// The TTL attribute (epoch seconds) the table's TimeToLiveSpecification names.
+pub const TTL_ATTRIBUTE: &str = "ttl_epoch";
+
+/// The environment variable that points the DynamoDB client at another endpoint (moto, DynamoDB
+/// Local). Unset in AWS.
+pub const ENDPOINT_ENV: &str = "DYNAMODB_ENDPOINT";
+
+/// Tuning of a [`DynamoStore`]. The defaults suit Lambda.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DynamoConfig {
+    /// Shards of the due index; readers and writers of one table must agree.
+    pub due_shards: DueShards,
+    /// How many times a transaction is sent when DynamoDB cancels it for a conflict with another
+    /// transaction (or a reservation narrows its batch) before giving up with `Backend`.
+    pub max_transaction_attempts: u32,
+    /// How many times a BatchWriteItem is sent while DynamoDB leaves items unprocessed.
+    pub max_batch_attempts: u32,
+    /// First backoff delay; doubled each retry, with full jitter, up to `backoff_max`.
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+}
+
+impl Default for DynamoConfig {
+    fn default() -> Self {
+        Self {
+            due_shards: DueShards::DEFAULT,
+            max_transaction_attempts: 16,
+            max_batch_attempts: 10,
+            backoff_base: Duration::from_millis(10),
+            backoff_max: Duration::from_millis(500),
+        }
+    }
+}
+
+/// A delivery's fields that never change after it is created, remembered from `reserve` so that
+/// recording the batch's outcomes needs no extra read (the happy path stays at two requests).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DeliveryFacts {
+    pub(crate) day: KstDay,
+    pub(crate) created_at: DateTime<Utc>,
+}
+
+/// Deliveries remembered at most; past this the memory starts over (misses cost one read).
+const MAX_REMEMBERED_DELIVERIES: usize = 10_000;
+
+struct Inner {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+    keys: Arc<dyn KeyProvider>,
+    config: DynamoConfig,
+    metrics: DynamoMetrics,
+    facts: Mutex<HashMap<DeliveryKey, DeliveryFacts>>,
+}
+
+/// The store on one DynamoDB table.
+#[derive(Clone)]
+pub struct DynamoStore {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for DynamoStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DynamoStore")
+            .field("table", &self.inner.table)
+            .field("keys", &self.inner.keys)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DynamoStore {
+    /// A store on `table_name` using `client`; tokens are sealed with `keys`.
+    pub fn new(
+        client: aws_sdk_dynamodb::Client,
+        table_name: impl Into<String>,
+        keys: Arc<dyn KeyProvider>,
+        config: DynamoConfig,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                client,
+                table: table_name.into(),
+                keys,
+                config,
+                metrics: DynamoMetrics::default(),
+                facts: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// A store on `table_name` with a client configured from the environment (credentials,
+    /// region), talking to `DYNAMODB_ENDPOINT` when that is set.
+    pub async fn from_env(
+        table_name: impl Into<String>,
+        keys: Arc<dyn KeyProvider>,
+        config: DynamoConfig,
+    ) -> Result<Self, StoreError> {
+        Ok(Self::new(client_from_env().await?, table_name, keys, config))
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.inner.table
+    }
+
+    pub fn client(&self) -> &aws_sdk_dynamodb::Client {
+        &self.inner.client
+    }
+
+    pub fn config(&self) -> &DynamoConfig {
+        &self.inner.config
+    }
+
+    /// Requests and write units made so far by this store (and its clones).
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.inner.metrics.snapshot()
+    }
+
+    fn remember(&self, key: &DeliveryKey, facts: DeliveryFacts) {
+        let mut map = self
+            .inner
+            .facts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= MAX_REMEMBERED_DELIVERIES {
+            map.clear();
+        }
+        map.insert(key.clone(), facts);
+    }
+
+    fn recall(&self, key: &DeliveryKey) -> Option<DeliveryFacts> {
+        self.inner
+            .facts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .copied()
+    }
+}
+
+/// A DynamoDB client from the environment's AWS configuration, pointed at `DYNAMODB_ENDPOINT`
+/// when that is set (tests against moto, local runs). Only DynamoDB is redirected.
+pub async fn client_from_env() -> Result<aws_sdk_dynamodb::Client, StoreError> {
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .load()
+        .await;
+    let mut builder = aws_sdk_dynamodb::config::Builder::from(&sdk);
+    match std::env::var(ENDPOINT_ENV) {
+        Ok(endpoint) if !endpoint.trim().is_empty() => {
+            tracing::info!(endpoint = %endpoint, "DynamoDB endpoint overridden by {ENDPOINT_ENV}");
+            builder = builder.endpoint_url(endpoint.trim());
+        }
+        _ => {}
+    }
+    let config = builder.build();
+    if config.region().is_none() {
+        return Err(StoreError::backend(
+            "configure DynamoDB client",
+            "no AWS region configured (set AWS_REGION)".to_owned(),
+        ));
+    }
+    Ok(aws_sdk_dynamodb::Client::from_conf(config))
+}
