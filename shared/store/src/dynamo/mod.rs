@@ -20,6 +20,8 @@ mod oauth;
 mod quota;
 mod requests;
 mod table;
+#[cfg(test)]
+mod tests;
 mod tokens;
 
 use std::collections::HashMap;
