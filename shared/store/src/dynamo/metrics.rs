@@ -43,6 +43,18 @@ impl std::ops::Sub for MetricsSnapshot {
     }
 }
 
+impl std::ops::Add for MetricsSnapshot {
+    type Output = MetricsSnapshot;
+    fn add(self, other: MetricsSnapshot) -> MetricsSnapshot {
+        MetricsSnapshot {
+            requests: self.requests + other.requests,
+            write_requests: self.write_requests + other.write_requests,
+            write_units: self.write_units + other.write_units,
+            transaction_retries: self.transaction_retries + other.transaction_retries,
+        }
+    }
+}
+
 impl DynamoMetrics {
     pub fn snapshot(&self) -> MetricsSnapshot {
         MetricsSnapshot {
