@@ -165,21 +165,24 @@ impl AdminStore for DynamoStore {
                 expr.value(s(active_sk(last)))
             ));
         }
+        // One more than a page: if it comes back, there is a next page (no empty last page).
         let query = Query {
             index: Some(ACTIVE_ADMINS_INDEX),
             key_condition,
             expr,
-            limit: Some(limit as i32),
+            limit: Some(limit as i32 + 1),
             start: None,
             consistent: false,
         };
         let (items, last_key) = self.query_page("Query active admins", &query).await?;
+        let more = items.len() > limit || last_key.is_some();
         let items = items
             .iter()
+            .take(limit)
             .map(profile_from_item)
             .collect::<Result<Vec<_>, _>>()?;
-        let next = match (last_key, items.last()) {
-            (Some(_), Some(last)) => Some(PageCursor::new(format!("{CURSOR_PREFIX}{}", last.id))),
+        let next = match items.last() {
+            Some(last) if more => Some(PageCursor::new(format!("{CURSOR_PREFIX}{}", last.id))),
             _ => None,
         };
         Ok(Page { items, next })

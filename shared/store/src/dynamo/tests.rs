@@ -372,3 +372,41 @@ async fn thirty_two_racing_reservers_never_pass_a_limit() {
         37
     );
 }
+
+#[tokio::test]
+async fn active_admins_come_in_pages_without_an_empty_last_one() {
+    let Some(store) = fresh_store().await else { return };
+    for id in 1..=6 {
+        let status = if id == 3 {
+            AdminStatus::NeedsLogin
+        } else {
+            AdminStatus::Active
+        };
+        let login = AdminLogin {
+            id: admin(id),
+            nickname: format!("admin {id}"),
+            scopes: Default::default(),
+            status,
+        };
+        store.upsert_admin(&login, at(9, 0)).await.unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    let mut pages = 0;
+    loop {
+        let page = store.list_active_admins(cursor.as_ref(), 2).await.unwrap();
+        pages += 1;
+        seen.extend(page.items.iter().map(|a| a.id.get()));
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [1, 2, 4, 5, 6]);
+    assert_eq!(pages, 3);
+    let foreign = crate::model::PageCursor::new("sqlite:7");
+    assert!(matches!(
+        store.list_active_admins(Some(&foreign), 2).await,
+        Err(crate::StoreError::InvalidInput(_))
+    ));
+}
