@@ -14,8 +14,15 @@ use axum::routing::post;
 use common::{ADMIN, FRIEND, friends_world, start};
 use serde_json::json;
 
-/// What the webhook receiver saw: the Authorization header, content type and form of each call.
-type Calls = Arc<Mutex<Vec<(Option<String>, Option<String>, HashMap<String, String>)>>>;
+/// One call the webhook receiver saw.
+#[derive(Debug, Clone)]
+struct WebhookCall {
+    authorization: Option<String>,
+    content_type: Option<String>,
+    form: HashMap<String, String>,
+}
+
+type Calls = Arc<Mutex<Vec<WebhookCall>>>;
 
 /// A tiny service on port 0 that records webhook calls and answers `status`.
 async fn webhook_receiver(status: StatusCode) -> (String, Calls) {
@@ -28,11 +35,12 @@ async fn webhook_receiver(status: StatusCode) -> (String, Calls) {
                     let header =
                         |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
                     let form: HashMap<String, String> = serde_urlencoded::from_str(&body).unwrap_or_default();
-                    calls.lock().unwrap_or_else(|e| e.into_inner()).push((
-                        header("authorization"),
-                        header("content-type"),
+                    let call = WebhookCall {
+                        authorization: header("authorization"),
+                        content_type: header("content-type"),
                         form,
-                    ));
+                    };
+                    calls.lock().unwrap_or_else(|e| e.into_inner()).push(call);
                     status
                 },
             ),
@@ -49,7 +57,7 @@ async fn webhook_receiver(status: StatusCode) -> (String, Calls) {
     (url, calls)
 }
 
-fn recorded(calls: &Calls) -> Vec<(Option<String>, Option<String>, HashMap<String, String>)> {
+fn recorded(calls: &Calls) -> Vec<WebhookCall> {
     calls.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
@@ -75,7 +83,11 @@ async fn unlinking_elsewhere_calls_the_webhook_with_the_admin_key_and_form_param
     assert_eq!(body["webhook_status"], 200);
     let calls = recorded(&calls);
     assert_eq!(calls.len(), 1);
-    let (authorization, content_type, form) = &calls[0];
+    let WebhookCall {
+        authorization,
+        content_type,
+        form,
+    } = &calls[0];
     assert_eq!(
         authorization.as_deref(),
         Some(format!("KakaoAK {}", kakao.admin_key).as_str())
