@@ -268,3 +268,38 @@ async fn a_refused_connection_means_nothing_was_sent() {
     );
     assert!(matches!(send.error(), Some(KakaoError::NotSent { .. })));
 }
+
+#[tokio::test]
+async fn a_code_this_client_has_no_case_for_is_kept_with_its_code_and_status() {
+    let kakao = spawn_kakao(friends_world(1)).await;
+    let token = kakao.full_token(ADMIN).await;
+    kakao
+        .fault(json!({"path": "/v2/user/me", "kakao_code": -4, "times": 1}))
+        .await;
+    kakao
+        .fault(json!({"path": SEND_PATH, "kakao_code": -4, "times": 1}))
+        .await;
+
+    let read = kakao.client.me(&token).await.unwrap_err();
+    let send = kakao
+        .client
+        .send_to_friends(&token, &Receivers::one(kakao.uuid(FRIEND)), &reminder("x"))
+        .await;
+
+    let KakaoError::Other(answer) = &read else {
+        panic!("{read:?}")
+    };
+    assert_eq!(
+        (answer.code(), answer.status()),
+        (&kakao::ErrorCode::Api(-4), 403)
+    );
+    assert!(!read.is_transient(), "not retried: {:?}", kakao.faults().await);
+    let Some(ReceiverOutcome::Failed(reason)) = send.outcome(&kakao.uuid(FRIEND)) else {
+        panic!("{send:?}")
+    };
+    assert_eq!(reason.kakao_code(), Some(-4));
+    assert!(
+        reason.counts_against_quota(),
+        "an unexplained refusal is counted, to be safe"
+    );
+}

@@ -289,3 +289,41 @@ async fn admin_key_calls_without_an_admin_key_are_refused_before_sending() {
 
     assert!(matches!(err, KakaoError::AdminKeyMissing), "{err:?}");
 }
+
+#[tokio::test]
+async fn an_oauth_error_without_its_own_case_keeps_its_koe_code() {
+    let kakao = spawn_kakao(friends_world(1)).await;
+    let code = kakao.login_code(ADMIN, &AuthorizeOptions::default()).await;
+    let elsewhere = url::Url::parse("http://localhost:3000/oauth/callback").unwrap();
+
+    let err = kakao.client.exchange_code(&code, &elsewhere).await.unwrap_err();
+
+    let KakaoError::Other(answer) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(answer.status(), 400);
+    assert!(
+        matches!(answer.code(), kakao::ErrorCode::OAuth { koe: Some(koe), .. } if koe == "KOE303"),
+        "{answer:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_client_secret_is_refused_and_never_printed() {
+    let kakao = common::spawn_kakao_with(friends_world(1), |mut config| {
+        config.client_secret = Some(secrecy::SecretString::from("wrong-secret-value"));
+        config
+    })
+    .await;
+    let code = kakao.login_code(ADMIN, &AuthorizeOptions::default()).await;
+
+    let err = kakao
+        .client
+        .exchange_code(&code, &TestKakao::callback())
+        .await
+        .unwrap_err();
+
+    assert!(!err.needs_login() && !err.is_transient(), "{err:?}");
+    let printed = format!("{err:?} {err} {:?}", kakao.client);
+    assert!(!printed.contains("wrong-secret-value"), "{printed}");
+}
