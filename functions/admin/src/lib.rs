@@ -1,0 +1,1 @@
+//! The admin web app and its JSON API.

@@ -1,0 +1,1 @@
+//! Syncs admins' Kakao friends: after login, daily, and on demand.

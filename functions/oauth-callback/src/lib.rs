@@ -1,0 +1,1 @@
+//! Kakao login, consent, client onboarding and the unlink webhook (HTTP API).

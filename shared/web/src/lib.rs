@@ -1,0 +1,1 @@
+//! The web layer shared by the HTTP functions: sessions, CSRF, CSP, pages, languages.

@@ -1,0 +1,1 @@
+//! End-to-end tests across crates, including the browser walk-through.
