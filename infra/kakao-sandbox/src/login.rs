@@ -101,6 +101,7 @@ pub(crate) fn check_authorize(
 /// The consent items to show `account`: the requested ones not yet agreed (additional consent);
 /// otherwise everything not yet agreed for a user new to the app, and for a linked user only
 /// required items added since (Kakao does not re-ask items the user declined; `scope=` does).
+/// Items set to consent-during-use are only ever asked through `scope=`.
 pub(crate) fn items_to_ask(
     app: &AppConfig,
     account: &Account,
@@ -111,7 +112,7 @@ pub(crate) fn items_to_ask(
         .filter(|item| !account.has_agreed(&item.id))
         .filter(|item| match requested {
             Some(requested) => requested.contains(&item.id) || (item.required && !account.linked),
-            None => !account.linked || item.required,
+            None => (!account.linked || item.required) && !item.during_use,
         })
         .cloned()
         .collect()
@@ -260,6 +261,25 @@ mod tests {
         let scope = ["friends".to_owned(), "talk_message".to_owned()];
         let user = account(true, &["profile_nickname", "friends"]);
         assert_eq!(ids(&items_to_ask(&app, &user, Some(&scope))), ["talk_message"]);
+    }
+
+    #[test]
+    fn a_consent_during_use_item_is_asked_only_through_scope() {
+        let mut app = World::with_friends(0).app;
+        app.consent_items
+            .iter_mut()
+            .filter(|i| i.id == "friends")
+            .for_each(|i| i.during_use = true);
+        let newcomer = account(false, &[]);
+        assert_eq!(
+            ids(&items_to_ask(&app, &newcomer, None)),
+            ["profile_nickname", "talk_message"]
+        );
+        let scope = ["friends".to_owned()];
+        assert_eq!(
+            ids(&items_to_ask(&app, &newcomer, Some(&scope))),
+            ["profile_nickname", "friends"]
+        );
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub struct ConsentItem {
     /// Required items (필수 동의) are fixed on the consent screen and cannot be revoked.
     #[serde(default)]
     pub required: bool,
+    /// "이용 중 동의" (consent during use): never shown on a plain login, only when the service
+    /// asks for it with `scope=`. Kakao sets `friends` this way until the app has the
+    /// friends/message permission (REFERENCE §1.11).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub during_use: bool,
 }
 
 /// Kakao's two kinds of consent item.
@@ -336,18 +341,21 @@ pub fn default_consent_items() -> Vec<ConsentItem> {
             display_name: "닉네임".into(),
             kind: ScopeType::Privacy,
             required: true,
+            during_use: false,
         },
         ConsentItem {
             id: "friends".into(),
             display_name: "카카오 서비스 내 친구목록(프로필사진, 닉네임, 즐겨찾기 포함)".into(),
             kind: ScopeType::Privacy,
             required: false,
+            during_use: false,
         },
         ConsentItem {
             id: "talk_message".into(),
             display_name: "카카오톡 메시지 전송".into(),
             kind: ScopeType::Service,
             required: false,
+            during_use: false,
         },
     ]
 }

@@ -88,9 +88,9 @@ pub(crate) fn settings_page(sandbox: &Sandbox) -> Markup {
                 }
                 h2 { (bilingual("동의항목", "Consent items")) }
                 table #consent-items {
-                    tr { th { "id" } th { "이름" } th { "type" } th { "필수 (required)" } }
+                    tr { th { "id" } th { "이름" } th { "type" } th { "필수 (required)" } th { "이용 중 동의 (during use)" } }
                     @for item in &app.consent_items {
-                        tr { td { code { (item.id) } } td { (item.display_name) } td { (format!("{:?}", item.kind)) } td { (item.required) } }
+                        tr { td { code { (item.id) } } td { (item.display_name) } td { (format!("{:?}", item.kind)) } td { (item.required) } td { (item.during_use) } }
                     }
                 }
                 h2 { (bilingual("쿼터", "Daily quotas")) " (" (day) " KST)" }
