@@ -118,6 +118,24 @@ fn the_shipped_default_world_file_loads_from_disk_too() {
 }
 
 #[test]
+fn the_readme_example_world_is_valid() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("```toml\n")
+        .map(|i| i + "```toml\n".len())
+        .unwrap_or_else(|| panic!("a toml block"));
+    let end = readme[start..]
+        .find("```")
+        .map(|i| start + i)
+        .unwrap_or_else(|| panic!("its end"));
+
+    let world = World::from_toml_str(&readme[start..end]).unwrap_or_else(|e| panic!("{e:?}"));
+
+    assert!(world.clock.frozen);
+    assert_eq!(world.friendships[0].favorite_of, [1]);
+}
+
+#[test]
 fn a_friendship_with_an_unknown_user_is_refused_by_name() {
     let bad = TOML_WORLD.replace("between = [1, 2]", "between = [1, 99]");
     let problem = problem_of(World::from_path(&write_temp("unknown-friend.toml", &bad)));
