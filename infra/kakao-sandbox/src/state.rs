@@ -57,9 +57,16 @@ impl Sandbox {
     }
 }
 
-/// The state shared by the server, its handlers and the [`crate::SandboxHandle`].
-#[derive(Debug, Clone)]
+/// The state shared by the server, its handlers and the [`crate::SandboxHandle`]. Its `Debug` is
+/// opaque: the state holds live tokens.
+#[derive(Clone)]
 pub(crate) struct Shared(Arc<Mutex<Sandbox>>);
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Shared { .. }")
+    }
+}
 
 impl Shared {
     pub fn new(sandbox: Sandbox) -> Self {

@@ -35,8 +35,8 @@ pub struct World {
 }
 
 /// One Kakao Developers app, as its console would show it, plus the platform limits Kakao
-/// applies to it (kept here so tests can lower them).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// applies to it (kept here so tests can lower them). `Debug` leaves the secrets out.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppConfig {
     /// Kakao app ids are numbers (`app_id` in access_token_info); the unlink webhook sends it as text.
@@ -80,6 +80,29 @@ pub struct AppConfig {
     /// UNCONFIRMED, Kakao's devtalk says it does not.
     #[serde(default)]
     pub memo_counts_toward_quota: bool,
+}
+
+impl std::fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |present: bool| if present { "[redacted]" } else { "None" };
+        f.debug_struct("AppConfig")
+            .field("app_id", &self.app_id)
+            .field("name", &self.name)
+            .field("rest_api_key", &self.rest_api_key)
+            .field("client_secret", &redacted(self.client_secret.is_some()))
+            .field("admin_key", &redacted(true))
+            .field("consent_items", &self.consent_items)
+            .field("redirect_uris", &self.redirect_uris)
+            .field("web_domains", &self.web_domains)
+            .field("unlink_webhook_url", &self.unlink_webhook_url)
+            .field("message_permission", &self.message_permission)
+            .field("team_members", &self.team_members)
+            .field("quotas", &self.quotas)
+            .field("tokens", &self.tokens)
+            .field("friends_default_limit", &self.friends_default_limit)
+            .field("memo_counts_toward_quota", &self.memo_counts_toward_quota)
+            .finish()
+    }
 }
 
 /// A consent item (동의항목) configured in the app.
@@ -392,6 +415,18 @@ mod tests {
             "the first admin has at least 12 friends"
         );
         assert!(admins.len() >= 2, "a second admin with its own friends exists");
+    }
+
+    #[test]
+    fn debug_output_leaves_the_secrets_out() {
+        let app = World::with_friends(0).app;
+        let printed = format!("{app:?}");
+        assert!(!printed.contains(&app.admin_key));
+        assert!(app.client_secret.is_some_and(|secret| !printed.contains(&secret)));
+        assert!(
+            printed.contains(&app.rest_api_key),
+            "the client id is not a secret"
+        );
     }
 
     #[test]
