@@ -13,6 +13,10 @@ pub mod crypto;
 pub mod dynamo;
 pub mod error;
 pub mod model;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 pub use api::Store;
 pub use error::StoreError;
+#[cfg(feature = "sqlite")]
+pub use sqlite::{SqliteOptions, SqliteStore};

@@ -1,0 +1,146 @@
+//! The SQLite schema and its migrations, applied in order on open (`PRAGMA user_version`).
+//!
+//! Tables mirror the DynamoDB items (docs/data-model.md): every admin-owned row has the admin
+//! in its primary key, and the DynamoDB GSIs become ordinary (partial) indexes.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// Each entry moves the schema one version up. Never edit a shipped entry; append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+    CREATE TABLE admins (
+        id          INTEGER PRIMARY KEY,
+        nickname    TEXT NOT NULL,
+        scopes      TEXT NOT NULL,          -- JSON array of scope ids
+        status      TEXT NOT NULL,          -- active | needs_consent | needs_login
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+    -- The active_admins GSI: only active admins, walked in id order.
+    CREATE INDEX admins_active ON admins (id) WHERE status = 'active';
+
+    CREATE TABLE tokens (
+        admin               INTEGER PRIMARY KEY REFERENCES admins (id),
+        sealed              BLOB NOT NULL,  -- access + refresh token, sealed for this admin
+        access_expires_at   TEXT NOT NULL,
+        refresh_expires_at  TEXT NOT NULL,
+        scopes              TEXT NOT NULL,
+        version             INTEGER NOT NULL,
+        updated_at          TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE oauth_states (
+        nonce       TEXT PRIMARY KEY,
+        body        TEXT NOT NULL,          -- JSON OAuthState
+        expires_at  TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE friends (
+        admin          INTEGER NOT NULL,
+        uuid           TEXT NOT NULL,
+        kakao_id       INTEGER,
+        nickname       TEXT NOT NULL,
+        thumbnail_url  TEXT,
+        favorite       INTEGER NOT NULL,
+        first_seen     TEXT NOT NULL,
+        synced_at      TEXT NOT NULL,
+        gone_at        TEXT,
+        PRIMARY KEY (admin, uuid)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE friend_syncs (
+        admin  INTEGER PRIMARY KEY,
+        body   TEXT NOT NULL                -- JSON SyncReport
+    ) STRICT;
+
+    CREATE TABLE meetings (
+        admin       INTEGER NOT NULL,
+        id          TEXT NOT NULL,
+        draft       TEXT NOT NULL,          -- JSON MeetingDraft (extensible without migration)
+        version     INTEGER NOT NULL,
+        zoom_id     TEXT,
+        due_shard   INTEGER,                -- set only while a round is due (the sparse index)
+        due_at      TEXT,
+        due_round   INTEGER,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (admin, id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX meetings_due ON meetings (due_shard, due_at) WHERE due_at IS NOT NULL;
+    CREATE INDEX meetings_zoom ON meetings (zoom_id) WHERE zoom_id IS NOT NULL;
+
+    CREATE TABLE invitees (
+        admin    INTEGER NOT NULL,
+        meeting  TEXT NOT NULL,
+        friend   TEXT NOT NULL,
+        body     TEXT NOT NULL,             -- JSON Invitee
+        PRIMARY KEY (admin, meeting, friend)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE attendance (
+        admin            INTEGER NOT NULL,
+        meeting          TEXT NOT NULL,
+        friend           TEXT NOT NULL,
+        first_joined_at  TEXT NOT NULL,
+        source           TEXT NOT NULL,
+        PRIMARY KEY (admin, meeting, friend)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE deliveries (
+        admin        INTEGER NOT NULL,
+        meeting      TEXT NOT NULL,
+        recipient    TEXT NOT NULL,
+        round        INTEGER NOT NULL,
+        state        TEXT NOT NULL,
+        code         INTEGER,               -- Kakao's code when failed
+        day          TEXT NOT NULL,         -- the Kakao day its slots came from
+        holds_quota  INTEGER NOT NULL,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (admin, meeting, recipient, round)
+    ) STRICT, WITHOUT ROWID;
+    -- The friend_sends GSI.
+    CREATE INDEX deliveries_by_friend ON deliveries (admin, recipient, meeting, round);
+
+    CREATE TABLE quota (
+        kind        TEXT NOT NULL,          -- app | sender | recipient | pair
+        subject     TEXT NOT NULL,          -- '' | admin | uuid | admin#uuid
+        day         TEXT NOT NULL,
+        used        INTEGER NOT NULL,
+        expires_at  TEXT NOT NULL,          -- the TTL: two days after the day ends
+        PRIMARY KEY (kind, subject, day)
+    ) STRICT, WITHOUT ROWID;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
+/// Brings the database up to [`SCHEMA_VERSION`], one transaction per step. Refuses a database
+/// written by a newer build rather than guessing.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let sql = |e| StoreError::backend("migrate schema", e);
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(sql)?;
+    let current = usize::try_from(current).unwrap_or(usize::MAX);
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::corrupt(
+            "schema",
+            format!("database is at version {current}; this build knows up to {SCHEMA_VERSION}"),
+        ));
+    }
+    for (done, step) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        tx.execute_batch(step).map_err(sql)?;
+        tx.pragma_update(None, "user_version", done + 1).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        tracing::info!(version = done + 1, "sqlite schema migrated");
+    }
+    Ok(())
+}

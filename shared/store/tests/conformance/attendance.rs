@@ -1,0 +1,90 @@
+//! Attendance: a join is recorded once, keeping the earliest time and its source.
+
+use domain::MeetingId;
+use store::model::JoinSource;
+
+use crate::fixtures::*;
+use crate::harness::{Harness, conformance};
+
+async fn a_join_is_recorded_once_keeping_the_first_time_and_source(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    let first = s
+        .record_join(admin(1), m.id, &uuid("f1"), t0() + minutes(2), JoinSource::Zoom)
+        .await
+        .unwrap();
+    assert!(first.changed);
+    assert_eq!(
+        (first.attendance.first_joined_at, first.attendance.source),
+        (t0() + minutes(2), JoinSource::Zoom)
+    );
+
+    let repeat = s
+        .record_join(admin(1), m.id, &uuid("f1"), t0() + minutes(2), JoinSource::Zoom)
+        .await
+        .unwrap();
+    assert!(!repeat.changed, "the same webhook twice changes nothing");
+    let later = s
+        .record_join(admin(1), m.id, &uuid("f1"), t0() + minutes(9), JoinSource::Link)
+        .await
+        .unwrap();
+    assert!(!later.changed);
+    assert_eq!(later.attendance, first.attendance);
+
+    let listed = s.list_attendance(admin(1), m.id).await.unwrap();
+    assert_eq!(listed, vec![(uuid("f1"), first.attendance)]);
+}
+
+async fn an_earlier_join_arriving_late_replaces_the_later_one(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    s.record_join(admin(1), m.id, &uuid("f1"), t0() + minutes(5), JoinSource::Link)
+        .await
+        .unwrap();
+    let earlier = s
+        .record_join(admin(1), m.id, &uuid("f1"), t0() + minutes(1), JoinSource::Zoom)
+        .await
+        .unwrap();
+    assert!(earlier.changed);
+    let listed = s.list_attendance(admin(1), m.id).await.unwrap();
+    assert_eq!(listed[0].1.first_joined_at, t0() + minutes(1));
+    assert_eq!(listed[0].1.source, JoinSource::Zoom);
+}
+
+async fn joins_are_listed_per_meeting(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let a = meeting(s, admin(1)).await;
+    let b = meeting(s, admin(1)).await;
+    s.record_join(admin(1), a.id, &uuid("f2"), t0(), JoinSource::Manual)
+        .await
+        .unwrap();
+    s.record_join(admin(1), a.id, &uuid("f1"), t0(), JoinSource::Link)
+        .await
+        .unwrap();
+    s.record_join(admin(1), b.id, &uuid("f3"), t0(), JoinSource::Zoom)
+        .await
+        .unwrap();
+    let in_a: Vec<_> = s
+        .list_attendance(admin(1), a.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(in_a, uuids(&["f1", "f2"]));
+    assert!(
+        s.record_join(admin(1), MeetingId::new_v7(), &uuid("f1"), t0(), JoinSource::Link)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+}
+
+conformance!(
+    a_join_is_recorded_once_keeping_the_first_time_and_source,
+    an_earlier_join_arriving_late_replaces_the_later_one,
+    joins_are_listed_per_meeting,
+);

@@ -1,0 +1,158 @@
+//! The generic runner: every conformance test is an `async fn(Harness)` written once, and
+//! [`conformance!`] turns a list of them into `sqlite::*` and `dynamo::*` test functions.
+//!
+//! Each test gets its own fresh store: SQLite a new file (WAL, so several connections can
+//! share it), DynamoDB a new table created from `template.yaml`'s `Table` resource.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use store::Store;
+use store::crypto::{KeyProvider, StaticKeyProvider};
+use store::{SqliteOptions, SqliteStore};
+
+/// The key every test store seals tokens with (unless a test opens another on purpose).
+pub const TEST_KEY: [u8; 32] = [0x5a; 32];
+
+pub fn test_keys() -> Arc<dyn KeyProvider> {
+    Arc::new(StaticKeyProvider::new(TEST_KEY))
+}
+
+/// One fresh store for one test, plus ways to open more handles on the same data.
+pub struct Harness {
+    pub store: Arc<dyn Store>,
+    backend: Box<dyn Backend>,
+}
+
+impl Harness {
+    /// `n` independent handles on the same data (SQLite: separate connections to the same
+    /// file; DynamoDB: separate clients), so concurrency tests race through the backend's own
+    /// locking, not through one handle's.
+    pub async fn handles(&self, n: usize) -> Vec<Arc<dyn Store>> {
+        let mut handles = Vec::with_capacity(n);
+        for _ in 0..n {
+            handles.push(self.backend.open(test_keys()).await);
+        }
+        handles
+    }
+
+    /// Another handle on the same data that seals and opens tokens with `keys`.
+    pub async fn reopen_with_keys(&self, keys: Arc<dyn KeyProvider>) -> Arc<dyn Store> {
+        self.backend.open(keys).await
+    }
+}
+
+/// A backend under test: opens handles on one test's data, and cleans up after it.
+#[async_trait]
+trait Backend: Send + Sync {
+    async fn open(&self, keys: Arc<dyn KeyProvider>) -> Arc<dyn Store>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQLite
+
+static NEXT_FILE: AtomicUsize = AtomicUsize::new(0);
+
+struct SqliteBackend {
+    path: PathBuf,
+}
+
+impl SqliteBackend {
+    fn new() -> Self {
+        let n = NEXT_FILE.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join("ttokttok-store-tests");
+        std::fs::create_dir_all(&dir).expect("create the test database directory");
+        let path = dir.join(format!("conformance-{}-{n}.db", std::process::id()));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        Self { path }
+    }
+}
+
+impl Drop for SqliteBackend {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
+
+#[async_trait]
+impl Backend for SqliteBackend {
+    async fn open(&self, keys: Arc<dyn KeyProvider>) -> Arc<dyn Store> {
+        let options = SqliteOptions {
+            busy_timeout: std::time::Duration::from_secs(30),
+            ..Default::default()
+        };
+        Arc::new(SqliteStore::open_with(&self.path, keys, options).expect("open the test database"))
+    }
+}
+
+pub async fn run_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(Harness) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let backend = SqliteBackend::new();
+    let store = backend.open(test_keys()).await;
+    test(Harness {
+        store,
+        backend: Box::new(backend),
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// DynamoDB
+//
+// >>> DYNAMODB RUNNER: store-dynamo (or the lead) fills this in once `store::dynamo` lands. <<<
+// It must: create a fresh table per test from template.yaml's `Table` resource
+// (store::dynamo::TableSchema::from_workspace_template()), open `DynamoStore`s on it with the
+// given keys, and drop the table afterwards. Until then the DynamoDB half reports itself as
+// not wired: a printed notice locally, a failure under CI=true.
+
+pub async fn run_dynamo<F, Fut>(test: F)
+where
+    F: FnOnce(Harness) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let _ = test;
+    skip_or_fail_dynamo("the DynamoDB runner is not wired yet (see harness.rs)");
+}
+
+/// Locally a DynamoDB half that cannot run prints why and passes; under `CI=true` it fails.
+#[allow(dead_code)]
+fn skip_or_fail_dynamo(why: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("DynamoDB conformance cannot run under CI=true: {why}");
+    }
+    eprintln!("NOTICE: skipping the DynamoDB half of this test: {why}");
+}
+
+/// Writes `sqlite::<test>` and `dynamo::<test>` test functions for each listed test.
+macro_rules! conformance {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    crate::harness::run_sqlite(super::$test).await
+                }
+            )*
+        }
+
+        mod dynamo {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    crate::harness::run_dynamo(super::$test).await
+                }
+            )*
+        }
+    };
+}
+pub(crate) use conformance;

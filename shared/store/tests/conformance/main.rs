@@ -1,0 +1,20 @@
+//! The store's conformance suite: every operation and invariant of `store::api`, written once
+//! and run against each backend (`cargo test -p store --test conformance sqlite::` or
+//! `dynamo::`). Tests read like the product: an admin logs in, syncs friends, schedules a
+//! meeting, the sweep reserves quota and records what Kakao said.
+
+mod fixtures;
+mod harness;
+
+mod admins;
+mod attendance;
+mod bad_input;
+mod concurrency;
+mod crash;
+mod deliveries;
+mod friends;
+mod isolation;
+mod meetings;
+mod oauth;
+mod quota;
+mod tokens;
