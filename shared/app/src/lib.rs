@@ -1,1 +1,26 @@
-//! Configuration, service wiring, Kakao token care and the friend-sync core shared by every function.
+//! What every ttokttok function shares: configuration, the services built from it once at
+//! start-up, Kakao token care, and friend sync.
+//!
+//! - [`config`]: [`Settings`], typed and parsed once from the environment (or built in code).
+//! - [`services`]: [`Services`], the store, the Kakao client, the clock, the token keeper and
+//!   the sync trigger, built once and cheap to clone.
+//! - [`tokens`]: [`TokenKeeper`], working access tokens for admins, refreshed and rotated
+//!   safely, and Kakao's answers turned into admin states (needs login, needs consent).
+//! - [`sync`]: the friend-sync core, its triggers, the daily run and the local daily loop.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let services = app::Services::from_env().await?;
+//! let admin = domain::KakaoUserId::new(1234567890)?;
+//! services.sync.request_sync(admin, app::sync::SyncReason::AfterLogin).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod config;
+pub mod services;
+pub mod sync;
+pub mod tokens;
+
+pub use config::{ConfigError, Settings};
+pub use services::{Services, StartupError};
+pub use tokens::{TokenError, TokenKeeper};
