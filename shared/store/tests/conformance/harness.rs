@@ -107,25 +107,77 @@ where
 }
 
 // ---------------------------------------------------------------------------------------------
-// DynamoDB
-//
-// >>> DYNAMODB RUNNER: store-dynamo (or the lead) fills this in once `store::dynamo` lands. <<<
-// It must: create a fresh table per test from template.yaml's `Table` resource
-// (store::dynamo::TableSchema::from_workspace_template()), open `DynamoStore`s on it with the
-// given keys, and drop the table afterwards. Until then the DynamoDB half reports itself as
-// not wired: a printed notice locally, a failure under CI=true.
+// DynamoDB: a fresh table per test, created from template.yaml's `Table` resource, on the
+// server `DYNAMODB_ENDPOINT` names (moto, started by infra/lib/moto.sh).
 
+#[cfg(feature = "dynamo")]
+struct DynamoBackend {
+    table: String,
+}
+
+#[cfg(feature = "dynamo")]
+#[async_trait]
+impl Backend for DynamoBackend {
+    async fn open(&self, keys: Arc<dyn KeyProvider>) -> Arc<dyn Store> {
+        // A client per handle, so racing handles do not share a connection pool.
+        let client = store::dynamo::client_from_env()
+            .await
+            .expect("a DynamoDB client from the environment");
+        Arc::new(store::dynamo::DynamoStore::new(
+            client,
+            self.table.clone(),
+            keys,
+            store::dynamo::DynamoConfig::default(),
+        ))
+    }
+}
+
+#[cfg(feature = "dynamo")]
+pub async fn run_dynamo<F, Fut>(test: F)
+where
+    F: FnOnce(Harness) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    if std::env::var(store::dynamo::ENDPOINT_ENV).is_err() {
+        skip_or_fail_dynamo("DYNAMODB_ENDPOINT is unset (source infra/lib/moto.sh; moto_start)");
+        return;
+    }
+    let client = store::dynamo::client_from_env()
+        .await
+        .expect("a DynamoDB client from the environment");
+    let n = NEXT_FILE.fetch_add(1, Ordering::Relaxed);
+    let table = format!(
+        "ttokttok-conformance-{}-{n}-{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    );
+    store::dynamo::TableSchema::from_workspace_template()
+        .expect("template.yaml's Table resource")
+        .create(&client, &table)
+        .await
+        .expect("create the test table");
+    let backend = DynamoBackend { table: table.clone() };
+    let store = backend.open(test_keys()).await;
+    test(Harness {
+        store,
+        backend: Box::new(backend),
+    })
+    .await;
+    // Best effort: a failed test leaves its table behind, which dies with the test server.
+    let _ = client.delete_table().table_name(&table).send().await;
+}
+
+#[cfg(not(feature = "dynamo"))]
 pub async fn run_dynamo<F, Fut>(test: F)
 where
     F: FnOnce(Harness) -> Fut,
     Fut: Future<Output = ()>,
 {
     let _ = test;
-    skip_or_fail_dynamo("the DynamoDB runner is not wired yet (see harness.rs)");
+    skip_or_fail_dynamo("the store was built without its `dynamo` feature");
 }
 
 /// Locally a DynamoDB half that cannot run prints why and passes; under `CI=true` it fails.
-#[allow(dead_code)]
 fn skip_or_fail_dynamo(why: &str) {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("DynamoDB conformance cannot run under CI=true: {why}");
