@@ -232,3 +232,16 @@ async fn before_the_app_has_permission_only_team_members_are_listed() {
         .collect();
     assert_eq!(names, ["이서연"]);
 }
+
+#[tokio::test]
+async fn an_app_that_no_longer_configures_friends_gets_minus_3() {
+    let kakao = start(friends_world(3)).await;
+    let token = kakao.full_token(ADMIN).await;
+    kakao
+        .sandbox
+        .update_app(|app| app.consent_items.retain(|item| item.id != "friends"));
+
+    let (status, body) = kakao.get("/v1/api/talk/friends", Some(&token)).await;
+
+    assert_eq!((status, body["code"].as_i64()), (StatusCode::FORBIDDEN, Some(-3)));
+}

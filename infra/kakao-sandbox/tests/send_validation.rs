@@ -162,3 +162,24 @@ async fn without_the_message_permission_only_team_members_can_be_messaged() {
     assert_eq!(outsider_body, json!({"msg": "permission denied", "code": -5}));
     assert_eq!(member_status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_app_that_no_longer_configures_talk_message_gets_minus_3() {
+    let world = friends_world(1);
+    let friend = uuid_of(&world, FRIEND);
+    let kakao = start(world).await;
+    let token = kakao.full_token(ADMIN).await;
+    kakao
+        .sandbox
+        .update_app(|app| app.consent_items.retain(|item| item.id != "talk_message"));
+
+    let (status, body) = kakao.send_text(&token, &[&friend], "hi").await;
+
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], -3);
+    assert_eq!(
+        body["msg"],
+        "[APP] App disabled [talk_message] scopes for [TALK_MESSAGE_SEND] API on developers.kakao.com. Enable it first."
+    );
+    assert!(kakao.inbox(FRIEND).await.is_empty());
+}

@@ -179,13 +179,22 @@ pub(crate) fn bearer(sandbox: &Sandbox, headers: &HeaderMap) -> Result<AccessGra
     }
 }
 
-/// `-402` unless the user has agreed to `scope`.
+/// `-3` when the app no longer configures `scope` (REFERENCE §3.2), else `-402` unless the user
+/// has agreed to it.
 pub(crate) fn require_scope(
     sandbox: &Sandbox,
     user_id: i64,
     scope: &str,
     api_type: &str,
 ) -> Result<(), KapiError> {
+    if sandbox.app.consent_item(scope).is_none() {
+        return Err(KapiError::new(
+            -3,
+            format!(
+                "[APP] App disabled [{scope}] scopes for [{api_type}] API on developers.kakao.com. Enable it first."
+            ),
+        ));
+    }
     let agreed = sandbox
         .directory
         .get(user_id)
