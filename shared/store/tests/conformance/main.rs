@@ -2,6 +2,8 @@
 //! and run against each backend (`cargo test -p store --test conformance sqlite::` or
 //! `dynamo::`). Tests read like the product: an admin logs in, syncs friends, schedules a
 //! meeting, the sweep reserves quota and records what Kakao said.
+// The SQLite half is the reference run; without the `sqlite` feature there is no suite.
+#![cfg(feature = "sqlite")]
 
 mod fixtures;
 mod harness;
