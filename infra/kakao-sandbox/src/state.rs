@@ -23,6 +23,8 @@ pub(crate) struct Sandbox {
     pub quota: QuotaBook,
     pub inboxes: BTreeMap<i64, Vec<InboxMessage>>,
     pub faults: FaultBook,
+    /// Kakao requests served per path (control API and pages excluded), for tests that count calls.
+    pub requests: BTreeMap<String, u64>,
     pub clock: SandboxClock,
     pub logins: PendingLogins,
 }
@@ -39,6 +41,7 @@ impl Sandbox {
             quota: QuotaBook::default(),
             inboxes: BTreeMap::new(),
             faults: FaultBook::default(),
+            requests: BTreeMap::new(),
             clock,
             logins: PendingLogins::default(),
         }

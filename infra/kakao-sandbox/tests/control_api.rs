@@ -129,6 +129,24 @@ async fn faults_are_listed_as_set() {
 }
 
 #[tokio::test]
+async fn requests_counts_kakao_calls_per_path_but_not_control_calls_or_pages() {
+    let kakao = start(friends_world(1)).await;
+    let token = kakao.full_token(ADMIN).await;
+    kakao.get("/v2/user/me", Some(&token)).await;
+    kakao.get("/v2/user/me", Some("unknown")).await;
+    kakao.get("/v1/api/talk/friends", Some(&token)).await;
+    kakao.page("/", &[]).await;
+
+    let (status, counts) = kakao.get("/_sandbox/requests", None).await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        counts,
+        json!({"total": 3, "by_path": {"/v2/user/me": 2, "/v1/api/talk/friends": 1}})
+    );
+}
+
+#[tokio::test]
 async fn a_handle_shuts_the_server_down() {
     let kakao = start(friends_world(1)).await;
     let url = kakao.url.clone();

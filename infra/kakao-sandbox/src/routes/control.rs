@@ -30,6 +30,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/_sandbox/clock", get(clock).post(advance_clock))
         .route("/_sandbox/faults", get(faults).post(set_faults))
         .route("/_sandbox/unlink", post(unlink))
+        .route("/_sandbox/requests", get(requests))
 }
 
 fn control_error(status: StatusCode, message: impl Into<String>) -> Response {
@@ -125,6 +126,13 @@ async fn inbox(State(state): State<AppState>, Path(user_id): Path<i64>) -> Respo
         .map(Vec::as_slice)
         .unwrap_or_default();
     Json(json!(messages)).into_response()
+}
+
+/// How many Kakao requests the sandbox has served: `{"total", "by_path": {path: n}}`.
+async fn requests(State(state): State<AppState>) -> Json<Value> {
+    let sandbox = state.shared.lock();
+    let total: u64 = sandbox.requests.values().sum();
+    Json(json!({"total": total, "by_path": sandbox.requests}))
 }
 
 async fn clock(State(state): State<AppState>) -> Json<Value> {

@@ -64,7 +64,14 @@ pub(crate) fn router(state: AppState) -> Router {
 
 /// Applies the faults set through `/_sandbox/faults` before (or after) the real handler.
 async fn inject_faults(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let triggered = state.shared.lock().faults.on_request(request.uri().path());
+    let triggered = {
+        let mut sandbox = state.shared.lock();
+        let path = request.uri().path();
+        if is_kakao_path(path) {
+            *sandbox.requests.entry(path.to_owned()).or_default() += 1;
+        }
+        sandbox.faults.on_request(path)
+    };
     if !triggered.latency.is_zero() {
         tokio::time::sleep(triggered.latency).await;
     }
@@ -107,6 +114,11 @@ async fn inject_faults(State(state): State<AppState>, request: Request, next: Ne
             response
         }
     }
+}
+
+/// Whether `path` is one of Kakao's (kauth or kapi), not a sandbox page or the control API.
+fn is_kakao_path(path: &str) -> bool {
+    path.starts_with("/oauth/") || path.starts_with("/v1/") || path.starts_with("/v2/")
 }
 
 /// Form parameters of a POST body. Kakao reads only form-encoded bodies: any other content type
