@@ -175,3 +175,55 @@ async fn purging_removes_only_what_has_expired() {
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn quota_counters_expire_two_days_after_their_kakao_day() {
+    use domain::{KstDay, MeetingId, QuotaLimits};
+    use store::api::{MeetingStore, QuotaStore};
+    use store::model::{
+        BatchRecipients, InitialState, JoinUrl, MeetingDraft, MeetingSettings, MeetingStatus, QuotaSubject,
+        ReservationRequest,
+    };
+
+    let store = SqliteStore::in_memory(keys()).unwrap();
+    logged_in(&store).await;
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 21, 1, 0, 0).unwrap();
+    let draft = MeetingDraft {
+        title: "수업".into(),
+        starts_at: t0,
+        ends_at: t0 + Duration::hours(1),
+        time_zone: chrono_tz::Asia::Seoul,
+        join_url: JoinUrl::parse("https://zoom.us/j/1").unwrap(),
+        zoom_meeting_id: None,
+        status: MeetingStatus::Scheduled,
+        next_round: None,
+        settings: MeetingSettings::default(),
+    };
+    let meeting = store
+        .create_meeting(admin(), MeetingId::new_v7(), &draft, t0)
+        .await
+        .unwrap();
+    let day = KstDay::containing(t0);
+    let request = ReservationRequest {
+        sender: admin(),
+        meeting: meeting.id,
+        round: domain::delivery::Round::FIRST,
+        recipients: BatchRecipients::new(vec![domain::FriendUuid::parse("f1").unwrap()]).unwrap(),
+        day,
+        initial: InitialState::Sending,
+        limits: QuotaLimits::KAKAO,
+    };
+    store.reserve(&request, t0).await.unwrap();
+    let expiry = day.resets_at() + Duration::days(2);
+    assert_eq!(
+        store.purge_expired(expiry - Duration::seconds(1)).await.unwrap(),
+        0
+    );
+    assert_eq!(store.quota_used(day, &QuotaSubject::App).await.unwrap(), 1);
+    assert_eq!(
+        store.purge_expired(expiry).await.unwrap(),
+        4,
+        "app, sender, recipient and pair"
+    );
+    assert_eq!(store.quota_used(day, &QuotaSubject::App).await.unwrap(), 0);
+}
