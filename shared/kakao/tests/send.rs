@@ -451,7 +451,6 @@ async fn a_memo_without_message_consent_asks_for_it() {
 }
 
 #[tokio::test]
-#[ignore = "needs sandbox: -3 when the app no longer configures the talk_message consent item"]
 async fn an_app_that_disabled_message_consent_gets_minus_3_from_kakao_itself() {
     let kakao = spawn_kakao(friends_world(1)).await;
     let token = kakao.full_token(ADMIN).await;
