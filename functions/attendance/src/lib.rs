@@ -1,0 +1,1 @@
+//! Who has joined: the Zoom webhook, tracked join links and reminder opt-outs.
