@@ -13,11 +13,18 @@ pub struct KakaoUserId(i64);
 
 impl KakaoUserId {
     pub fn new(id: i64) -> Result<Self, InvalidValue> {
-        if id > 0 { Ok(Self(id)) } else { Err(InvalidValue::KakaoUserId(id.to_string())) }
+        if id > 0 {
+            Ok(Self(id))
+        } else {
+            Err(InvalidValue::KakaoUserId(id.to_string()))
+        }
     }
 
     pub fn parse(s: &str) -> Result<Self, InvalidValue> {
-        let id = s.trim().parse::<i64>().map_err(|_| InvalidValue::KakaoUserId(s.to_owned()))?;
+        let id = s
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| InvalidValue::KakaoUserId(s.to_owned()))?;
         Self::new(id).map_err(|_| InvalidValue::KakaoUserId(s.to_owned()))
     }
 
@@ -57,8 +64,13 @@ impl FriendUuid {
     pub fn parse(s: &str) -> Result<Self, InvalidValue> {
         let ok = !s.is_empty()
             && s.len() <= Self::MAX_LEN
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if ok { Ok(Self(s.to_owned())) } else { Err(InvalidValue::FriendUuid(s.to_owned())) }
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(InvalidValue::FriendUuid(s.to_owned()))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -96,7 +108,9 @@ impl MeetingId {
     }
 
     pub fn parse(s: &str) -> Result<Self, InvalidValue> {
-        uuid::Uuid::try_parse(s).map(Self).map_err(|_| InvalidValue::MeetingId(s.to_owned()))
+        uuid::Uuid::try_parse(s)
+            .map(Self)
+            .map_err(|_| InvalidValue::MeetingId(s.to_owned()))
     }
 }
 

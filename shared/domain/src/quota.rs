@@ -31,7 +31,9 @@ impl KstDay {
     }
 
     pub fn parse(s: &str) -> Result<Self, InvalidValue> {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Self).map_err(|_| InvalidValue::KstDay(s.to_owned()))
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Self)
+            .map_err(|_| InvalidValue::KstDay(s.to_owned()))
     }
 
     pub fn date(self) -> NaiveDate {
@@ -41,7 +43,11 @@ impl KstDay {
     /// 00:00 KST on this day, as a UTC instant.
     pub fn starts_at(self) -> DateTime<Utc> {
         let midnight = self.0.and_hms_opt(0, 0, 0).unwrap_or_else(|| unreachable!());
-        kst().from_local_datetime(&midnight).single().unwrap_or_else(|| unreachable!()).with_timezone(&Utc)
+        kst()
+            .from_local_datetime(&midnight)
+            .single()
+            .unwrap_or_else(|| unreachable!())
+            .with_timezone(&Utc)
     }
 
     /// When this day's counters reset: 00:00 KST the next day.
@@ -88,7 +94,12 @@ pub enum QuotaKind {
 }
 
 impl QuotaKind {
-    pub const ALL: [QuotaKind; 4] = [QuotaKind::App, QuotaKind::Sender, QuotaKind::Recipient, QuotaKind::Pair];
+    pub const ALL: [QuotaKind; 4] = [
+        QuotaKind::App,
+        QuotaKind::Sender,
+        QuotaKind::Recipient,
+        QuotaKind::Pair,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -116,7 +127,12 @@ pub struct QuotaLimits {
 }
 
 impl QuotaLimits {
-    pub const KAKAO: QuotaLimits = QuotaLimits { app: 30_000, sender: 100, recipient: 100, pair: 20 };
+    pub const KAKAO: QuotaLimits = QuotaLimits {
+        app: 30_000,
+        sender: 100,
+        recipient: 100,
+        pair: 20,
+    };
 
     pub fn limit(&self, kind: QuotaKind) -> u32 {
         match kind {
@@ -153,7 +169,10 @@ mod tests {
 
     #[test]
     fn days_parse_only_in_iso_form() {
-        assert_eq!(KstDay::parse("2026-11-21").unwrap().next().to_string(), "2026-11-22");
+        assert_eq!(
+            KstDay::parse("2026-11-21").unwrap().next().to_string(),
+            "2026-11-22"
+        );
         assert!(KstDay::parse("21/11/2026").is_err());
         assert!(KstDay::parse("2026-02-30").is_err());
     }
@@ -161,9 +180,6 @@ mod tests {
     #[test]
     fn default_limits_are_kakaos() {
         let limits = QuotaLimits::default();
-        assert_eq!(
-            QuotaKind::ALL.map(|k| limits.limit(k)),
-            [30_000, 100, 100, 20]
-        );
+        assert_eq!(QuotaKind::ALL.map(|k| limits.limit(k)), [30_000, 100, 100, 20]);
     }
 }

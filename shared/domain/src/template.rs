@@ -21,7 +21,10 @@ impl TemplateText {
         }
         let chars = s.chars().count();
         if chars > Self::MAX_CHARS {
-            return Err(InvalidValue::TemplateTextTooLong { chars, max: Self::MAX_CHARS });
+            return Err(InvalidValue::TemplateTextTooLong {
+                chars,
+                max: Self::MAX_CHARS,
+            });
         }
         Ok(Self(s.to_owned()))
     }
