@@ -13,6 +13,7 @@ pub mod clock;
 pub mod delivery;
 pub mod friends;
 pub mod ids;
+pub mod meeting;
 pub mod quota;
 pub mod quota_fit;
 pub mod template;
