@@ -7,6 +7,7 @@
 //! - [`tokens`]: [`TokenKeeper`], working access tokens for admins, refreshed and rotated
 //!   safely, and Kakao's answers turned into admin states (needs login, needs consent).
 //! - [`sync`]: the friend-sync core, its triggers, the daily run and the local daily loop.
+//! - `testing` (feature `testing`): a Kakao sandbox, fresh stores and a manual clock for tests.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,6 +20,8 @@
 pub mod config;
 pub mod services;
 pub mod sync;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tokens;
 
 pub use config::{ConfigError, Settings};

@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use chrono_tz::Asia::Seoul;
+use domain::Clock;
 
 use crate::services::Services;
 
 /// Longest single sleep of the loop before it looks at the clock again.
-const TICK: Duration = Duration::from_secs(30);
+pub const TICK: Duration = Duration::from_secs(30);
 
 /// The first time strictly after `now` at which the clock in Korea reads `at`.
 pub fn next_daily_run(now: DateTime<Utc>, at: NaiveTime) -> DateTime<Utc> {
@@ -37,14 +38,7 @@ pub async fn run_daily_loop(services: Services) {
     loop {
         let next = next_daily_run(services.clock.now(), at);
         tracing::info!(next = %next, "local daily friend sync scheduled");
-        loop {
-            let now = services.clock.now();
-            if now >= next {
-                break;
-            }
-            let left = (next - now).to_std().unwrap_or(Duration::ZERO);
-            tokio::time::sleep(left.min(TICK)).await;
-        }
+        wait_until(services.clock.as_ref(), next, TICK).await;
         match daily.run_to_end().await {
             Ok(tally) => tracing::info!(
                 succeeded = tally.succeeded,
@@ -54,6 +48,18 @@ pub async fn run_daily_loop(services: Services) {
             ),
             Err(error) => tracing::error!(%error, "local daily friend sync could not list admins"),
         }
+    }
+}
+
+/// Returns once `clock` reads `at` or later, looking at it at least every `tick`.
+pub async fn wait_until(clock: &dyn Clock, at: DateTime<Utc>, tick: Duration) {
+    loop {
+        let now = clock.now();
+        if now >= at {
+            return;
+        }
+        let left = (at - now).to_std().unwrap_or(Duration::ZERO);
+        tokio::time::sleep(left.min(tick)).await;
     }
 }
 

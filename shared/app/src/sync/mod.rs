@@ -13,5 +13,5 @@ pub mod trigger;
 
 pub use daily::{DailyCursor, DailyProgress, DailyRun, DailyTally, Listing, TimeBudget, Unlimited};
 pub use friend_sync::{FriendSync, SyncError, SyncReport};
-pub use local_loop::{next_daily_run, run_daily_loop};
+pub use local_loop::{next_daily_run, run_daily_loop, wait_until};
 pub use trigger::{LambdaSyncTrigger, LocalSyncTrigger, SyncReason, SyncRequest, SyncTrigger, TriggerError};
