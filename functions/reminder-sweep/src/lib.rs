@@ -1,0 +1,1 @@
+//! Every minute: due reminders -> quota -> Kakao -> outcomes, at most once.
