@@ -5,26 +5,65 @@
 //! - [`seal`]: encrypted, authenticated cookie values (AES-256-GCM).
 //! - [`session`]: admin sessions as sealed cookies (12 idle hours), nothing stored server-side.
 //! - [`csrf`]: the per-session token every state-changing request carries.
+//! - [`consent`]: the consent items ttokttok needs, in plain words.
 //! - [`cookies`]: reading `Cookie`, writing `Set-Cookie`.
 //! - [`onboarding`]: the opaque code in an admin's client link `/join/{code}`.
 //! - [`lang`]: Korean or English per request (cookie, then `Accept-Language`).
 //! - [`headers`]: the strict Content-Security-Policy and other security headers.
 //! - [`layout`]: the page frame; [`assets`]: the stylesheet and script it loads.
 //! - [`time`]: Korean-time and relative times for pages.
+//! - [`settings`]: `PUBLIC_URL` and the web secret; [`state`]: [`WebState`], what handlers hold.
+//! - [`middleware`]: the session/CSRF layer; [`extract`]: [`extract::AdminSession`] and friends.
+//! - [`login_cookie`]: binds a Kakao login to the browser that started it.
+//! - [`pages`]: problem pages and their JSON twins; [`routes`]: static files, language switch.
+//!
+//! A function's router is its own routes, then [`layers`]: the session layer (with state) and
+//! the security headers.
 
 pub mod assets;
+pub mod consent;
 pub mod cookies;
 pub mod csrf;
+pub mod extract;
 pub mod headers;
 pub mod keys;
 pub mod lang;
 pub mod layout;
+pub mod login_cookie;
+pub mod middleware;
 pub mod onboarding;
+pub mod pages;
+pub mod routes;
 pub mod seal;
 pub mod session;
+pub mod settings;
+pub mod state;
 pub mod time;
 
 pub use csrf::CsrfToken;
 pub use keys::WebSecret;
 pub use lang::Lang;
 pub use session::{Session, SessionCookies};
+pub use settings::SiteSettings;
+pub use state::WebState;
+
+/// Adds the 404 page for paths no route serves, under the security headers. For a router that
+/// serves alone (a Lambda function, or the merged local router); routers to be merged must not
+/// carry a fallback each.
+pub fn with_not_found(router: axum::Router) -> axum::Router {
+    router
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(headers::security_headers))
+}
+
+/// Wraps a function's routes in the web layer: the session and CSRF layer, then the security
+/// headers on everything (error answers from the layer included).
+pub fn layers(router: axum::Router<WebState>, state: WebState) -> axum::Router {
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::session_layer,
+        ))
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}
