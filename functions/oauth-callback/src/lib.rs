@@ -1,1 +1,39 @@
-//! Kakao login, consent, client onboarding and the unlink webhook (HTTP API).
+//! Kakao login, consent, client onboarding and the unlink webhook: the admin's door.
+//!
+//! [`router`] serves, behind the web layer (sessions, CSRF, CSP):
+//! - `GET /login`: an admin logs in ([`authorize`]);
+//! - `GET /consent`: a logged-in admin agrees to missing items ([`authorize`]);
+//! - `GET /oauth/callback`: every login comes back here ([`callback`]);
+//! - `GET|POST /logout` ([`logout`]);
+//! - `GET /join/{code}`, `GET /join/{code}/start`: a client onboards through an admin's link
+//!   ([`join`], [`authorize`]);
+//! - `GET|POST /kakao/unlink`: Kakao's unlink webhook ([`unlink`]).
+//!
+//! Failures end in the pages of [`error`]; the flows' own pages are in [`pages`].
+//! Static files and the language switch are served by the `admin` function.
+
+pub mod authorize;
+pub mod callback;
+pub mod error;
+pub mod join;
+pub mod logout;
+pub mod pages;
+pub mod unlink;
+
+use axum::Router;
+use axum::routing::get;
+use web::WebState;
+
+/// The login function's routes, wrapped in the web layer. Carries no 404 fallback, so it can be
+/// merged with the admin router; a router that serves alone adds [`web::with_not_found`].
+pub fn router(state: WebState) -> Router {
+    let routes = Router::new()
+        .route("/login", get(authorize::admin_login))
+        .route("/consent", get(authorize::additional_consent))
+        .route("/oauth/callback", get(callback::callback))
+        .route("/logout", get(logout::by_link).post(logout::by_form))
+        .route("/join/{code}", get(join::welcome))
+        .route("/join/{code}/start", get(authorize::client_login))
+        .route("/kakao/unlink", get(unlink::webhook).post(unlink::webhook));
+    web::layers(routes, state)
+}
