@@ -1,0 +1,152 @@
+//! Reading what the admin pages show: the admin, their login's health, today's quota, the last
+//! sync, friends for the picker, and the delivery log. One place, shared by pages and the API.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use domain::delivery::DeliveryState;
+use domain::{FriendUuid, KakaoUserId, KstDay};
+use serde::Serialize;
+use store::StoreError;
+use store::model::{AdminProfile, FriendRecord, QuotaSubject, SyncReport};
+use web::WebState;
+
+use crate::health::{QuotaToday, TokenHealth};
+
+/// What the dashboard shows.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub admin: AdminProfile,
+    pub health: TokenHealth,
+    pub quota: QuotaToday,
+    pub last_sync: Option<SyncReport>,
+    pub friends: usize,
+}
+
+/// A friend as the picker and the API show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FriendView {
+    pub uuid: FriendUuid,
+    pub nickname: String,
+    /// Only https thumbnails (the page's CSP allows no others).
+    pub thumbnail_url: Option<String>,
+    pub favorite: bool,
+}
+
+impl From<&FriendRecord> for FriendView {
+    fn from(record: &FriendRecord) -> Self {
+        let profile = &record.profile;
+        Self {
+            uuid: profile.uuid.clone(),
+            nickname: profile.nickname.clone(),
+            thumbnail_url: profile
+                .thumbnail_url
+                .clone()
+                .filter(|u| u.starts_with("https://")),
+            favorite: profile.favorite,
+        }
+    }
+}
+
+/// One line of the delivery log.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub friend: FriendUuid,
+    pub friend_name: Option<String>,
+    pub state: DeliveryState,
+    pub text: Option<String>,
+    pub link: String,
+}
+
+/// How many meetings (newest first) the delivery log looks into.
+const LOG_MEETINGS: usize = 30;
+
+pub async fn dashboard(state: &WebState, admin: KakaoUserId) -> Result<Dashboard, StoreError> {
+    let store = &state.services().store;
+    let now = state.now();
+    let profile = store.get_admin(admin).await?;
+    let tokens = match store.get_tokens(admin).await {
+        Ok(stored) => Some((stored.tokens.access_expires_at, stored.tokens.refresh_expires_at)),
+        Err(error) if error.is_not_found() => None,
+        Err(error) => return Err(error),
+    };
+    let used = store
+        .quota_used(KstDay::containing(now), &QuotaSubject::Sender(admin))
+        .await?;
+    Ok(Dashboard {
+        admin: profile,
+        health: TokenHealth::judge(tokens, now),
+        quota: QuotaToday::new(now, used, &state.services().settings.quotas),
+        last_sync: store.last_sync(admin).await?,
+        friends: store.list_friends(admin, false).await?.len(),
+    })
+}
+
+/// The admin's current friends for the picker: favourites first, then by nickname.
+pub async fn friends(state: &WebState, admin: KakaoUserId) -> Result<Vec<FriendRecord>, StoreError> {
+    let mut friends = state.services().store.list_friends(admin, false).await?;
+    friends.sort_by(|a, b| {
+        b.profile
+            .favorite
+            .cmp(&a.profile.favorite)
+            .then_with(|| a.profile.nickname.cmp(&b.profile.nickname))
+    });
+    Ok(friends)
+}
+
+/// The latest deliveries of the admin's meetings (manual sends included), newest first.
+pub async fn delivery_log(
+    state: &WebState,
+    admin: KakaoUserId,
+    limit: usize,
+) -> Result<Vec<LogEntry>, StoreError> {
+    let store = &state.services().store;
+    let names: HashMap<FriendUuid, String> = store
+        .list_friends(admin, true)
+        .await?
+        .into_iter()
+        .map(|f| (f.profile.uuid, f.profile.nickname))
+        .collect();
+    let mut meetings = store.list_meetings(admin).await?;
+    // v7 ids sort by creation time.
+    meetings.sort_by_key(|m| std::cmp::Reverse(m.id));
+    let mut entries = Vec::new();
+    for meeting in meetings.into_iter().take(LOG_MEETINGS) {
+        for delivery in store.list_meeting_deliveries(admin, meeting.id).await? {
+            entries.push(LogEntry {
+                at: delivery.updated_at,
+                friend_name: names.get(&delivery.key.recipient).cloned(),
+                friend: delivery.key.recipient,
+                state: delivery.state,
+                text: meeting
+                    .draft
+                    .settings
+                    .template
+                    .as_ref()
+                    .map(|t| t.as_str().to_owned()),
+                link: meeting.draft.join_url.as_str().to_owned(),
+            });
+        }
+    }
+    entries.sort_by_key(|e| std::cmp::Reverse(e.at));
+    entries.truncate(limit);
+    Ok(entries)
+}
+
+/// Links the admin used before, newest first, for the link field's suggestions.
+pub async fn recent_links(state: &WebState, admin: KakaoUserId) -> Result<Vec<String>, StoreError> {
+    let mut meetings = state.services().store.list_meetings(admin).await?;
+    meetings.sort_by_key(|m| std::cmp::Reverse(m.id));
+    let mut links: Vec<String> = Vec::new();
+    for meeting in meetings {
+        let link = meeting.draft.join_url.as_str().to_owned();
+        if link.starts_with("https://") && !links.contains(&link) {
+            links.push(link);
+        }
+        if links.len() == 5 {
+            break;
+        }
+    }
+    Ok(links)
+}

@@ -1,0 +1,19 @@
+//! The admin Lambda: JSON logs, services from the environment, the router under `lambda_http`.
+
+use web::{SiteSettings, WebState};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_current_span(false)
+        .without_time()
+        .init();
+    let services = app::Services::from_env().await?;
+    let site = SiteSettings::from_env()?;
+    let router = web::with_not_found(admin::router(WebState::new(services, site)));
+    lambda_http::run(router).await
+}

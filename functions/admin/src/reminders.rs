@@ -1,0 +1,275 @@
+//! Sending one reminder by hand, the same way the automatic sweep sends: a delivery record and
+//! quota reserved first (so Kakao's daily limits are never exceeded and the send shows in the
+//! delivery log), then one Kakao call, then what Kakao said recorded against the record.
+//!
+//! Every manual send gets its own small meeting (title "manual reminder", the admin's link as
+//! its join link, the text as its template, no rounds due), because the store keys deliveries
+//! by meeting and round; the delivery log then reads the same for manual and automatic sends.
+//!
+//! At most once beats twice: a send whose outcome is lost is recorded `unknown` and never
+//! retried; a send refused before it left gives its quota back.
+
+use chrono::{DateTime, Utc};
+use domain::delivery::{KakaoErrorCode, Round};
+use domain::{KakaoUserId, KstDay, MeetingId};
+use kakao::{
+    Button, Buttons, FailureReason, KakaoError, Link, ReceiverOutcome, ReceiverResult, Receivers, SendResult,
+    Template, TextTemplate,
+};
+use store::StoreError;
+use store::model::{
+    BatchRecipients, DeliveryOutcome, DeliveryRecord, FriendRecord, InitialState, MeetingDraft,
+    MeetingSettings, MeetingStatus, QuotaSubject, Refusal, ReservationRequest,
+};
+use web::WebState;
+
+use crate::compose::{BUTTON_TITLE, Reminder};
+use crate::problem::{QuotaScope, SendProblem};
+
+/// The title every manual send's meeting carries.
+pub const MANUAL_TITLE: &str = "수동 알림 · Manual reminder";
+
+/// What ttokttok knows about a friend as a client (someone who joined through an invite link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientStanding {
+    /// Never joined through a link (they may still have agreed some other way).
+    Unknown,
+    /// Joined and agreed to `talk_message`.
+    JoinedAndAgreed,
+    /// Disconnected ttokttok in KakaoTalk (the unlink webhook told us).
+    Disconnected,
+}
+
+/// A reminder that went out.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub friend: FriendRecord,
+    pub delivery: DeliveryRecord,
+}
+
+/// Why a reminder did not go out.
+#[derive(Debug, thiserror::Error)]
+pub enum SendFailure {
+    /// Not one of this admin's friends (or another admin's friend): 404.
+    #[error("no such friend")]
+    UnknownFriend,
+    /// A reason the admin can act on; shown in the dialog.
+    #[error("the reminder could not go: {0:?}")]
+    Problem(SendProblem, Box<FriendRecord>),
+    #[error("the store failed while {step}")]
+    Store {
+        step: &'static str,
+        #[source]
+        source: StoreError,
+    },
+}
+
+fn store_failed(step: &'static str) -> impl FnOnce(StoreError) -> SendFailure {
+    move |source| SendFailure::Store { step, source }
+}
+
+/// What ttokttok knows about this friend as a client.
+pub async fn client_standing(state: &WebState, friend: &FriendRecord) -> ClientStanding {
+    let _ = (state, friend);
+    ClientStanding::Unknown
+}
+
+/// Sends `reminder` from `admin`.
+pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> Result<Sent, SendFailure> {
+    let services = state.services();
+    let store = &services.store;
+    let now = state.now();
+    let friend = match store.get_friend(admin, &reminder.friend).await {
+        Ok(friend) => friend,
+        Err(error) if error.is_not_found() => return Err(SendFailure::UnknownFriend),
+        Err(error) => return Err(store_failed("reading the friend")(error)),
+    };
+    let fail = |problem: SendProblem, friend: &FriendRecord| {
+        Err(SendFailure::Problem(problem, Box::new(friend.clone())))
+    };
+    if friend.gone_at.is_some() {
+        return fail(SendProblem::NotFriends, &friend);
+    }
+    let standing = client_standing(state, &friend).await;
+    if standing == ClientStanding::Disconnected {
+        return fail(SendProblem::Disconnected, &friend);
+    }
+    // A full sender counter needs no meeting and no Kakao call to know the answer.
+    let day = KstDay::containing(now);
+    let used = store
+        .quota_used(day, &QuotaSubject::Sender(admin))
+        .await
+        .map_err(store_failed("reading today's quota"))?;
+    if used >= services.settings.quotas.sender {
+        return fail(SendProblem::quota(QuotaScope::Sender, now), &friend);
+    }
+    // A dead login or missing consent is known before anything is reserved.
+    if let Err(error) = services.tokens.access_token(admin).await {
+        return fail(token_problem(error), &friend);
+    }
+
+    let meeting = MeetingId::new_v7();
+    let draft = manual_meeting(reminder, now);
+    store
+        .create_meeting(admin, meeting, &draft, now)
+        .await
+        .map_err(store_failed("creating the manual send"))?;
+    let recipients =
+        BatchRecipients::new(vec![reminder.friend.clone()]).map_err(store_failed("naming the recipient"))?;
+    let reservation = store
+        .reserve(
+            &ReservationRequest {
+                sender: admin,
+                meeting,
+                round: Round::FIRST,
+                recipients,
+                day,
+                initial: InitialState::Sending,
+                limits: services.settings.quotas,
+            },
+            now,
+        )
+        .await
+        .map_err(store_failed("reserving quota"))?;
+    if let Some((_, refusal)) = reservation.refused.first() {
+        return match refusal {
+            Refusal::Quota(kind) => fail(SendProblem::quota((*kind).into(), now), &friend),
+            Refusal::AlreadyExists(state) => Err(SendFailure::Store {
+                step: "reserving quota",
+                source: StoreError::conflict(format!("a new manual send already has a delivery ({state})")),
+            }),
+        };
+    }
+
+    let template = template(reminder);
+    let receivers = Receivers::one(reminder.friend.clone());
+    let kakao = services.kakao.clone();
+    let answer = services
+        .tokens
+        .call(admin, |token| {
+            let (kakao, receivers, template) = (kakao.clone(), receivers.clone(), template.clone());
+            async move { needs_keeper(kakao.send_to_friends(&token, &receivers, &template).await) }
+        })
+        .await;
+    let now = state.now();
+    let (outcome, problem) = match answer {
+        Ok(receivers) => judge(&receivers, &friend, standing, now),
+        Err(error) => (None, Some(token_problem(error))),
+    };
+    let records = match outcome {
+        Some(outcome) => store
+            .record_outcomes(
+                admin,
+                meeting,
+                Round::FIRST,
+                &[(reminder.friend.clone(), outcome)],
+                now,
+            )
+            .await
+            .map_err(store_failed("recording Kakao's answer"))?,
+        // Refused before it left (login, consent, connection): nothing was sent; give the slot back.
+        None => store
+            .release(
+                admin,
+                meeting,
+                Round::FIRST,
+                std::slice::from_ref(&reminder.friend),
+                now,
+            )
+            .await
+            .map_err(store_failed("giving back unused quota"))?,
+    };
+    tracing::info!(
+        admin = %admin,
+        friend = %reminder.friend,
+        meeting = %meeting,
+        outcome = problem.as_ref().map(SendProblem::id).unwrap_or("sent"),
+        "manual reminder"
+    );
+    match (problem, records.into_iter().next()) {
+        (None, Some(delivery)) => Ok(Sent { friend, delivery }),
+        (Some(problem), _) => fail(problem, &friend),
+        (None, None) => Err(SendFailure::Store {
+            step: "recording Kakao's answer",
+            source: StoreError::not_found("the manual send's delivery"),
+        }),
+    }
+}
+
+/// Hands the token keeper the failures it acts on (-401: refresh and retry; -402: consent);
+/// everything else is a per-receiver answer for [`judge`].
+fn needs_keeper(result: SendResult) -> Result<Vec<ReceiverResult>, KakaoError> {
+    match result.into_parts() {
+        (_, Some(error)) if error.needs_refresh() || error.needs_consent().is_some() => Err(error),
+        (receivers, _) => Ok(receivers),
+    }
+}
+
+/// The delivery outcome to record (`None`: never sent, release) and the problem to show.
+fn judge(
+    receivers: &[ReceiverResult],
+    friend: &FriendRecord,
+    standing: ClientStanding,
+    now: DateTime<Utc>,
+) -> (Option<DeliveryOutcome>, Option<SendProblem>) {
+    let outcome = receivers
+        .iter()
+        .find(|r| r.uuid == friend.profile.uuid)
+        .map(|r| &r.outcome);
+    match outcome {
+        Some(ReceiverOutcome::Sent) => (Some(DeliveryOutcome::Sent), None),
+        Some(ReceiverOutcome::Failed(FailureReason::NotSent)) => (None, Some(SendProblem::KakaoUnavailable)),
+        Some(ReceiverOutcome::Failed(reason)) => {
+            let problem = SendProblem::from_failure(reason, standing == ClientStanding::JoinedAndAgreed, now);
+            let outcome = reason
+                .kakao_code()
+                .and_then(|code| i32::try_from(code).ok())
+                .and_then(|code| KakaoErrorCode::new(code).ok())
+                .map(DeliveryOutcome::failed)
+                // A refusal without a code to keep is recorded as lost rather than invented.
+                .unwrap_or(DeliveryOutcome::Unknown);
+            (Some(outcome), Some(problem))
+        }
+        Some(ReceiverOutcome::Unknown) | None => {
+            (Some(DeliveryOutcome::Unknown), Some(SendProblem::OutcomeUnknown))
+        }
+    }
+}
+
+fn token_problem(error: app::TokenError) -> SendProblem {
+    match error {
+        app::TokenError::NeedsLogin => SendProblem::AdminNeedsLogin,
+        app::TokenError::NeedsConsent { missing } => SendProblem::AdminNeedsConsent { missing },
+        other => {
+            tracing::warn!(error = %other, "no working Kakao token for a manual send");
+            SendProblem::KakaoUnavailable
+        }
+    }
+}
+
+fn manual_meeting(reminder: &Reminder, now: DateTime<Utc>) -> MeetingDraft {
+    MeetingDraft {
+        title: MANUAL_TITLE.to_owned(),
+        starts_at: now,
+        ends_at: now,
+        time_zone: chrono_tz::Asia::Seoul,
+        join_url: reminder.join_url.clone(),
+        zoom_meeting_id: None,
+        status: MeetingStatus::Scheduled,
+        next_round: None,
+        settings: MeetingSettings {
+            template: Some(reminder.text.clone()),
+            ..MeetingSettings::default()
+        },
+    }
+}
+
+/// Kakao's text template: the text, tapping it opens the link, and one button to the link.
+pub fn template(reminder: &Reminder) -> Template {
+    let link = Link::to(reminder.link.clone());
+    let text = TextTemplate::new(reminder.text.clone(), link.clone());
+    match Button::new(BUTTON_TITLE, link).and_then(|b| Buttons::new(vec![b])) {
+        Ok(buttons) => text.with_buttons(buttons).into(),
+        Err(_) => text.into(),
+    }
+}
