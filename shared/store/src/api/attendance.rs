@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use crate::StoreError;
-use crate::model::{Attendance, JoinRecorded, JoinSource};
+use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant};
 
 #[async_trait]
 pub trait AttendanceStore: Send + Sync {
@@ -32,4 +32,37 @@ pub trait AttendanceStore: Send + Sync {
         admin: KakaoUserId,
         meeting: MeetingId,
     ) -> Result<Vec<(FriendUuid, Attendance)>, StoreError>;
+
+    /// Removes a join, but only if its stored source is `source` (the admin unticks a manual
+    /// "present" without erasing what Zoom or a link reported). Returns whether one was removed.
+    ///
+    /// Errors: `Backend`.
+    async fn remove_join(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friend: &FriendUuid,
+        source: JoinSource,
+    ) -> Result<bool, StoreError>;
+
+    /// Remembers a participant no invitee matched (keyed by display name within the meeting,
+    /// replacing the previous sighting), for the admin's match-key suggestions.
+    ///
+    /// Errors: `NotFound` if the admin has no such meeting; `InvalidInput` (over 400 KB);
+    /// `Backend`.
+    async fn note_unmatched_participant(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        participant: &UnmatchedParticipant,
+    ) -> Result<(), StoreError>;
+
+    /// The meeting's unmatched participants, in display-name order.
+    ///
+    /// Errors: `Corrupt`; `Backend`.
+    async fn list_unmatched_participants(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+    ) -> Result<Vec<UnmatchedParticipant>, StoreError>;
 }

@@ -1,8 +1,8 @@
 //! [`Store`]: every concern in one object, what handlers hold as `Arc<dyn Store>`.
 
 use super::{
-    AdminStore, AttendanceStore, DeliveryStore, FriendStore, MeetingStore, OAuthStateStore, QuotaStore,
-    TokenStore,
+    AdminStore, AttendanceStore, DeliveryStore, FriendStore, LinkStore, MeetingStore, OAuthStateStore,
+    OptOutStore, QuotaStore, TokenStore,
 };
 
 /// All of the store. Implemented automatically for anything that implements every concern.
@@ -17,6 +17,8 @@ pub trait Store:
     + AttendanceStore
     + DeliveryStore
     + QuotaStore
+    + LinkStore
+    + OptOutStore
 {
 }
 
@@ -30,6 +32,8 @@ impl<T> Store for T where
         + AttendanceStore
         + DeliveryStore
         + QuotaStore
+        + LinkStore
+        + OptOutStore
 {
 }
 

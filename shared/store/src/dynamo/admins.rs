@@ -10,7 +10,7 @@ use super::expr::{Expr, Update};
 use super::item::{Item, Reader, n, s, time};
 use super::keys::{
     ACTIVE_ADMINS_INDEX, ACTIVE_ADMINS_PK, FRIEND_PREFIX, INVITEE_PREFIX, JOINED_PREFIX, MEETING_PREFIX, PK,
-    SK, SK_PROFILE, SK_SYNC, SK_TOKENS, active_sk, admin_pk, meeting_from_sk, meeting_pk,
+    SEEN_PREFIX, SK, SK_PROFILE, SK_SYNC, SK_TOKENS, active_sk, admin_pk, meeting_from_sk, meeting_pk,
 };
 use super::requests::{Query, Written, key};
 use crate::StoreError;
@@ -209,8 +209,12 @@ impl AdminStore for DynamoStore {
             };
             // Invitees and attendance hold names and match keys; deliveries hold only uuids and
             // states, and stay so a relinking admin's reminders are not sent twice.
-            self.delete_prefixed(&meeting_pk(id, mid), &[INVITEE_PREFIX, JOINED_PREFIX])
-                .await?;
+            self.delete_meeting_links(id, mid).await?;
+            self.delete_prefixed(
+                &meeting_pk(id, mid),
+                &[INVITEE_PREFIX, JOINED_PREFIX, SEEN_PREFIX],
+            )
+            .await?;
             // Deleting the meeting drops its due and Zoom index entries with it.
             self.delete_item("DeleteItem meeting", super::meetings::meeting_key(id, mid), None)
                 .await?;

@@ -6,13 +6,13 @@ use chrono::{DateTime, Utc};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use super::DynamoStore;
-use super::expr::Update;
+use super::expr::{Condition, Update};
 use super::item::{Item, Reader, s, time};
-use super::keys::{JOINED_PREFIX, joined_sk, meeting_pk};
-use super::requests::{Query, Tx, key};
+use super::keys::{JOINED_PREFIX, SEEN_PREFIX, joined_sk, meeting_pk, seen_sk};
+use super::requests::{Query, Tx, Written, key};
 use crate::StoreError;
 use crate::api::AttendanceStore;
-use crate::model::{Attendance, JoinRecorded, JoinSource};
+use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant};
 
 fn attendance_from_item(item: &Item) -> Result<(FriendUuid, Attendance), StoreError> {
     let r = Reader::new("attendance", item);
@@ -94,5 +94,65 @@ impl AttendanceStore for DynamoStore {
             )
             .await?;
         items.iter().map(attendance_from_item).collect()
+    }
+
+    async fn remove_join(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friend: &FriendUuid,
+        source: JoinSource,
+    ) -> Result<bool, StoreError> {
+        let condition = Condition::new(|e| format!("{} = {}", e.name("source"), e.value(s(source.as_str()))));
+        let deleted = self
+            .delete_item(
+                "DeleteItem attendance",
+                key(meeting_pk(admin, meeting), joined_sk(friend)),
+                Some(condition),
+            )
+            .await?;
+        Ok(matches!(deleted, Written::Done(Some(_))))
+    }
+
+    async fn note_unmatched_participant(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        participant: &UnmatchedParticipant,
+    ) -> Result<(), StoreError> {
+        let body = serde_json::to_string(participant)
+            .map_err(|e| StoreError::invalid(format!("unmatched participant does not serialise: {e}")))?;
+        let mut item = key(meeting_pk(admin, meeting), seen_sk(&participant.display_name));
+        item.insert("kind".into(), s("unmatched_participant"));
+        item.insert("participant".into(), s(body));
+        let mut tx = Tx::new(self);
+        Self::check_meeting(&mut tx, admin, meeting)?;
+        tx.put(item, None)?;
+        match self
+            .transact("TransactWriteItems unmatched participant", &tx)
+            .await?
+        {
+            Ok(()) => Ok(()),
+            Err(_) => Err(StoreError::not_found(format!(
+                "meeting {meeting} of admin {admin}"
+            ))),
+        }
+    }
+
+    async fn list_unmatched_participants(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+    ) -> Result<Vec<UnmatchedParticipant>, StoreError> {
+        let items = self
+            .query_all(
+                "Query unmatched participants",
+                Query::prefix(&meeting_pk(admin, meeting), SEEN_PREFIX),
+            )
+            .await?;
+        items
+            .iter()
+            .map(|item| Reader::new("unmatched participant", item).json("participant"))
+            .collect()
     }
 }

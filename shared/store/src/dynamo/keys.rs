@@ -8,7 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
 
-use crate::model::{DueShard, QuotaSubject, StateNonce};
+use crate::model::{DueShard, LinkToken, QuotaSubject, StateNonce};
 
 pub(crate) const PK: &str = "PK";
 pub(crate) const SK: &str = "SK";
@@ -31,6 +31,10 @@ pub(crate) const MEETING_PREFIX: &str = "MEETING#";
 pub(crate) const INVITEE_PREFIX: &str = "INVITEE#";
 pub(crate) const JOINED_PREFIX: &str = "JOINED#";
 pub(crate) const SEND_PREFIX: &str = "SEND#";
+pub(crate) const LINK_PREFIX: &str = "LINK#";
+pub(crate) const SEEN_PREFIX: &str = "SEEN#";
+pub(crate) const OPT_OUT_PREFIX: &str = "OPTOUT#";
+pub(crate) const SK_LINK: &str = "LINK";
 
 /// `ADMIN#{id}`: the admin's profile, tokens, sync report, friends and meetings.
 pub(crate) fn admin_pk(admin: KakaoUserId) -> String {
@@ -70,6 +74,26 @@ pub(crate) fn friend_sends_pk(admin: KakaoUserId, friend: &FriendUuid) -> String
 
 pub(crate) fn friend_sends_sk(meeting: MeetingId, round: Round) -> String {
     format!("{meeting}#{:02}", round.get())
+}
+
+/// `LINK#{token}` / `LINK`: whom a tracked-link token is for.
+pub(crate) fn link_pk(token: &LinkToken) -> String {
+    format!("{LINK_PREFIX}{}", token.as_str())
+}
+
+/// `LINK#{uuid}` under the meeting's partition: the invitee's token (one per invitee).
+pub(crate) fn link_pointer_sk(friend: &FriendUuid) -> String {
+    format!("{LINK_PREFIX}{friend}")
+}
+
+/// `SEEN#{display name}` under the meeting's partition: an unmatched participant.
+pub(crate) fn seen_sk(display_name: &str) -> String {
+    format!("{SEEN_PREFIX}{display_name}")
+}
+
+/// `OPTOUT#{uuid}` under the admin's partition.
+pub(crate) fn opt_out_sk(friend: &FriendUuid) -> String {
+    format!("{OPT_OUT_PREFIX}{friend}")
 }
 
 /// `STATE#{nonce}`.

@@ -140,8 +140,12 @@ pub enum SendMode {
 #[serde(default)]
 pub struct MeetingSettings {
     pub mode: SendMode,
-    /// Message text; `None` uses the service's default text.
+    /// Message text; `None` uses the service's default text. It may hold the variables of
+    /// `domain::meeting::MessageTemplate` (`{이름}`, `{모임}`, `{시작}`, `{경과}`), which the sender fills in.
     pub template: Option<TemplateText>,
+    /// Reminder rounds after the start and quiet hours (default: +5 and +15 minutes, quiet
+    /// 22:00-08:00 in the meeting's zone). Meetings stored before this field get the default.
+    pub plan: domain::meeting::ReminderPlan,
 }
 
 /// What the admin (or the sweep) writes for a meeting: everything but the keys and bookkeeping.

@@ -8,8 +8,11 @@ pub mod attendance;
 pub mod common;
 pub mod delivery;
 pub mod friend;
+pub mod link;
 pub mod meeting;
 pub mod oauth;
+pub mod opt_out;
+pub mod participant;
 pub mod quota;
 pub mod tokens;
 
@@ -18,11 +21,14 @@ pub use attendance::{Attendance, JoinRecorded, JoinSource};
 pub use common::{MAX_ITEM_BYTES, Page, PageCursor, Version, check_item_size};
 pub use delivery::{DEFAULT_STALE_SENDING_AGE, DeliveryKey, DeliveryRecord};
 pub use friend::{FriendRecord, FriendSyncCounts, SyncOutcome, SyncReport};
+pub use link::{LINK_TOKEN_LIFETIME_AFTER_END, LinkTarget, LinkToken};
 pub use meeting::{
     DueMeeting, DueShard, DueShards, Email, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft,
     MeetingSettings, MeetingStatus, NextRound, SendMode, ZoomMeetingId,
 };
 pub use oauth::{OAUTH_STATE_TTL, OAuthPurpose, OAuthState, ReturnPath, StateNonce};
+pub use opt_out::{OptOut, OptOutRecorded, OptOutSource};
+pub use participant::UnmatchedParticipant;
 pub use quota::{
     BatchRecipients, DeliveryOutcome, InitialState, QuotaSubject, Refusal, Reservation, ReservationRequest,
 };

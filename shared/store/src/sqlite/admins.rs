@@ -158,6 +158,8 @@ impl AdminStore for SqliteStore {
                 "friends",
                 "invitees",
                 "attendance",
+                "unmatched_participants",
+                "link_tokens",
                 "meetings",
             ] {
                 tx.execute(&format!("DELETE FROM {table} WHERE admin = ?1"), [admin])?;

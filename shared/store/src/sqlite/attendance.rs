@@ -6,11 +6,11 @@ use domain::{FriendUuid, KakaoUserId, MeetingId};
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteStore;
-use super::codec::{parse_ts, stored, ts};
+use super::codec::{from_json, parse_ts, stored, to_json, ts};
 use super::meetings::require_meeting;
 use crate::StoreError;
 use crate::api::AttendanceStore;
-use crate::model::{Attendance, JoinRecorded, JoinSource};
+use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant, check_item_size};
 
 fn parse_attendance(joined_at: &str, source: &str) -> Result<Attendance, StoreError> {
     Ok(Attendance {
@@ -101,6 +101,65 @@ impl AttendanceStore for SqliteStore {
                 ));
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn remove_join(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friend: &FriendUuid,
+        source: JoinSource,
+    ) -> Result<bool, StoreError> {
+        let friend = friend.clone();
+        self.write("remove join", move |tx| {
+            let n = tx.execute(
+                "DELETE FROM attendance WHERE admin = ?1 AND meeting = ?2 AND friend = ?3 AND source = ?4",
+                params![admin.get(), meeting.to_string(), friend.as_str(), source.as_str()],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn note_unmatched_participant(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        participant: &UnmatchedParticipant,
+    ) -> Result<(), StoreError> {
+        let body = to_json("unmatched participant", participant)?;
+        check_item_size("unmatched participant", body.len())?;
+        let name = participant.display_name.clone();
+        self.write("note unmatched participant", move |tx| {
+            require_meeting(tx, admin, meeting)?;
+            tx.execute(
+                "INSERT INTO unmatched_participants (admin, meeting, display_name, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (admin, meeting, display_name) DO UPDATE SET body = excluded.body",
+                params![admin.get(), meeting.to_string(), name, body],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list_unmatched_participants(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+    ) -> Result<Vec<UnmatchedParticipant>, StoreError> {
+        self.read("list unmatched participants", move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT body FROM unmatched_participants WHERE admin = ?1 AND meeting = ?2 ORDER BY display_name",
+            )?;
+            let bodies = stmt
+                .query_map(params![admin.get(), meeting.to_string()], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(bodies
+                .iter()
+                .map(|b| from_json("unmatched participant", b))
+                .collect::<Result<Vec<_>, _>>()?)
         })
         .await
     }

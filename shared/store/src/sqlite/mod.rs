@@ -12,8 +12,10 @@ mod attendance;
 mod codec;
 mod deliveries;
 mod friends;
+mod links;
 mod meetings;
 mod oauth;
+mod opt_outs;
 mod quota;
 mod schema;
 mod tokens;
@@ -139,7 +141,7 @@ impl SqliteStore {
         })
     }
 
-    /// Deletes rows past their TTL (OAuth states, quota counters of past days), as DynamoDB's
+    /// Deletes rows past their TTL (OAuth states, quota counters of past days, link tokens), as DynamoDB's
     /// TTL would. Correctness never depends on it: expiry is checked on read. Returns rows
     /// deleted.
     pub async fn purge_expired(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
@@ -147,7 +149,8 @@ impl SqliteStore {
         self.write("purge expired", move |tx| {
             let states = tx.execute("DELETE FROM oauth_states WHERE expires_at <= ?1", [&now])?;
             let counters = tx.execute("DELETE FROM quota WHERE expires_at <= ?1", [&now])?;
-            Ok(states + counters)
+            let links = tx.execute("DELETE FROM link_tokens WHERE expires_at <= ?1", [&now])?;
+            Ok(states + counters + links)
         })
         .await
     }

@@ -114,6 +114,35 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (kind, subject, day)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 2: tracked-link tokens, opt-outs, unmatched participants (meetings and attendance).
+    r#"
+    CREATE TABLE link_tokens (
+        token       TEXT PRIMARY KEY,
+        admin       INTEGER NOT NULL,
+        meeting     TEXT NOT NULL,
+        friend      TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL           -- refused after, purged after (the TTL)
+    ) STRICT;
+    -- One token per invitee and meeting (the pointer item in DynamoDB).
+    CREATE UNIQUE INDEX link_tokens_by_invitee ON link_tokens (admin, meeting, friend);
+
+    CREATE TABLE opt_outs (
+        admin   INTEGER NOT NULL,
+        friend  TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        source  TEXT NOT NULL,              -- reminder_link | onboarding
+        PRIMARY KEY (admin, friend)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE unmatched_participants (
+        admin         INTEGER NOT NULL,
+        meeting       TEXT NOT NULL,
+        display_name  TEXT NOT NULL,
+        body          TEXT NOT NULL,        -- JSON UnmatchedParticipant
+        PRIMARY KEY (admin, meeting, display_name)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,7 +1,7 @@
 //! Attendance: a join is recorded once, keeping the earliest time and its source.
 
 use domain::MeetingId;
-use store::model::JoinSource;
+use store::model::{JoinSource, UnmatchedParticipant};
 
 use crate::fixtures::*;
 use crate::harness::{Harness, conformance};
@@ -83,8 +83,90 @@ async fn joins_are_listed_per_meeting(h: Harness) {
     );
 }
 
+async fn a_manual_tick_can_be_taken_back_but_a_reported_join_cannot(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    s.record_join(admin(1), m.id, &uuid("f1"), t0(), JoinSource::Manual)
+        .await
+        .unwrap();
+    s.record_join(admin(1), m.id, &uuid("f2"), t0(), JoinSource::Zoom)
+        .await
+        .unwrap();
+    assert!(
+        s.remove_join(admin(1), m.id, &uuid("f1"), JoinSource::Manual)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.remove_join(admin(1), m.id, &uuid("f1"), JoinSource::Manual)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.remove_join(admin(1), m.id, &uuid("f2"), JoinSource::Manual)
+            .await
+            .unwrap(),
+        "unticking does not erase what Zoom reported"
+    );
+    let left: Vec<_> = s
+        .list_attendance(admin(1), m.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(left, uuids(&["f2"]));
+    login(s, admin(2)).await;
+    assert!(
+        !s.remove_join(admin(2), m.id, &uuid("f2"), JoinSource::Zoom)
+            .await
+            .unwrap(),
+        "not another admin's"
+    );
+    assert_eq!(s.list_attendance(admin(1), m.id).await.unwrap().len(), 1);
+}
+
+async fn unmatched_participants_are_remembered_per_meeting_by_name(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    let seen = |name: &str, at| UnmatchedParticipant::new(name, Some("guest@example.com"), None, at).unwrap();
+    s.note_unmatched_participant(admin(1), m.id, &seen("Kim Minji", t0()))
+        .await
+        .unwrap();
+    s.note_unmatched_participant(admin(1), m.id, &seen("Guest 1", t0()))
+        .await
+        .unwrap();
+    s.note_unmatched_participant(admin(1), m.id, &seen("Kim Minji", t0() + minutes(3)))
+        .await
+        .unwrap();
+    let listed = s.list_unmatched_participants(admin(1), m.id).await.unwrap();
+    let names: Vec<_> = listed
+        .iter()
+        .map(|p| (p.display_name.as_str(), p.last_seen))
+        .collect();
+    assert_eq!(names, vec![("Guest 1", t0()), ("Kim Minji", t0() + minutes(3))]);
+    login(s, admin(2)).await;
+    assert!(
+        s.list_unmatched_participants(admin(2), m.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.note_unmatched_participant(admin(2), m.id, &seen("x", t0()))
+            .await
+            .unwrap_err()
+            .is_not_found(),
+        "not under another admin's meeting"
+    );
+}
+
 conformance!(
     a_join_is_recorded_once_keeping_the_first_time_and_source,
     an_earlier_join_arriving_late_replaces_the_later_one,
     joins_are_listed_per_meeting,
+    a_manual_tick_can_be_taken_back_but_a_reported_join_cannot,
+    unmatched_participants_are_remembered_per_meeting_by_name,
 );

@@ -16,6 +16,7 @@ mod crash;
 mod deliveries;
 mod friends;
 mod isolation;
+mod links;
 mod meetings;
 mod oauth;
 mod quota;

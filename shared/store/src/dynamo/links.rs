@@ -1,0 +1,150 @@
+//! Tracked-link tokens: `LINK#{token}` / `LINK` says whom a token is for; the pointer
+//! `ADMIN#{admin}#MEETING#{id}` / `LINK#{uuid}` makes the token one per invitee. Both are written
+//! in one transaction with a check that the meeting exists, each under `attribute_not_exists`,
+//! so racing callers end with one token.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+use chrono::{DateTime, Utc};
+use domain::{FriendUuid, KakaoUserId, MeetingId};
+
+use super::expr::Condition;
+use super::item::{Item, Reader, n, s, time};
+use super::keys::{LINK_PREFIX, PK, SK, SK_LINK, link_pk, link_pointer_sk, meeting_pk};
+use super::requests::{Query, Tx, key};
+use super::{DynamoStore, TTL_ATTRIBUTE};
+use crate::StoreError;
+use crate::api::LinkStore;
+use crate::model::{LinkTarget, LinkToken};
+
+/// A fresh token colliding with a stored one is a 2^-256 event; a few tries are plenty.
+const MAX_TOKEN_TRIES: usize = 3;
+
+fn pointer_token(item: &Item) -> Result<LinkToken, StoreError> {
+    Reader::new("link pointer", item).parsed("token", LinkToken::parse)
+}
+
+fn target_from_item(item: &Item) -> Result<LinkTarget, StoreError> {
+    let r = Reader::new("link token", item);
+    Ok(LinkTarget {
+        admin: KakaoUserId::new(r.n("admin_id")?).map_err(|e| StoreError::corrupt("link token", e))?,
+        meeting: r.parsed("meeting_id", MeetingId::parse)?,
+        friend: r.parsed("friend", FriendUuid::parse)?,
+        created_at: r.time("created_at")?,
+        expires_at: r.time("expires_at")?,
+    })
+}
+
+impl DynamoStore {
+    /// Deletes a meeting's link tokens and their pointers (unlink).
+    pub(crate) async fn delete_meeting_links(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+    ) -> Result<(), StoreError> {
+        let pointers = self
+            .query_all(
+                "Query link pointers for unlink",
+                Query::prefix(&meeting_pk(admin, meeting), LINK_PREFIX),
+            )
+            .await?;
+        let mut requests = Vec::new();
+        for pointer in &pointers {
+            let Ok(token) = pointer_token(pointer) else {
+                continue;
+            };
+            let (Some(pk), Some(sk)) = (pointer.get(PK), pointer.get(SK)) else {
+                continue;
+            };
+            for key in [
+                key(link_pk(&token), SK_LINK),
+                [(PK.to_owned(), pk.clone()), (SK.to_owned(), sk.clone())].into(),
+            ] {
+                let delete = DeleteRequest::builder()
+                    .set_key(Some(key))
+                    .build()
+                    .map_err(|e| StoreError::backend("DeleteRequest (build)", e))?;
+                requests.push((WriteRequest::builder().delete_request(delete).build(), 1));
+            }
+        }
+        self.batch_write("BatchWriteItem link tokens", requests).await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl LinkStore for DynamoStore {
+    async fn ensure_link_token(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friend: &FriendUuid,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<LinkToken, StoreError> {
+        let pointer_key = key(meeting_pk(admin, meeting), link_pointer_sk(friend));
+        if let Some(pointer) = self.get_item("GetItem link pointer", pointer_key.clone()).await? {
+            return pointer_token(&pointer);
+        }
+        for _ in 0..MAX_TOKEN_TRIES {
+            let token = LinkToken::generate();
+            let ttl = n(expires_at.timestamp());
+            let mut pointer = pointer_key.clone();
+            pointer.insert("kind".into(), s("link_pointer"));
+            pointer.insert("token".into(), s(token.as_str()));
+            pointer.insert("friend".into(), s(friend.as_str()));
+            pointer.insert(TTL_ATTRIBUTE.into(), ttl.clone());
+            let mut target = key(link_pk(&token), SK_LINK);
+            target.insert("kind".into(), s("link_token"));
+            target.insert("admin_id".into(), n(admin.get()));
+            target.insert("meeting_id".into(), s(meeting.to_string()));
+            target.insert("friend".into(), s(friend.as_str()));
+            target.insert("created_at".into(), time(now));
+            target.insert("expires_at".into(), time(expires_at));
+            target.insert(TTL_ATTRIBUTE.into(), ttl);
+            let mut tx = Tx::new(self);
+            Self::check_meeting(&mut tx, admin, meeting)?;
+            tx.put(pointer, Some(Condition::not_exists()))?;
+            tx.put(target, Some(Condition::not_exists()))?;
+            match self.transact("TransactWriteItems link token", &tx).await? {
+                Ok(()) => return Ok(token),
+                Err(c) if c.failed(0) => {
+                    return Err(StoreError::not_found(format!(
+                        "meeting {meeting} of admin {admin}"
+                    )));
+                }
+                // Another caller stored the invitee's token first: theirs is the one.
+                Err(c) if c.failed(1) => {
+                    return match c.old_item(1) {
+                        Some(old) => pointer_token(old),
+                        None => Err(StoreError::backend(
+                            "TransactWriteItems link token",
+                            "no stored pointer returned".to_owned(),
+                        )),
+                    };
+                }
+                Err(_) => tracing::warn!(admin = %admin, "link token collided; trying another"),
+            }
+        }
+        Err(StoreError::backend(
+            "TransactWriteItems link token",
+            "tokens kept colliding".to_owned(),
+        ))
+    }
+
+    async fn resolve_link_token(
+        &self,
+        token: &LinkToken,
+        now: DateTime<Utc>,
+    ) -> Result<LinkTarget, StoreError> {
+        let item = self
+            .get_item("GetItem link token", key(link_pk(token), SK_LINK))
+            .await?
+            .ok_or_else(|| StoreError::not_found("link token"))?;
+        let target = target_from_item(&item)?;
+        if now >= target.expires_at {
+            return Err(StoreError::expired("link token"));
+        }
+        Ok(target)
+    }
+}

@@ -1,0 +1,88 @@
+//! [`LinkStore`] on SQLite: one row per token, unique per (admin, meeting, friend), created
+//! inside the transaction that checked the meeting and found no token yet.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{FriendUuid, KakaoUserId, MeetingId};
+use rusqlite::{OptionalExtension, params};
+
+use super::SqliteStore;
+use super::codec::{parse_ts, stored, ts};
+use super::meetings::require_meeting;
+use crate::StoreError;
+use crate::api::LinkStore;
+use crate::model::{LinkTarget, LinkToken};
+
+#[async_trait]
+impl LinkStore for SqliteStore {
+    async fn ensure_link_token(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friend: &FriendUuid,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<LinkToken, StoreError> {
+        let friend = friend.clone();
+        self.write("ensure link token", move |tx| {
+            require_meeting(tx, admin, meeting)?;
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT token FROM link_tokens WHERE admin = ?1 AND meeting = ?2 AND friend = ?3",
+                    params![admin.get(), meeting.to_string(), friend.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(token) = existing {
+                return Ok(stored("link token", LinkToken::parse(&token))?);
+            }
+            let token = LinkToken::generate();
+            tx.execute(
+                "INSERT INTO link_tokens (token, admin, meeting, friend, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    token.as_str(),
+                    admin.get(),
+                    meeting.to_string(),
+                    friend.as_str(),
+                    ts(now),
+                    ts(expires_at)
+                ],
+            )?;
+            Ok(token)
+        })
+        .await
+    }
+
+    async fn resolve_link_token(
+        &self,
+        token: &LinkToken,
+        now: DateTime<Utc>,
+    ) -> Result<LinkTarget, StoreError> {
+        let token = token.clone();
+        let row: Option<(i64, String, String, String, String)> = self
+            .read("resolve link token", move |conn| {
+                Ok(conn
+                    .query_row(
+                        "SELECT admin, meeting, friend, created_at, expires_at FROM link_tokens WHERE token = ?1",
+                        [token.as_str()],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    )
+                    .optional()?)
+            })
+            .await?;
+        let (admin, meeting, friend, created_at, expires_at) =
+            row.ok_or_else(|| StoreError::not_found("link token"))?;
+        let target = LinkTarget {
+            admin: stored("link token admin", domain::KakaoUserId::new(admin))?,
+            meeting: stored("link token meeting", MeetingId::parse(&meeting))?,
+            friend: stored("link token friend", FriendUuid::parse(&friend))?,
+            created_at: parse_ts("link token created_at", &created_at)?,
+            expires_at: parse_ts("link token expires_at", &expires_at)?,
+        };
+        if now >= target.expires_at {
+            return Err(StoreError::expired("link token"));
+        }
+        Ok(target)
+    }
+}

@@ -1,0 +1,176 @@
+//! Tracked links and opt-outs: one token per invitee and meeting, resolved only by whoever
+//! holds it; a client's opt-out kept once, per admin.
+
+use domain::MeetingId;
+use futures::future::join_all;
+use store::model::{LinkToken, OptOutSource};
+
+use crate::fixtures::*;
+use crate::harness::{Harness, conformance};
+
+async fn an_invitee_gets_one_token_per_meeting_and_it_resolves_to_them(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    let other = meeting(s, admin(1)).await;
+    let until = t0() + minutes(60 * 24);
+    let token = s
+        .ensure_link_token(admin(1), m.id, &uuid("f1"), until, t0())
+        .await
+        .unwrap();
+    let again = s
+        .ensure_link_token(admin(1), m.id, &uuid("f1"), until + minutes(5), t0() + minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(again, token, "asking again returns the same token");
+    let someone_else = s
+        .ensure_link_token(admin(1), m.id, &uuid("f2"), until, t0())
+        .await
+        .unwrap();
+    let other_meeting = s
+        .ensure_link_token(admin(1), other.id, &uuid("f1"), until, t0())
+        .await
+        .unwrap();
+    assert_ne!(someone_else, token);
+    assert_ne!(other_meeting, token);
+
+    let target = s.resolve_link_token(&token, t0() + minutes(30)).await.unwrap();
+    assert_eq!(
+        (target.admin, target.meeting, &target.friend),
+        (admin(1), m.id, &uuid("f1"))
+    );
+    assert_eq!(
+        (target.created_at, target.expires_at),
+        (t0(), until),
+        "the first call's expiry is kept"
+    );
+}
+
+async fn unknown_and_expired_tokens_are_refused(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    let until = t0() + minutes(90);
+    let token = s
+        .ensure_link_token(admin(1), m.id, &uuid("f1"), until, t0())
+        .await
+        .unwrap();
+    assert!(
+        s.resolve_link_token(&LinkToken::generate(), t0())
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(matches!(
+        s.resolve_link_token(&token, until).await,
+        Err(store::StoreError::Expired { .. })
+    ));
+    assert!(
+        s.ensure_link_token(admin(1), MeetingId::new_v7(), &uuid("f1"), until, t0())
+            .await
+            .unwrap_err()
+            .is_not_found(),
+        "no token for a meeting that does not exist"
+    );
+    login(s, admin(2)).await;
+    assert!(
+        s.ensure_link_token(admin(2), m.id, &uuid("f1"), until, t0())
+            .await
+            .unwrap_err()
+            .is_not_found(),
+        "no token for another admin's meeting"
+    );
+}
+
+async fn racing_callers_all_get_the_one_stored_token(h: Harness) {
+    login(&*h.store, admin(1)).await;
+    let m = meeting(&*h.store, admin(1)).await;
+    let handles = h.handles(8).await;
+    let tokens = join_all(handles.iter().map(|s| {
+        let s = s.clone();
+        async move {
+            s.ensure_link_token(admin(1), m.id, &uuid("f1"), t0() + minutes(600), t0())
+                .await
+                .unwrap()
+        }
+    }))
+    .await;
+    assert!(tokens.iter().all(|t| *t == tokens[0]), "one token, whoever won");
+    assert_eq!(
+        h.store.resolve_link_token(&tokens[0], t0()).await.unwrap().friend,
+        uuid("f1")
+    );
+}
+
+async fn an_opt_out_is_kept_once_per_admin_and_can_be_cleared(h: Harness) {
+    let s = &*h.store;
+    let first = s
+        .record_opt_out(admin(1), &uuid("f1"), OptOutSource::ReminderLink, t0())
+        .await
+        .unwrap();
+    assert!(first.changed);
+    let again = s
+        .record_opt_out(admin(1), &uuid("f1"), OptOutSource::Onboarding, t0() + minutes(5))
+        .await
+        .unwrap();
+    assert!(!again.changed);
+    assert_eq!(again.opt_out, first.opt_out, "the first opt-out is kept");
+    assert_eq!(again.opt_out.source, OptOutSource::ReminderLink);
+    s.record_opt_out(admin(1), &uuid("f0"), OptOutSource::Onboarding, t0())
+        .await
+        .unwrap();
+
+    let listed: Vec<_> = s
+        .list_opt_outs(admin(1))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.friend)
+        .collect();
+    assert_eq!(listed, uuids(&["f0", "f1"]));
+    assert!(
+        s.list_opt_outs(admin(2)).await.unwrap().is_empty(),
+        "another admin's clients are theirs"
+    );
+    assert!(s.get_opt_out(admin(2), &uuid("f1")).await.unwrap().is_none());
+    assert_eq!(
+        s.get_opt_out(admin(1), &uuid("f1")).await.unwrap().unwrap().at,
+        t0()
+    );
+
+    assert!(s.clear_opt_out(admin(1), &uuid("f1")).await.unwrap());
+    assert!(!s.clear_opt_out(admin(1), &uuid("f1")).await.unwrap());
+    assert!(s.get_opt_out(admin(1), &uuid("f1")).await.unwrap().is_none());
+}
+
+async fn unlinking_an_admin_makes_their_links_stop_but_keeps_opt_outs(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    let token = s
+        .ensure_link_token(admin(1), m.id, &uuid("f1"), t0() + minutes(600), t0())
+        .await
+        .unwrap();
+    s.record_opt_out(admin(1), &uuid("f1"), OptOutSource::ReminderLink, t0())
+        .await
+        .unwrap();
+    s.delete_admin_data(admin(1), t0()).await.unwrap();
+    assert!(
+        s.resolve_link_token(&token, t0())
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(
+        s.get_opt_out(admin(1), &uuid("f1")).await.unwrap().is_some(),
+        "a relinking admin does not get to message someone who said stop"
+    );
+}
+
+conformance!(
+    an_invitee_gets_one_token_per_meeting_and_it_resolves_to_them,
+    unknown_and_expired_tokens_are_refused,
+    racing_callers_all_get_the_one_stored_token,
+    an_opt_out_is_kept_once_per_admin_and_can_be_cleared,
+    unlinking_an_admin_makes_their_links_stop_but_keeps_opt_outs,
+);
