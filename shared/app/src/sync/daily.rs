@@ -8,7 +8,8 @@
 //! where the listing continues. The Lambda handler re-invokes itself with that cursor; the local
 //! loop has no budget and always finishes.
 //!
-//! One admin's failure (or timeout) is counted and recorded, and the run goes on.
+//! Every leg starts at least one admin, so a run always moves on. One admin's failure (or
+//! timeout) is counted and recorded, and the run goes on.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -187,9 +188,12 @@ impl DailyRun {
         let mut running = FuturesUnordered::new();
         let mut listing_error = None;
         let mut out_of_time = false;
+        let mut started = 0usize;
         loop {
             while running.len() < self.concurrency && !out_of_time && listing_error.is_none() {
-                if budget.remaining() < reserve {
+                // At least one admin per leg, so a run always moves on even if the budget was
+                // short from the start (a Lambda timeout below the reserve is logged there).
+                if started > 0 && budget.remaining() < reserve {
                     out_of_time = true;
                     break;
                 }
@@ -216,6 +220,7 @@ impl DailyRun {
                     continue;
                 }
                 if let Some(admin) = queue.pop_front() {
+                    started += 1;
                     running.push(self.sync_one(admin));
                 }
             }
