@@ -1,0 +1,160 @@
+//! What the friend-sync function is invoked with, parsed by its top-level key:
+//!
+//! - `{"daily_sync": {...}}`: the EventBridge Scheduler (`ScheduleV2`) daily run. The Scheduler
+//!   delivers the target `Input` as is, with no EventBridge envelope, so this is its own struct;
+//!   [`SCHEDULE_INPUT`] is the `Input` the template must configure (its `<aws.scheduler.*>`
+//!   context attributes are filled in by the Scheduler).
+//! - `{"admin_id": ..., "reason": ...}`: one admin, after login or on demand
+//!   ([`app::sync::SyncRequest`], what `LambdaSyncTrigger` sends).
+//! - `{"continue_daily": {...}}`: the daily run continuing itself with a cursor.
+//!
+//! Anything else is refused with an error that says what was expected.
+
+use app::sync::{DailyCursor, SyncRequest};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// The `Input` of the daily schedule in template.yaml, verbatim.
+pub const SCHEDULE_INPUT: &str = r#"{"daily_sync":{"schedule_arn":"<aws.scheduler.schedule-arn>","scheduled_time":"<aws.scheduler.scheduled-time>","execution_id":"<aws.scheduler.execution-id>","attempt":"<aws.scheduler.attempt-number>"}}"#;
+
+/// One invocation of the function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invocation {
+    Daily(DailySchedule),
+    Admin(SyncRequest),
+    Continue(ContinueDaily),
+}
+
+/// The Scheduler's daily invocation, with the context attributes it filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DailySchedule {
+    pub schedule_arn: String,
+    pub scheduled_time: DateTime<Utc>,
+    pub execution_id: String,
+    /// The Scheduler's retry counter, 1 for the first attempt. It arrives as text (the
+    /// placeholder sits inside a JSON string); a number is accepted too.
+    #[serde(deserialize_with = "number_or_text")]
+    pub attempt: u32,
+}
+
+/// The daily run handing over to a fresh invocation before its time runs out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContinueDaily {
+    /// The Scheduler execution this run started from (for logs).
+    pub execution_id: String,
+    pub scheduled_time: DateTime<Utc>,
+    pub cursor: DailyCursor,
+}
+
+/// The payload is not one of the three shapes.
+#[derive(Debug, thiserror::Error)]
+pub enum PayloadError {
+    #[error("expected an object with one of \"daily_sync\", \"admin_id\" or \"continue_daily\", got {0}")]
+    Unknown(String),
+    #[error("the {shape} payload is malformed")]
+    Malformed {
+        shape: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl Invocation {
+    pub fn parse(payload: Value) -> Result<Invocation, PayloadError> {
+        let Value::Object(mut fields) = payload else {
+            return Err(PayloadError::Unknown(describe(&payload)));
+        };
+        let only = |key: &str, fields: &serde_json::Map<String, Value>| {
+            fields.len() == 1 && fields.contains_key(key)
+        };
+        if only("daily_sync", &fields) {
+            let daily = fields.remove("daily_sync").unwrap_or_default();
+            return shape("daily_sync", daily).map(Invocation::Daily);
+        }
+        if only("continue_daily", &fields) {
+            let next = fields.remove("continue_daily").unwrap_or_default();
+            return shape("continue_daily", next).map(Invocation::Continue);
+        }
+        let other_shape = fields.contains_key("daily_sync") || fields.contains_key("continue_daily");
+        if fields.contains_key("admin_id") && !other_shape {
+            return shape("admin_id", Value::Object(fields)).map(Invocation::Admin);
+        }
+        Err(PayloadError::Unknown(describe(&Value::Object(fields))))
+    }
+}
+
+impl ContinueDaily {
+    /// The payload that continues the run.
+    pub fn to_payload(&self) -> Value {
+        serde_json::json!({ "continue_daily": self })
+    }
+}
+
+fn shape<T: DeserializeOwned>(shape: &'static str, value: Value) -> Result<T, PayloadError> {
+    serde_json::from_value(value).map_err(|source| PayloadError::Malformed { shape, source })
+}
+
+/// The keys of an object, or the kind of value: enough to debug, never the values themselves.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Object(fields) => format!("an object with keys {:?}", fields.keys().collect::<Vec<_>>()),
+        Value::Array(_) => "an array".into(),
+        Value::String(_) => "a string".into(),
+        Value::Number(_) => "a number".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Null => "null".into(),
+    }
+}
+
+fn number_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Number(u32),
+        Text(String),
+    }
+    match Raw::deserialize(deserializer)? {
+        Raw::Number(n) => Ok(n),
+        Raw::Text(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom("attempt must be a whole number")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_input_is_json_with_the_schedulers_placeholders() {
+        let input: Value = serde_json::from_str(SCHEDULE_INPUT).unwrap();
+        assert_eq!(
+            input["daily_sync"]["scheduled_time"],
+            "<aws.scheduler.scheduled-time>"
+        );
+    }
+
+    #[test]
+    fn unknown_payloads_name_their_keys_but_not_their_values() {
+        let err = Invocation::parse(serde_json::json!({"detail-type": "Scheduled Event", "secret": "x"}))
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("detail-type"), "{message}");
+        assert!(!message.contains("Scheduled Event"), "{message}");
+        assert!(Invocation::parse(Value::Null).is_err());
+    }
+
+    #[test]
+    fn two_shapes_in_one_payload_are_refused() {
+        let payload = serde_json::json!({"daily_sync": {}, "admin_id": 1});
+        assert!(matches!(
+            Invocation::parse(payload),
+            Err(PayloadError::Unknown(_))
+        ));
+    }
+}
