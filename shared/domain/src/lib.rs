@@ -16,6 +16,7 @@ pub mod ids;
 pub mod meeting;
 pub mod quota;
 pub mod quota_fit;
+pub mod sweep;
 pub mod template;
 
 pub use clock::{Clock, ManualClock, SystemClock};
