@@ -1,14 +1,15 @@
 //! The admin's HTML routes: `/`, `/send` (GET and POST), `/sync` (POST), `/invite`.
 //! Without a session, `/` shows the landing page and the others send the browser to it.
 
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
 use domain::KakaoUserId;
 use serde::Deserialize;
 use store::StoreError;
 use web::extract::{AdminSession, Here, MaybeSession};
+use web::middleware::SessionStatus;
 use web::routes::is_local_path;
 use web::{Lang, Session, WebState};
 
@@ -41,6 +42,7 @@ pub struct StartQuery {
 pub async fn home(
     State(state): State<WebState>,
     MaybeSession(session): MaybeSession,
+    status: Option<Extension<SessionStatus>>,
     lang: Lang,
     Here(here): Here,
     Query(query): Query<StartQuery>,
@@ -53,8 +55,9 @@ pub async fn home(
             }
             None => "/login".to_owned(),
         };
+        let ended = matches!(status.as_deref(), Some(SessionStatus::Ended(_)));
         let notices = views::landing::Notices {
-            expired: query.expired.is_some(),
+            expired: query.expired.is_some() || ended,
             logged_out: query.logged_out.is_some(),
         };
         return views::landing::page(lang, &here, &login, notices).into_response();

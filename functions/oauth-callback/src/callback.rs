@@ -18,7 +18,6 @@ use domain::KakaoUserId;
 use kakao::{AuthorizationCode, TokenSet};
 use serde::Deserialize;
 use store::model::{AdminLogin, AdminStatus, OAuthPurpose, OAuthState, ReturnPath, StateNonce};
-use web::extract::Here;
 use web::{Lang, Session, WebState, consent};
 
 use crate::authorize::{plan_trip, scope_set};
@@ -67,10 +66,12 @@ enum Landing {
 pub async fn callback(
     State(state): State<WebState>,
     lang: Lang,
-    Here(here): Here,
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
+    // The callback's query (code, state) is spent and must not travel on in links such as the
+    // language switch, so the pages here say they are at the start page.
+    let here = "/".to_owned();
     let now = state.now();
     let mut retry = "/login".to_owned();
     let landing = arrive(&state, &headers, query, now, &mut retry).await;

@@ -15,7 +15,7 @@ use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use domain::Clock;
+use domain::{Clock, QuotaLimits};
 use kakao_sandbox::{SandboxHandle, World};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
@@ -45,6 +45,8 @@ pub struct LocalConfig {
     pub clock: Arc<dyn Clock>,
     /// Run the daily friend sync loop.
     pub daily_loop: bool,
+    /// Daily message limits ttokttok keeps (never above Kakao's).
+    pub quotas: QuotaLimits,
 }
 
 /// A running ttokttok.
@@ -166,7 +168,9 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
         path: config.db.clone(),
         keys: TokenKeys::File(sibling(&config.db, "key")),
     };
-    let services = app::Services::from_settings(Settings::new(kakao, store), config.clock.clone())
+    let mut settings = Settings::new(kakao, store);
+    settings.quotas = config.quotas;
+    let services = app::Services::from_settings(settings, config.clock.clone())
         .await
         .context("building the services (store, Kakao client)")?;
 

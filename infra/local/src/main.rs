@@ -63,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
         kakao,
         clock: Arc::new(domain::SystemClock),
         daily_loop: true,
+        quotas: domain::QuotaLimits::KAKAO,
     })
     .await?;
 
