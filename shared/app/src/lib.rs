@@ -19,6 +19,7 @@
 
 pub mod config;
 pub mod services;
+pub mod sweep;
 pub mod sync;
 #[cfg(feature = "testing")]
 pub mod testing;

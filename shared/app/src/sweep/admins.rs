@@ -1,0 +1,133 @@
+//! What one sweep knows about each admin it visits, read once per sweep however many of the
+//! admin's meetings are due: whether ttokttok can act for them, who opted out of their
+//! reminders, where each friend stands, and quota learned from refusals along the way.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use domain::sweep::{AdminReadiness, FriendStanding, QuotaLeft};
+use domain::{FriendUuid, KakaoUserId, QuotaKind};
+use store::model::AdminStatus;
+use store::{Store, StoreError};
+use tokio::sync::OnceCell;
+
+use super::settings::RoundSummaryPolicy;
+
+/// One admin, as this sweep sees them.
+#[derive(Debug)]
+pub(crate) struct AdminContext {
+    readiness: Mutex<AdminReadiness>,
+    /// Full counters learned this sweep (from refusals), so later batches skip without asking.
+    sender_full: Mutex<bool>,
+    pub opted_out: BTreeSet<FriendUuid>,
+    pub friends: HashMap<FriendUuid, FriendStanding>,
+    pub round_summary: bool,
+}
+
+impl AdminContext {
+    pub fn readiness(&self) -> AdminReadiness {
+        *self.readiness.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Kakao or the token keeper said so mid-sweep: the admin's later meetings skip at once.
+    pub fn set_readiness(&self, readiness: AdminReadiness) {
+        *self.readiness.lock().unwrap_or_else(PoisonError::into_inner) = readiness;
+    }
+
+    pub fn standing(&self, friend: &FriendUuid) -> FriendStanding {
+        self.friends
+            .get(friend)
+            .copied()
+            .unwrap_or(FriendStanding::NotListed)
+    }
+
+    fn sender_full(&self) -> bool {
+        *self.sender_full.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Every admin this sweep has met, loaded on first use (concurrent visits of one admin's
+/// meetings wait for one load), plus what is learned about the app-wide counter.
+pub(crate) struct AdminCache {
+    store: Arc<dyn Store>,
+    summary: RoundSummaryPolicy,
+    admins: Mutex<HashMap<KakaoUserId, Arc<OnceCell<Arc<AdminContext>>>>>,
+    app_full: Mutex<bool>,
+}
+
+impl AdminCache {
+    pub fn new(store: Arc<dyn Store>, summary: RoundSummaryPolicy) -> Self {
+        Self {
+            store,
+            summary,
+            admins: Mutex::new(HashMap::new()),
+            app_full: Mutex::new(false),
+        }
+    }
+
+    pub async fn get(&self, admin: KakaoUserId) -> Result<Arc<AdminContext>, StoreError> {
+        let cell = {
+            let mut admins = self.admins.lock().unwrap_or_else(PoisonError::into_inner);
+            admins.entry(admin).or_default().clone()
+        };
+        cell.get_or_try_init(|| self.load(admin)).await.cloned()
+    }
+
+    async fn load(&self, admin: KakaoUserId) -> Result<Arc<AdminContext>, StoreError> {
+        let readiness = match self.store.get_admin(admin).await {
+            Ok(profile) => match profile.status {
+                AdminStatus::Active => AdminReadiness::Ready,
+                AdminStatus::NeedsConsent => AdminReadiness::NeedsConsent,
+                AdminStatus::NeedsLogin => AdminReadiness::NeedsLogin,
+            },
+            // Unlinked (profile deleted): nothing can be sent for them.
+            Err(StoreError::NotFound { .. }) => AdminReadiness::NeedsLogin,
+            Err(error) => return Err(error),
+        };
+        let opted_out = self
+            .store
+            .list_opt_outs(admin)
+            .await?
+            .into_iter()
+            .map(|o| o.friend)
+            .collect();
+        let friends = self
+            .store
+            .list_friends(admin, true)
+            .await?
+            .into_iter()
+            .map(|f| {
+                let standing = match f.gone_at {
+                    Some(_) => FriendStanding::Gone,
+                    None => FriendStanding::Listed,
+                };
+                (f.profile.uuid, standing)
+            })
+            .collect();
+        Ok(Arc::new(AdminContext {
+            readiness: Mutex::new(readiness),
+            sender_full: Mutex::new(false),
+            opted_out,
+            friends,
+            round_summary: self.summary == RoundSummaryPolicy::On,
+        }))
+    }
+
+    /// The quota known to be left for `admin` (zero for a counter found full this sweep).
+    pub fn quota_left(&self, admin: &AdminContext) -> QuotaLeft {
+        QuotaLeft {
+            app: (*self.app_full.lock().unwrap_or_else(PoisonError::into_inner)).then_some(0),
+            sender: admin.sender_full().then_some(0),
+        }
+    }
+
+    /// A reservation or Kakao said this counter is full.
+    pub fn counter_full(&self, admin: &AdminContext, kind: QuotaKind) {
+        match kind {
+            QuotaKind::App => *self.app_full.lock().unwrap_or_else(PoisonError::into_inner) = true,
+            QuotaKind::Sender => *admin.sender_full.lock().unwrap_or_else(PoisonError::into_inner) = true,
+            // One recipient's counters say nothing about the others.
+            QuotaKind::Recipient | QuotaKind::Pair => {}
+        }
+    }
+}

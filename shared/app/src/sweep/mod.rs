@@ -1,0 +1,44 @@
+//! The reminder sweep's executor: the imperative shell around `domain::sweep`'s planner.
+//!
+//! Every minute ([`Sweeper::run_once`]; Lambda's `reminder-sweep` or [`run_sweep_loop`] locally):
+//!
+//! 1. find due work through the store's due index only (one query per shard);
+//! 2. per meeting, read its state, turn sends left `sending` past their age into `unknown`, and
+//!    ask the planner who gets a reminder in this round and why not everyone else;
+//! 3. per batch of at most five: one store transaction reserves the quota and creates the
+//!    delivery records; Kakao gets one call per distinct message (tracked links make every
+//!    message personal; with direct links a batch is one call); Kakao's answer is recorded in
+//!    one transaction, giving back the slots Kakao did not count;
+//! 4. the meeting's due entry moves on conditionally (of two sweeps one wins), to the next
+//!    round, to a closing visit at the end while work is pending, or out of the index.
+//!
+//! Confirm-first meetings stop after the reservation: the admin gets a memo with a link to
+//! approve ([`Sweeper::approve`]); what is not approved by the end expires as never sent.
+//!
+//! At most once, always: every delivery moves only forward (`domain::delivery`), a reservation
+//! refuses a recipient already holding one for the round, and a send whose outcome is lost is
+//! `unknown`, never resent. A crash between any two steps ([`CrashPoint`]) leaves at worst a
+//! delivery that becomes `unknown`.
+//!
+//! - [`settings`]: links, pacing, the round summary policy; [`report`]: counts, logs, EMF.
+//! - `visit`, `send`, `confirm`, `memo`, `message`, `admins`: the steps, one file each.
+
+mod admins;
+mod confirm;
+mod error;
+mod local_loop;
+mod memo;
+pub mod message;
+pub mod report;
+mod run;
+mod send;
+pub mod settings;
+mod visit;
+
+pub use confirm::{Approval, NotSent, PreparedBatch, PreparedRecipient};
+pub use error::{CrashPoint, SweepError};
+pub use local_loop::run_sweep_loop;
+pub use memo::{confirm_path, meeting_path};
+pub use report::SweepReport;
+pub use run::Sweeper;
+pub use settings::{LinkMode, RoundSummaryPolicy, SweepConfigError, SweepSettings};

@@ -1,0 +1,509 @@
+//! Visiting one due meeting: read its state, give up on lost sends, plan the round, send it (or
+//! prepare it for the admin's approval, or expire what was never approved), and move the
+//! meeting's due entry on, conditionally, so two sweeps cannot both advance it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use domain::delivery::{DeliveryStateKind, Round};
+use domain::meeting::{MeetingDuration, Schedule};
+use domain::sweep::{
+    AdminReadiness, Batch, DeliveryFact, InviteeFacts, RoundFacts, RoundPlan, RoundStatus, RoundSummary,
+    SkipReason, joined_since, next_due, plan_round, reach_from_history,
+};
+use domain::{FriendUuid, KstDay, QuotaKind};
+use store::model::{
+    BatchRecipients, DeliveryRecord, DueMeeting, InitialState, Meeting, MeetingStatus, NextRound, Refusal,
+    ReservationRequest, SendMode,
+};
+
+use super::admins::AdminCache;
+use super::error::{CrashPoint, SweepError, store};
+use super::memo;
+use super::report::SweepReport;
+use super::run::Ctx;
+use super::send::{BatchOutcome, MeetingCx, send_batch};
+
+/// Where each of the meeting's deliveries stands, as this visit leaves it.
+pub(crate) type States = BTreeMap<(FriendUuid, Round), DeliveryStateKind>;
+
+/// Visits one entry of the due index.
+pub(crate) async fn visit(
+    ctx: &Ctx<'_>,
+    cache: &AdminCache,
+    due: DueMeeting,
+) -> Result<SweepReport, SweepError> {
+    let store_ = &ctx.services.store;
+    let mut report = SweepReport::default();
+    let meeting = match store_.get_meeting(due.admin, due.meeting).await {
+        Ok(meeting) => meeting,
+        Err(error) if error.is_not_found() => {
+            tracing::info!(admin = %due.admin, meeting = %due.meeting, "a due meeting no longer exists");
+            return Ok(report);
+        }
+        Err(error) => return Err(store("reading a due meeting")(error)),
+    };
+    // The index is read eventually consistently: an entry another sweep (or an edit) already
+    // moved is skipped; whoever moved it owns that round.
+    let Some(from) = meeting.draft.next_round.filter(|next| *next == due.next) else {
+        tracing::debug!(meeting = %due.meeting, "stale due entry; already moved on");
+        return Ok(report);
+    };
+    report.visited = 1;
+    let (admin, id) = (meeting.admin, meeting.id);
+    let now = ctx.services.clock.now();
+    let schedule = schedule_of(&meeting);
+    let invitees = store_
+        .list_invitees(admin, id)
+        .await
+        .map_err(store("listing invitees"))?;
+    let joined: BTreeSet<FriendUuid> = store_
+        .list_attendance(admin, id)
+        .await
+        .map_err(store("listing attendance"))?
+        .into_iter()
+        .map(|(friend, _)| friend)
+        .collect();
+    let mut deliveries = store_
+        .list_meeting_deliveries(admin, id)
+        .await
+        .map_err(store("listing deliveries"))?;
+    report.stale_unknown = give_up_on_lost_sends(ctx, &mut deliveries, now).await;
+    let admin_cx = cache.get(admin).await.map_err(store("reading the admin"))?;
+
+    let facts: Vec<InviteeFacts> = invitees
+        .iter()
+        .map(|invitee| {
+            let failures = deliveries
+                .iter()
+                .filter(|d| d.key.recipient == invitee.friend)
+                .filter_map(|d| d.state.failure_code());
+            InviteeFacts {
+                friend: invitee.friend.clone(),
+                opted_out: invitee.opted_out || admin_cx.opted_out.contains(&invitee.friend),
+                unreachable: reach_from_history(admin_cx.standing(&invitee.friend), false, failures),
+            }
+        })
+        .collect();
+    let past: Vec<DeliveryFact> = deliveries
+        .iter()
+        .map(|d| DeliveryFact {
+            recipient: d.key.recipient.clone(),
+            round: d.key.round,
+            state: d.state,
+        })
+        .collect();
+    let mut plan = plan_round(&RoundFacts {
+        now,
+        round: from.round,
+        due_at: from.due_at,
+        cancelled: meeting.draft.status == MeetingStatus::Cancelled,
+        schedule: &schedule,
+        plan: &meeting.draft.settings.plan,
+        admin: admin_cx.readiness(),
+        invitees: &facts,
+        joined: &joined,
+        deliveries: &past,
+        quota: cache.quota_left(&admin_cx),
+    });
+    let mut states: States = deliveries
+        .iter()
+        .map(|d| ((d.key.recipient.clone(), d.key.round), d.state.kind()))
+        .collect();
+    let names: HashMap<FriendUuid, String> = invitees
+        .iter()
+        .map(|i| (i.friend.clone(), i.display_name.clone()))
+        .collect();
+    let cx = MeetingCx::new(&meeting, admin_cx.clone(), names);
+    let mut round = RoundResult::default();
+
+    match plan.status {
+        RoundStatus::NotDue => return Ok(report),
+        RoundStatus::Closing => {
+            report.expired = expire_reserved(ctx, &meeting, &deliveries, &mut states).await
+        }
+        RoundStatus::Due => match meeting.draft.settings.mode {
+            SendMode::Automatic => {
+                send_round(ctx, cache, &cx, from.round, &mut plan, &mut states, &mut round).await?;
+            }
+            SendMode::ConfirmFirst => {
+                let prepared = prepare_round(ctx, cache, &cx, from.round, &mut plan, &mut states).await?;
+                report.prepared = prepared.len();
+                if !prepared.is_empty() && memo::confirm(ctx, &cx, from.round, &prepared).await {
+                    report.memos += 1;
+                }
+            }
+        },
+    }
+    round.add_to(&mut report);
+    for (reason, n) in plan.skipped() {
+        report.skip(reason, n);
+    }
+    ctx.crash.check(CrashPoint::BeforeAdvance)?;
+
+    let pending = states
+        .values()
+        .any(|k| matches!(k, DeliveryStateKind::Reserved | DeliveryStateKind::Sending));
+    let now = ctx.services.clock.now();
+    let next = next_due(
+        &meeting.draft.settings.plan,
+        &schedule,
+        from.round,
+        now,
+        pending,
+        ctx.settings.stale_sending_age,
+    );
+    let to = next.planned().map(|p| NextRound {
+        round: p.round,
+        due_at: p.due_at,
+    });
+    match store_.advance_round(admin, id, from, to, now).await {
+        Ok(_) => {
+            report.advanced = 1;
+            tracing::info!(
+                admin = %admin,
+                meeting = %id,
+                round = from.round.get(),
+                status = ?plan.status,
+                next_round = to.map(|t| t.round.get()),
+                next_due_at = ?to.map(|t| t.due_at),
+                "meeting round done"
+            );
+            let automatic = meeting.draft.settings.mode == SendMode::Automatic;
+            if plan.status == RoundStatus::Due && automatic && admin_cx.round_summary {
+                let summary = RoundSummary::new(
+                    from.round,
+                    &plan,
+                    round.outcome.sent.len(),
+                    &round.failed_codes(),
+                    round.outcome.unknown.len(),
+                    joined_since(
+                        deliveries
+                            .iter()
+                            .map(|d| (d.key.recipient.clone(), d.key.round, d.state)),
+                        &joined,
+                        from.round,
+                    ),
+                );
+                if !summary.is_empty() && memo::summary(ctx, &cx, &summary).await {
+                    report.memos += 1;
+                }
+            }
+        }
+        // Another sweep (or an edit) moved it first: that one owns the due entry now.
+        Err(error) if error.is_conflict() => {
+            tracing::info!(meeting = %id, round = from.round.get(), "the round was advanced by someone else");
+        }
+        Err(error) => {
+            tracing::error!(meeting = %id, round = from.round.get(), %error, "could not advance the round; it stays due (nothing is sent twice)");
+            report.errors += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// The schedule the planner reads: start, zone and length as stored (a length outside 1 minute
+/// to 24 hours, which the forms refuse, is clamped).
+pub(crate) fn schedule_of(meeting: &Meeting) -> Schedule {
+    let minutes = (meeting.draft.ends_at - meeting.draft.starts_at)
+        .num_minutes()
+        .clamp(
+            i64::from(MeetingDuration::MIN_MINUTES),
+            i64::from(MeetingDuration::MAX_MINUTES),
+        );
+    let duration = u32::try_from(minutes)
+        .ok()
+        .and_then(|m| MeetingDuration::from_minutes(m).ok())
+        .unwrap_or(MeetingDuration::DEFAULT);
+    Schedule::new(meeting.draft.starts_at, meeting.draft.time_zone, duration)
+}
+
+/// Moves every delivery `sending` for longer than the stale age to `unknown` (shown on the
+/// dashboard, never resent). Returns how many moved.
+async fn give_up_on_lost_sends(
+    ctx: &Ctx<'_>,
+    deliveries: &mut [DeliveryRecord],
+    now: DateTime<Utc>,
+) -> usize {
+    let age = ctx.settings.stale_sending_age;
+    let mut moved = 0;
+    for delivery in deliveries
+        .iter_mut()
+        .filter(|d| d.state.kind() == DeliveryStateKind::Sending && d.updated_at + age <= now)
+    {
+        match ctx
+            .services
+            .store
+            .mark_unknown_if_stale(&delivery.key, age, now)
+            .await
+        {
+            Ok(record) => {
+                tracing::warn!(
+                    admin = %delivery.key.admin,
+                    meeting = %delivery.key.meeting,
+                    friend = %delivery.key.recipient,
+                    round = delivery.key.round.get(),
+                    "a send stayed sending past its age; now unknown"
+                );
+                *delivery = record;
+                moved += 1;
+            }
+            Err(error) if error.is_conflict() => {}
+            Err(error) => {
+                tracing::warn!(%error, "could not mark a stale send unknown; the next visit tries again")
+            }
+        }
+    }
+    moved
+}
+
+/// What the sends of a round came to.
+#[derive(Debug, Default)]
+pub(crate) struct RoundResult {
+    pub outcome: BatchOutcome,
+}
+
+impl RoundResult {
+    pub fn absorb(&mut self, batch: BatchOutcome) {
+        self.outcome.sent.extend(batch.sent);
+        self.outcome.failed.extend(batch.failed);
+        self.outcome.unknown.extend(batch.unknown);
+        self.outcome.released.extend(batch.released);
+        self.outcome.kakao_latency.extend(batch.kakao_latency);
+    }
+
+    pub fn failed_codes(&self) -> Vec<domain::delivery::KakaoErrorCode> {
+        self.outcome.failed.iter().map(|(_, code, _)| *code).collect()
+    }
+
+    pub fn add_to(&self, report: &mut SweepReport) {
+        report.sent += self.outcome.sent.len();
+        for (_, code, _) in &self.outcome.failed {
+            report.fail(code.get());
+        }
+        report.unknown += self.outcome.unknown.len();
+        report.released += self.outcome.released.len();
+        report.kakao_sends += self.outcome.kakao_latency.len();
+        report
+            .kakao_latency
+            .extend(self.outcome.kakao_latency.iter().copied());
+    }
+}
+
+/// Why the rest of a round stops before its next batch, learned mid-round: the admin's token
+/// died or consent went, or a counter shared by the batch filled up.
+fn stop_reason(cache: &AdminCache, cx: &MeetingCx<'_>) -> Option<SkipReason> {
+    match cx.admin.readiness() {
+        AdminReadiness::NeedsLogin => return Some(SkipReason::AdminNeedsLogin),
+        AdminReadiness::NeedsConsent => return Some(SkipReason::AdminNeedsConsent),
+        AdminReadiness::Ready => {}
+    }
+    let left = cache.quota_left(&cx.admin);
+    if left.app == Some(0) {
+        Some(SkipReason::Quota { kind: QuotaKind::App })
+    } else if left.sender == Some(0) {
+        Some(SkipReason::Quota {
+            kind: QuotaKind::Sender,
+        })
+    } else {
+        None
+    }
+}
+
+/// Reserves one batch in one transaction (quota and delivery records); refusals become skips.
+pub(crate) async fn reserve(
+    ctx: &Ctx<'_>,
+    cache: &AdminCache,
+    cx: &MeetingCx<'_>,
+    round: Round,
+    batch: &Batch,
+    initial: InitialState,
+    plan: &mut RoundPlan,
+) -> Result<Vec<FriendUuid>, SweepError> {
+    let now = ctx.services.clock.now();
+    let request = ReservationRequest {
+        sender: cx.admin_id(),
+        meeting: cx.meeting.id,
+        round,
+        recipients: BatchRecipients::new(batch.recipients().to_vec()).map_err(store("naming a batch"))?,
+        day: KstDay::containing(now),
+        initial,
+        limits: ctx.services.settings.quotas,
+    };
+    let reservation = ctx
+        .services
+        .store
+        .reserve(&request, now)
+        .await
+        .map_err(store("reserving quota"))?;
+    let refused: Vec<(FriendUuid, SkipReason)> = reservation
+        .refused
+        .iter()
+        .map(|(friend, refusal)| {
+            let reason = match refusal {
+                Refusal::Quota(kind) => {
+                    cache.counter_full(&cx.admin, *kind);
+                    SkipReason::Quota { kind: *kind }
+                }
+                Refusal::AlreadyExists(state) => SkipReason::AlreadyReminded { state: state.kind() },
+            };
+            (friend.clone(), reason)
+        })
+        .collect();
+    plan.refuse(&refused);
+    Ok(reservation.reserved)
+}
+
+/// The automatic round: batch by batch, reserve, send, record.
+async fn send_round(
+    ctx: &Ctx<'_>,
+    cache: &AdminCache,
+    cx: &MeetingCx<'_>,
+    round: Round,
+    plan: &mut RoundPlan,
+    states: &mut States,
+    result: &mut RoundResult,
+) -> Result<(), SweepError> {
+    for batch in plan.batches() {
+        if let Some(reason) = stop_reason(cache, cx) {
+            let rest: Vec<(FriendUuid, SkipReason)> =
+                batch.recipients().iter().map(|f| (f.clone(), reason)).collect();
+            plan.refuse(&rest);
+            continue;
+        }
+        let reserved = reserve(ctx, cache, cx, round, &batch, InitialState::Sending, plan).await?;
+        for friend in &reserved {
+            states.insert((friend.clone(), round), DeliveryStateKind::Sending);
+        }
+        ctx.crash.check(CrashPoint::AfterReserve)?;
+        if reserved.is_empty() {
+            continue;
+        }
+        let outcome = send_batch(ctx, cache, cx, round, &reserved).await?;
+        apply(&outcome, round, plan, states);
+        result.absorb(outcome);
+    }
+    Ok(())
+}
+
+/// Folds a batch's outcome into the plan (given-back recipients with a reason are skips) and the
+/// delivery states.
+pub(crate) fn apply(outcome: &BatchOutcome, round: Round, plan: &mut RoundPlan, states: &mut States) {
+    for friend in &outcome.sent {
+        states.insert((friend.clone(), round), DeliveryStateKind::Sent);
+    }
+    for (friend, _, _) in &outcome.failed {
+        states.insert((friend.clone(), round), DeliveryStateKind::Failed);
+    }
+    for friend in &outcome.unknown {
+        states.insert((friend.clone(), round), DeliveryStateKind::Unknown);
+    }
+    let mut skips = Vec::new();
+    for (friend, reason) in &outcome.released {
+        states.insert((friend.clone(), round), DeliveryStateKind::Cancelled);
+        if let Some(reason) = reason {
+            skips.push((friend.clone(), *reason));
+        }
+    }
+    plan.refuse(&skips);
+}
+
+/// The confirm-first round: reserve the batches (`reserved`, quota held) for the admin to approve.
+async fn prepare_round(
+    ctx: &Ctx<'_>,
+    cache: &AdminCache,
+    cx: &MeetingCx<'_>,
+    round: Round,
+    plan: &mut RoundPlan,
+    states: &mut States,
+) -> Result<Vec<FriendUuid>, SweepError> {
+    let mut prepared = Vec::new();
+    for batch in plan.batches() {
+        if let Some(reason) = stop_reason(cache, cx) {
+            let rest: Vec<(FriendUuid, SkipReason)> =
+                batch.recipients().iter().map(|f| (f.clone(), reason)).collect();
+            plan.refuse(&rest);
+            continue;
+        }
+        let reserved = reserve(ctx, cache, cx, round, &batch, InitialState::Reserved, plan).await?;
+        for friend in &reserved {
+            states.insert((friend.clone(), round), DeliveryStateKind::Reserved);
+        }
+        prepared.extend(reserved);
+    }
+    tracing::info!(
+        admin = %cx.admin_id(),
+        meeting = %cx.meeting.id,
+        round = round.get(),
+        prepared = prepared.len(),
+        "confirm-first round prepared"
+    );
+    Ok(prepared)
+}
+
+/// The closing visit: every batch still waiting for the admin's approval is given back and
+/// recorded as never sent (`cancelled`). Returns how many recipients that was.
+async fn expire_reserved(
+    ctx: &Ctx<'_>,
+    meeting: &Meeting,
+    deliveries: &[DeliveryRecord],
+    states: &mut States,
+) -> usize {
+    let mut by_round: BTreeMap<Round, Vec<FriendUuid>> = BTreeMap::new();
+    for d in deliveries
+        .iter()
+        .filter(|d| d.state.kind() == DeliveryStateKind::Reserved)
+    {
+        by_round
+            .entry(d.key.round)
+            .or_default()
+            .push(d.key.recipient.clone());
+    }
+    let mut expired = 0;
+    for (round, friends) in by_round {
+        expired += release_all(ctx, meeting, round, &friends).await;
+        for friend in friends {
+            states.insert((friend, round), DeliveryStateKind::Cancelled);
+        }
+    }
+    if expired > 0 {
+        tracing::info!(meeting = %meeting.id, expired, "unapproved reminders expired at the meeting's end; not sent");
+    }
+    expired
+}
+
+/// Gives back `friends`' reservations of `round`, five at a time (one by one if a batch is
+/// refused because one of them moved meanwhile). Returns how many were given back.
+pub(crate) async fn release_all(
+    ctx: &Ctx<'_>,
+    meeting: &Meeting,
+    round: Round,
+    friends: &[FriendUuid],
+) -> usize {
+    let store_ = &ctx.services.store;
+    let now = ctx.services.clock.now();
+    let mut released = 0;
+    for chunk in friends.chunks(domain::MAX_RECEIVERS_PER_SEND) {
+        match store_.release(meeting.admin, meeting.id, round, chunk, now).await {
+            Ok(records) => released += records.len(),
+            Err(_) => {
+                for friend in chunk {
+                    if store_
+                        .release(
+                            meeting.admin,
+                            meeting.id,
+                            round,
+                            std::slice::from_ref(friend),
+                            now,
+                        )
+                        .await
+                        .is_ok()
+                    {
+                        released += 1;
+                    }
+                }
+            }
+        }
+    }
+    released
+}
