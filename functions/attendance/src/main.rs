@@ -1,0 +1,23 @@
+//! The attendance Lambda: JSON logs, services and settings from the environment, the router
+//! under `lambda_http`.
+
+use attendance::{AttendanceSettings, AttendanceState};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_current_span(false)
+        .without_time()
+        .init();
+    let services = app::Services::from_env().await?;
+    let mut settings = AttendanceSettings::from_env()?;
+    settings.emit_metrics = true;
+    let router = web::with_not_found(attendance::router(AttendanceState::from_services(
+        &services, settings,
+    )));
+    lambda_http::run(router).await
+}

@@ -1,0 +1,135 @@
+//! Tracked join links: `/j/{token}` records "joined via link" once and sends the browser on.
+
+mod common;
+
+use attendance::metrics::Count;
+use axum::http::{StatusCode, header};
+use chrono::Duration;
+use common::*;
+use store::model::{LinkToken, MeetingStatus};
+
+#[tokio::test]
+async fn opening_the_link_records_the_join_and_redirects_to_the_meeting() {
+    let app = TestApp::start().await;
+    app.login(admin(1), "김선생").await;
+    let m = app.zoom_meeting(admin(1), t0()).await;
+    app.invite(&m, "minji", "김민지", keys(None, None, None)).await;
+    let token = app.token(&m, "minji").await;
+
+    app.clock.advance(Duration::minutes(6));
+    let answer = app.get(&format!("/j/{}", token.as_str())).await;
+    assert_eq!(answer.status, StatusCode::FOUND);
+    assert_eq!(answer.headers[header::LOCATION], JOIN_URL);
+    assert_eq!(answer.headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(
+        app.joined(&m).await,
+        vec![("minji".into(), t0() + Duration::minutes(6), "link")]
+    );
+    assert_eq!(app.state.metrics().get(Count::LinkOpened), 1);
+}
+
+#[tokio::test]
+async fn a_link_opened_twice_keeps_one_record_with_the_first_time() {
+    let app = TestApp::start().await;
+    app.login(admin(1), "김선생").await;
+    let m = app.zoom_meeting(admin(1), t0()).await;
+    app.invite(&m, "minji", "김민지", keys(None, None, None)).await;
+    let path = format!("/j/{}", app.token(&m, "minji").await.as_str());
+
+    app.clock.advance(Duration::minutes(5));
+    assert_eq!(app.get(&path).await.status, StatusCode::FOUND);
+    app.clock.advance(Duration::minutes(10));
+    let second = app.get(&path).await;
+    assert_eq!(
+        second.status,
+        StatusCode::FOUND,
+        "the second tap still gets them in"
+    );
+    assert_eq!(
+        app.joined(&m).await,
+        vec![("minji".into(), t0() + Duration::minutes(5), "link")]
+    );
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_tokens_get_a_plain_404_that_leaks_nothing() {
+    let app = TestApp::start().await;
+    let unknown = LinkToken::generate();
+    for path in [
+        format!("/j/{}", unknown.as_str()),
+        "/j/short".to_owned(),
+        "/j/..%2F..%2Fetc".to_owned(),
+    ] {
+        let answer = app.get(&path).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            answer.text.contains("link-not-found"),
+            "{path}: the plain not-found page"
+        );
+        assert!(!answer.text.contains(unknown.as_str()), "the token is not echoed");
+        assert!(!answer.text.contains("zoom.us"));
+    }
+    assert!(answer_headers_are_strict(&app.get("/j/short").await));
+}
+
+fn answer_headers_are_strict(answer: &Answer) -> bool {
+    answer.headers.get(header::CONTENT_SECURITY_POLICY).is_some()
+        && answer.headers[header::X_CONTENT_TYPE_OPTIONS] == "nosniff"
+}
+
+#[tokio::test]
+async fn a_link_after_the_meeting_is_over_or_cancelled_is_not_found() {
+    let app = TestApp::start().await;
+    app.login(admin(1), "김선생").await;
+    let m = app.zoom_meeting(admin(1), t0()).await;
+    let over = app.token(&m, "minji").await;
+    // One hour of grace after the end (t0 + 1h): fine at +2h, refused just after.
+    app.clock.set(t0() + Duration::hours(2));
+    assert_eq!(
+        app.get(&format!("/j/{}", over.as_str())).await.status,
+        StatusCode::FOUND
+    );
+    app.clock.set(t0() + Duration::hours(2) + Duration::seconds(1));
+    let late = app.get(&format!("/j/{}", over.as_str())).await;
+    assert_eq!(
+        (late.status, late.text.contains("link-not-found")),
+        (StatusCode::NOT_FOUND, true)
+    );
+
+    app.clock.set(t0());
+    let cancelled_meeting = app.zoom_meeting(admin(1), t0()).await;
+    let token = app.token(&cancelled_meeting, "minji").await;
+    let mut draft = cancelled_meeting.draft.clone();
+    draft.status = MeetingStatus::Cancelled;
+    draft.next_round = None;
+    app.store
+        .update_meeting(
+            admin(1),
+            cancelled_meeting.id,
+            cancelled_meeting.version,
+            &draft,
+            t0(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get(&format!("/j/{}", token.as_str())).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(app.joined(&cancelled_meeting).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_token_only_ever_touches_its_own_admins_meeting() {
+    let app = TestApp::start().await;
+    app.login(admin(1), "김선생").await;
+    app.login(admin(2), "이코치").await;
+    let mine = app.zoom_meeting(admin(1), t0()).await;
+    let theirs = app.zoom_meeting(admin(2), t0()).await;
+    // The same friend uuid in both admins' meetings (uuids are per app, so this can happen).
+    let token = app.token(&mine, "minji").await;
+    app.token(&theirs, "minji").await;
+    app.get(&format!("/j/{}", token.as_str())).await;
+    assert_eq!(app.joined(&mine).await.len(), 1);
+    assert!(app.joined(&theirs).await.is_empty());
+}
