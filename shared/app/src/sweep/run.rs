@@ -54,6 +54,17 @@ impl Sweeper {
         &self.services
     }
 
+    /// The same sweeper with another time budget (a Lambda invocation's time left).
+    pub fn with_budget(&self, budget: std::time::Duration) -> Sweeper {
+        let mut settings = (*self.settings).clone();
+        settings.budget = budget;
+        Sweeper {
+            services: self.services.clone(),
+            settings: Arc::new(settings),
+            crash: self.crash.clone(),
+        }
+    }
+
     /// For tests: the next time this sweeper (or a clone) reaches `point`, it stops there as a
     /// crashed process would, and the call returns [`SweepError::Crashed`].
     pub fn crash_once_at(&self, point: CrashPoint) {
