@@ -97,15 +97,16 @@ fn request(
     }
 }
 
-/// CPU time this process has used so far, summed over its threads (Linux `schedstat`, in
-/// nanoseconds); `None` where that is not available.
+/// CPU time this process has used so far, all threads together, exited ones included (Linux
+/// `/proc/self/stat` utime + stime, in clock ticks of 1/100 s); `None` where that is not
+/// available.
 fn process_cpu() -> Option<std::time::Duration> {
-    let mut total = 0u64;
-    for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
-        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
-    }
-    Some(std::time::Duration::from_nanos(total))
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(std::time::Duration::from_millis((utime + stime) * 10))
 }
 
 struct Throughput {

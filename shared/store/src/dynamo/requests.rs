@@ -76,6 +76,13 @@ impl Query {
     }
 }
 
+/// Ask for the old item when a condition fails, only where there is a condition to fail.
+fn old_item_on_failure(update: &Update) -> Option<ReturnValuesOnConditionCheckFailure> {
+    update
+        .condition_expression()
+        .map(|_| ReturnValuesOnConditionCheckFailure::AllOld)
+}
+
 /// A TransactWriteItems under construction, with its write units.
 pub(crate) struct Tx {
     table: String,
@@ -100,15 +107,13 @@ impl Tx {
     pub(crate) fn put(&mut self, item: Item, condition: Option<Condition>) -> Result<(), StoreError> {
         check_item_size("item", item_size(&item))?;
         self.units += 2 * write_units(item_size(&item));
-        let mut put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let mut put = Put::builder().table_name(&self.table).set_item(Some(item));
         if let Some(c) = condition {
             put = put
                 .condition_expression(c.expression())
                 .set_expression_attribute_names(c.expr.names())
-                .set_expression_attribute_values(c.expr.values());
+                .set_expression_attribute_values(c.expr.values())
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
         }
         self.items.push(
             TransactWriteItem::builder()
@@ -127,7 +132,7 @@ impl Tx {
             .set_condition_expression(update.condition_expression())
             .set_expression_attribute_names(update.expr.names())
             .set_expression_attribute_values(update.expr.values())
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .set_return_values_on_condition_check_failure(old_item_on_failure(update))
             .build()
             .map_err(build_error("Update (build)"))?;
         self.items
@@ -263,7 +268,7 @@ impl DynamoStore {
             .set_expression_attribute_names(update.expr.names())
             .set_expression_attribute_values(update.expr.values())
             .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .set_return_values_on_condition_check_failure(old_item_on_failure(update))
             .send()
             .await;
         match result {
