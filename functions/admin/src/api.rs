@@ -18,7 +18,7 @@ use domain::FriendUuid;
 use serde_json::json;
 use web::extract::AdminSession;
 use web::pages::api_problem;
-use web::{Lang, WebState, consent};
+use web::{Lang, WebState};
 
 use crate::compose::ReminderInput;
 use crate::desk::{self, FriendView};
@@ -47,7 +47,7 @@ pub async fn me(State(state): State<WebState>, AdminSession(session): AdminSessi
                 "nickname": desk.admin.nickname,
                 "status": desk.admin.status,
                 "scopes": granted,
-                "missing_scopes": consent::missing(&granted),
+                "missing_scopes": desk.missing_scopes,
                 "token_health": desk.health,
                 "quota_today": desk.quota,
                 "last_sync": desk.last_sync,

@@ -8,7 +8,7 @@ use domain::delivery::DeliveryState;
 use domain::{FriendUuid, KakaoUserId, KstDay};
 use serde::Serialize;
 use store::StoreError;
-use store::model::{AdminProfile, FriendRecord, QuotaSubject, SyncReport};
+use store::model::{AdminProfile, AdminStatus, FriendRecord, QuotaSubject, SyncReport};
 use web::WebState;
 
 use crate::health::{QuotaToday, TokenHealth};
@@ -21,6 +21,8 @@ pub struct Dashboard {
     pub quota: QuotaToday,
     pub last_sync: Option<SyncReport>,
     pub friends: usize,
+    /// Consent items the admin still has to agree to (empty when all is granted).
+    pub missing_scopes: Vec<&'static str>,
 }
 
 /// A friend as the picker and the API show it.
@@ -74,13 +76,50 @@ pub async fn dashboard(state: &WebState, admin: KakaoUserId) -> Result<Dashboard
     let used = store
         .quota_used(KstDay::containing(now), &QuotaSubject::Sender(admin))
         .await?;
+    let missing_scopes = missing_scopes(state, &profile).await;
     Ok(Dashboard {
         admin: profile,
+        missing_scopes,
         health: TokenHealth::judge(tokens, now),
         quota: QuotaToday::new(now, used, &state.services().settings.quotas),
         last_sync: store.last_sync(admin).await?,
         friends: store.list_friends(admin, false).await?.len(),
     })
+}
+
+/// The items the admin has not agreed to. The stored profile knows what was granted at login;
+/// when Kakao has since said -402 (the admin is `needs_consent`) but the profile still lists
+/// everything, Kakao's consent list says what is missing now.
+async fn missing_scopes(state: &WebState, profile: &AdminProfile) -> Vec<&'static str> {
+    let granted: Vec<&str> = profile.scopes.iter().map(|s| s.as_str()).collect();
+    let missing = web::consent::missing(&granted);
+    if !missing.is_empty() || profile.status != AdminStatus::NeedsConsent {
+        return missing;
+    }
+    let services = state.services();
+    let kakao = services.kakao.clone();
+    let answer = services
+        .tokens
+        .call(profile.id, |token| {
+            let kakao = kakao.clone();
+            async move { kakao.scopes(&token).await }
+        })
+        .await;
+    match answer {
+        Ok(list) => {
+            let agreed: Vec<&str> = list
+                .scopes
+                .iter()
+                .filter(|s| s.agreed)
+                .map(|s| s.id.as_str())
+                .collect();
+            web::consent::missing(&agreed)
+        }
+        Err(error) => {
+            tracing::info!(admin = %profile.id, error = %error, "could not read the consent list; asking for every item");
+            web::consent::REQUIRED_SCOPES.to_vec()
+        }
+    }
 }
 
 /// The admin's current friends for the picker: favourites first, then by nickname.

@@ -15,9 +15,8 @@ use crate::health::TokenHealth;
 
 pub fn page(lang: Lang, here: &str, csrf: &CsrfToken, desk: &Dashboard, now: DateTime<Utc>) -> Markup {
     let admin = &desk.admin;
-    let granted: Vec<&str> = admin.scopes.iter().map(|s| s.as_str()).collect();
-    let missing = consent::missing(&granted);
-    let needs_consent = admin.status == AdminStatus::NeedsConsent || !missing.is_empty();
+    let missing = &desk.missing_scopes;
+    let needs_consent = !missing.is_empty();
     let needs_login = admin.status == AdminStatus::NeedsLogin || desk.health == TokenHealth::LoginNeeded;
     let chrome = Chrome {
         lang,
@@ -56,7 +55,7 @@ pub fn page(lang: Lang, here: &str, csrf: &CsrfToken, desk: &Dashboard, now: Dat
                     (banner("warning", "banner-consent", html! {
                         p { strong { (lang.t("동의가 더 필요합니다.", "More consent is needed.")) } " "
                             (lang.t("아래 항목에 동의해야 친구 목록을 읽고 알림을 보낼 수 있습니다.", "ttokttok needs the items below to read your friends and send reminders.")) }
-                        ul { @for id in &missing { li { (consent::explain(id, lang).name) } } }
+                        ul { @for id in missing { li { (consent::explain(id, lang).name) } } }
                         a.btn.btn-kakao #grant-consent href={ "/consent?scopes=" (missing.join(",")) } { (lang.t("카카오에서 동의하기", "Agree on Kakao")) }
                     }))
                 }
