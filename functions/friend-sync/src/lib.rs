@@ -11,6 +11,16 @@
 //!
 //! The sync itself (read every page, write only changes, token care) lives in `app::sync`, so
 //! the local one-process run uses the same code.
+//!
+//! What the SAM template must give this function:
+//! - `Timeout: 900`: the daily run keeps one admin's timeout (`SYNC_ADMIN_TIMEOUT_SECS`, 120 s)
+//!   plus 15 s in reserve, and hands over to a new invocation when it gets that close.
+//! - a `ScheduleV2` event whose `Input` is [`SCHEDULE_INPUT`] verbatim (once a day, e.g.
+//!   `cron(30 4 * * ? *)` with `ScheduleExpressionTimezone: Asia/Seoul`).
+//! - the environment `app::config` reads (Kakao keys, `STORE=dynamo`, `TABLE_NAME`,
+//!   `TOKEN_KMS_KEY_ID`), and permission to invoke itself (`lambda:InvokeFunction` on its own
+//!   ARN) for the hand-over; the login and admin functions need the same permission on this
+//!   function plus `FRIEND_SYNC_FUNCTION` set to its name.
 
 pub mod continuation;
 pub mod handler;
