@@ -144,7 +144,10 @@ async fn a_refresh_refused_because_another_process_just_rotated_uses_its_tokens(
         },
     );
     let refreshing = tokio::spawn(async move { keeper.access_token(Scenario::admin()).await });
+    let mut polls = 0;
     while s.kakao_requests().await == before {
+        polls += 1;
+        assert!(polls < 10_000, "the refresh never reached Kakao");
         tokio::task::yield_now().await;
     }
     // Now the other process's write lands.
