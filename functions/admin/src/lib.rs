@@ -14,6 +14,7 @@ pub mod api;
 pub mod compose;
 pub mod desk;
 pub mod health;
+pub mod meetings;
 pub mod pages;
 pub mod problem;
 pub mod reminders;
@@ -37,6 +38,7 @@ pub fn router(state: WebState) -> Router {
         .route("/api/reminders", post(api::send_reminder))
         .route("/api/sync", post(api::sync))
         .route("/api/deliveries", get(api::deliveries))
+        .merge(meetings::router())
         .merge(web::routes::common());
     web::layers(routes, state)
 }

@@ -1,0 +1,188 @@
+//! Between the domain's checked meeting and the store's records: a [`MeetingSpec`] becomes a
+//! [`MeetingDraft`], and a stored [`Meeting`] gives back its schedule, plan and message.
+
+use domain::TemplateText;
+use domain::meeting::plan::PlannedRound;
+use domain::meeting::{MeetingDuration, MeetingSpec, MessageTemplate, Schedule, SendMode};
+use store::StoreError;
+use store::model::{
+    JoinUrl, Meeting, MeetingDraft, MeetingSettings, MeetingStatus, NextRound, SendMode as StoredMode,
+    ZoomMeetingId,
+};
+
+pub fn stored_mode(mode: SendMode) -> StoredMode {
+    match mode {
+        SendMode::Automatic => StoredMode::Automatic,
+        SendMode::ConfirmFirst => StoredMode::ConfirmFirst,
+    }
+}
+
+pub fn domain_mode(mode: StoredMode) -> SendMode {
+    match mode {
+        StoredMode::Automatic => SendMode::Automatic,
+        StoredMode::ConfirmFirst => SendMode::ConfirmFirst,
+    }
+}
+
+pub fn next_round(planned: Option<PlannedRound>) -> Option<NextRound> {
+    planned.map(|p| NextRound {
+        round: p.round,
+        due_at: p.due_at,
+    })
+}
+
+fn planned(next: Option<NextRound>) -> Option<PlannedRound> {
+    next.map(|n| PlannedRound {
+        round: n.round,
+        due_at: n.due_at,
+    })
+}
+
+/// The store's record of a checked meeting. The domain's values are stricter than the store's,
+/// so these conversions only fail if the two disagree (a bug), as `InvalidInput`.
+pub fn draft_of(spec: &MeetingSpec, next: Option<PlannedRound>) -> Result<MeetingDraft, StoreError> {
+    Ok(MeetingDraft {
+        title: spec.title.as_str().to_owned(),
+        starts_at: spec.schedule.starts_at(),
+        ends_at: spec.schedule.ends_at(),
+        time_zone: spec.schedule.time_zone(),
+        join_url: JoinUrl::parse(spec.join_link.as_str())?,
+        zoom_meeting_id: spec
+            .zoom_meeting_id
+            .as_ref()
+            .map(|z| ZoomMeetingId::parse(z.as_str()))
+            .transpose()?,
+        status: MeetingStatus::Scheduled,
+        next_round: next_round(next),
+        settings: MeetingSettings {
+            mode: stored_mode(spec.mode),
+            template: Some(TemplateText::parse(spec.template.as_str())?),
+            plan: spec.plan.clone(),
+        },
+    })
+}
+
+/// A new meeting's draft: due for its first round.
+pub fn new_draft(spec: &MeetingSpec) -> Result<MeetingDraft, StoreError> {
+    draft_of(spec, spec.plan.next_round(&spec.schedule, None))
+}
+
+/// An edited meeting's draft: it picks up where it was (see `ReminderPlan::resume`).
+pub fn edited_draft(
+    spec: &MeetingSpec,
+    before: &Meeting,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<MeetingDraft, StoreError> {
+    let next = spec
+        .plan
+        .resume(&spec.schedule, planned(before.draft.next_round), now);
+    draft_of(spec, next)
+}
+
+/// The meeting cancelled: out of the due index, everything else kept.
+pub fn cancelled_draft(meeting: &Meeting) -> MeetingDraft {
+    MeetingDraft {
+        status: MeetingStatus::Cancelled,
+        next_round: None,
+        ..meeting.draft.clone()
+    }
+}
+
+/// A stored meeting's schedule. Stored meetings always have a duration of at least a minute
+/// when made here; one that does not (written by other means) is read as one minute long.
+pub fn schedule_of(meeting: &Meeting) -> Schedule {
+    let d = &meeting.draft;
+    let minutes = u32::try_from((d.ends_at - d.starts_at).num_minutes()).unwrap_or(0);
+    let duration = MeetingDuration::from_minutes(
+        minutes.clamp(MeetingDuration::MIN_MINUTES, MeetingDuration::MAX_MINUTES),
+    )
+    .unwrap_or(MeetingDuration::DEFAULT);
+    Schedule::new(d.starts_at, d.time_zone, duration)
+}
+
+/// The meeting's message template (the default text if it has none, or one that no longer
+/// parses, which is logged).
+pub fn template_of(meeting: &Meeting) -> MessageTemplate {
+    match &meeting.draft.settings.template {
+        Some(text) => MessageTemplate::parse(text.as_str()).unwrap_or_else(|problem| {
+            tracing::warn!(meeting = %meeting.id, problem = %problem, "stored template does not parse; showing the default");
+            MessageTemplate::default()
+        }),
+        None => MessageTemplate::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+    use domain::friends::FriendProfile;
+    use domain::meeting::{FriendChoice, MeetingContext, MeetingForm};
+    use domain::{FriendUuid, KakaoUserId, MeetingId};
+    use store::model::Version;
+
+    use super::*;
+
+    fn spec() -> MeetingSpec {
+        let friends = [FriendChoice {
+            profile: FriendProfile {
+                uuid: FriendUuid::parse("f1").unwrap(),
+                kakao_id: None,
+                nickname: "민지".into(),
+                thumbnail_url: None,
+                favorite: false,
+            },
+            gone: false,
+        }];
+        let form = MeetingForm {
+            title: "수학".into(),
+            start: "2026-11-21T19:00".into(),
+            join_url: "https://zoom.us/j/85012345678".into(),
+            zoom_meeting_id: "85012345678".into(),
+            invitees: vec![FriendUuid::parse("f1").unwrap()],
+            send_mode: "confirm_first".into(),
+            ..Default::default()
+        };
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap();
+        form.validate(&MeetingContext {
+            now,
+            friends: &friends,
+            existing: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_new_meeting_is_due_for_its_first_round_and_keeps_every_setting() {
+        let spec = spec();
+        let draft = new_draft(&spec).unwrap();
+        let next = draft.next_round.unwrap();
+        assert_eq!(
+            (next.round.get(), next.due_at),
+            (1, spec.schedule.starts_at() + Duration::minutes(5))
+        );
+        assert_eq!(draft.settings.mode, StoredMode::ConfirmFirst);
+        assert_eq!(draft.settings.plan, spec.plan);
+        assert_eq!(draft.zoom_meeting_id.unwrap().as_str(), "85012345678");
+        assert_eq!(draft.ends_at - draft.starts_at, Duration::minutes(60));
+    }
+
+    #[test]
+    fn a_stored_meeting_gives_back_its_schedule_and_message() {
+        let spec = spec();
+        let meeting = Meeting {
+            admin: KakaoUserId::new(1).unwrap(),
+            id: MeetingId::new_v7(),
+            draft: new_draft(&spec).unwrap(),
+            version: Version::INITIAL,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        assert_eq!(schedule_of(&meeting), spec.schedule);
+        assert_eq!(template_of(&meeting), spec.template);
+        let cancelled = cancelled_draft(&meeting);
+        assert_eq!(
+            (cancelled.status, cancelled.next_round),
+            (MeetingStatus::Cancelled, None)
+        );
+    }
+}
