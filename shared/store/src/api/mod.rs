@@ -11,6 +11,7 @@
 
 mod admins;
 mod attendance;
+mod clients;
 mod deliveries;
 mod friends;
 mod links;
@@ -23,6 +24,7 @@ mod tokens;
 
 pub use admins::AdminStore;
 pub use attendance::AttendanceStore;
+pub use clients::ClientStore;
 pub use deliveries::DeliveryStore;
 pub use friends::FriendStore;
 pub use links::LinkStore;

@@ -1,7 +1,7 @@
 //! [`Store`]: every concern in one object, what handlers hold as `Arc<dyn Store>`.
 
 use super::{
-    AdminStore, AttendanceStore, DeliveryStore, FriendStore, LinkStore, MeetingStore, OAuthStateStore,
+    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FriendStore, LinkStore, MeetingStore, OAuthStateStore,
     OptOutStore, QuotaStore, TokenStore,
 };
 
@@ -19,6 +19,7 @@ pub trait Store:
     + QuotaStore
     + LinkStore
     + OptOutStore
+    + ClientStore
 {
 }
 
@@ -34,6 +35,7 @@ impl<T> Store for T where
         + QuotaStore
         + LinkStore
         + OptOutStore
+    + ClientStore
 {
 }
 

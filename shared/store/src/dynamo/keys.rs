@@ -96,6 +96,11 @@ pub(crate) fn opt_out_sk(friend: &FriendUuid) -> String {
     format!("{OPT_OUT_PREFIX}{friend}")
 }
 
+/// `CLIENT#{id}`: a client who joined through an invite link, or the mark of one who unlinked.
+pub(crate) fn client_pk(client: KakaoUserId) -> String {
+    format!("CLIENT#{client}")
+}
+
 /// `STATE#{nonce}`.
 pub(crate) fn state_pk(nonce: &StateNonce) -> String {
     format!("STATE#{}", nonce.as_str())

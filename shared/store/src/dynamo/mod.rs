@@ -9,6 +9,7 @@
 
 mod admins;
 mod attendance;
+mod clients;
 mod deliveries;
 mod expr;
 mod friends;

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod attendance;
+pub mod client;
 pub mod common;
 pub mod delivery;
 pub mod friend;
@@ -18,6 +19,7 @@ pub mod tokens;
 
 pub use admin::{AdminLogin, AdminProfile, AdminStatus, ScopeId};
 pub use attendance::{Attendance, JoinRecorded, JoinSource};
+pub use client::{ClientRecord, ClientStatus};
 pub use common::{MAX_ITEM_BYTES, Page, PageCursor, Version, check_item_size};
 pub use delivery::{DEFAULT_STALE_SENDING_AGE, DeliveryKey, DeliveryRecord};
 pub use friend::{FriendRecord, FriendSyncCounts, SyncOutcome, SyncReport};

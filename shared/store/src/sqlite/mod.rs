@@ -9,6 +9,7 @@
 
 mod admins;
 mod attendance;
+mod clients;
 mod codec;
 mod deliveries;
 mod friends;

@@ -143,6 +143,16 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (admin, meeting, display_name)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 3: clients who joined through an invite link, and unlink marks.
+    r#"
+    CREATE TABLE clients (
+        id          INTEGER PRIMARY KEY,
+        status      TEXT NOT NULL,          -- joined | unlinked
+        scopes      TEXT NOT NULL,          -- JSON array of scope ids (empty once unlinked)
+        invited_by  TEXT NOT NULL,          -- JSON array of admin ids (empty once unlinked)
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -11,6 +11,7 @@ mod harness;
 mod admins;
 mod attendance;
 mod bad_input;
+mod clients;
 mod concurrency;
 mod crash;
 mod deliveries;
