@@ -1,8 +1,8 @@
 //! [`Store`]: every concern in one object, what handlers hold as `Arc<dyn Store>`.
 
 use super::{
-    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FriendStore, LinkStore, MeetingStore, OAuthStateStore,
-    OptOutStore, QuotaStore, TokenStore,
+    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FriendStore, LinkStore, MeetingStore,
+    OAuthStateStore, OptOutStore, QuotaStore, TokenStore,
 };
 
 /// All of the store. Implemented automatically for anything that implements every concern.
@@ -35,7 +35,7 @@ impl<T> Store for T where
         + QuotaStore
         + LinkStore
         + OptOutStore
-    + ClientStore
+        + ClientStore
 {
 }
 
