@@ -64,6 +64,16 @@ impl AttendanceSettings {
         })
     }
 
+    /// For a one-process run serving at `public_url` (`infra/local`): the defaults, with the Zoom
+    /// secret token from `ZOOM_WEBHOOK_SECRET_TOKEN` if it is set.
+    pub fn local(public_url: &Url) -> Result<Self, AttendanceConfigError> {
+        let secret = std::env::var("ZOOM_WEBHOOK_SECRET_TOKEN")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(SecretString::from);
+        Self::new(public_url, secret.as_ref())
+    }
+
     pub fn from_env() -> Result<Self, AttendanceConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
     }

@@ -177,7 +177,11 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
     let state = WebState::new(services.clone(), site);
     let router = Router::new()
         .merge(oauth_callback::router(state.clone()))
-        .merge(admin::router(state));
+        .merge(admin::router(state))
+        .merge(attendance::router(attendance::AttendanceState::from_services(
+            &services,
+            attendance::AttendanceSettings::local(&public_url)?,
+        )));
     let router = web::with_not_found(router).layer(axum::middleware::from_fn_with_state(addr, one_host));
 
     let (stop, mut stopped) = watch::channel(false);
