@@ -140,3 +140,84 @@ async fn links_we_did_not_issue_and_the_admins_own_link() {
     assert!(page.has_id("client-is-organiser"), "{}", page.body);
     app.shutdown().await;
 }
+
+/// 한소율: linked, agreed to everything, and has turned messages off in KakaoTalk.
+const SOYUL: i64 = 4812345020;
+
+async fn join(app: &TestApp, link: &str, user: i64) {
+    let client = app.browser();
+    let start = client.get(&format!("{link}/start")).await;
+    let back = client.through_kakao(&start, user, Consent::AgreeAll).await;
+    let done = client.get(&back.location().unwrap()).await;
+    assert!(done.has_id("client-done"), "{}", done.body);
+}
+
+fn sends(requests: &serde_json::Value) -> u64 {
+    requests["by_path"]["/v1/api/talk/friends/message/default/send"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_client_who_joined_but_turned_messages_off_is_told_apart_from_one_who_never_agreed() {
+    let app = spawn_app(World::default_world()).await;
+    let (teacher, link) = invite_link(&app).await;
+    let token = teacher.get("/send").await.csrf().unwrap();
+    let soyul = app.uuid_of(SOYUL);
+    let body = json!({"friend": soyul, "text": "수업 시작했어요", "link": LINK});
+
+    // Kakao says -530; ttokttok has no record of her joining, so she "has not agreed".
+    let before = teacher.post_json("/api/reminders", &body, Some(&token)).await;
+    assert_eq!(before.json()["error"], "not_agreed");
+
+    join(&app, &link, SOYUL).await;
+    let after = teacher.post_json("/api/reminders", &body, Some(&token)).await;
+    assert_eq!(after.status, 422);
+    let after = after.json();
+    assert_eq!(after["error"], "refuses_messages", "{after}");
+    assert!(
+        after.get("invite_link").is_none(),
+        "the invite link would not help"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_who_disconnects_is_unreachable_for_every_admin_at_once() {
+    let app = spawn_app(World::default_world()).await;
+    let (teacher, link) = invite_link(&app).await;
+    join(&app, &link, YERIN).await;
+    let token = teacher.get("/send").await.csrf().unwrap();
+    teacher.post_form("/sync", &[("csrf", &token)]).await;
+    app.syncs_done().await;
+
+    // 장예린 disconnects ttokttok in KakaoTalk; Kakao calls the unlink webhook.
+    let (status, answer) = app
+        .sandbox_post("/_sandbox/unlink", json!({"user_id": YERIN}))
+        .await;
+    assert_eq!(
+        (status, answer["webhook_status"].as_u64()),
+        (200, Some(200)),
+        "{answer}"
+    );
+    let yerin = domain::KakaoUserId::parse(&YERIN.to_string()).unwrap();
+    let mark = app.store().get_client(yerin).await.unwrap().unwrap();
+    assert_eq!(mark.status, store::model::ClientStatus::Unlinked);
+    assert!(
+        mark.invited_by.is_empty() && mark.scopes.is_empty(),
+        "nothing else kept"
+    );
+
+    // The admin's friend list still has her until the next sync; the send stops before Kakao.
+    let sends_before = sends(&app.sandbox_get("/_sandbox/requests").await);
+    let body = json!({"friend": app.uuid_of(YERIN), "text": "수업 시작했어요", "link": LINK});
+    let page = teacher.post_json("/api/reminders", &body, Some(&token)).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert_eq!(page.json()["error"], "disconnected");
+    assert_eq!(
+        sends(&app.sandbox_get("/_sandbox/requests").await),
+        sends_before,
+        "Kakao was not asked"
+    );
+    app.shutdown().await;
+}

@@ -18,7 +18,7 @@ use kakao::{
 };
 use store::StoreError;
 use store::model::{
-    BatchRecipients, DeliveryOutcome, DeliveryRecord, FriendRecord, InitialState, MeetingDraft,
+    BatchRecipients, ClientStatus, DeliveryOutcome, DeliveryRecord, FriendRecord, InitialState, MeetingDraft,
     MeetingSettings, MeetingStatus, QuotaSubject, Refusal, ReservationRequest,
 };
 use web::WebState;
@@ -68,10 +68,21 @@ fn store_failed(step: &'static str) -> impl FnOnce(StoreError) -> SendFailure {
     move |source| SendFailure::Store { step, source }
 }
 
-/// What ttokttok knows about this friend as a client.
+/// What ttokttok knows about this friend as a client. A failed lookup is "unknown": it only
+/// changes the words of a dialog, never whether a message is sent.
 pub async fn client_standing(state: &WebState, friend: &FriendRecord) -> ClientStanding {
-    let _ = (state, friend);
-    ClientStanding::Unknown
+    let Some(id) = friend.profile.kakao_id else {
+        return ClientStanding::Unknown;
+    };
+    match state.services().store.get_client(id).await {
+        Ok(Some(client)) if client.status == ClientStatus::Unlinked => ClientStanding::Disconnected,
+        Ok(Some(client)) if client.agreed_to_messages() => ClientStanding::JoinedAndAgreed,
+        Ok(_) => ClientStanding::Unknown,
+        Err(error) => {
+            tracing::warn!(friend = %friend.profile.uuid, error = %error, "could not read the client record");
+            ClientStanding::Unknown
+        }
+    }
 }
 
 /// Sends `reminder` from `admin`.

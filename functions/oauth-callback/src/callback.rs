@@ -194,7 +194,7 @@ async fn arrive(
             admin_arrives(state, user, &tokens, &granted, missing, pending.return_to, now).await
         }
         OAuthPurpose::ClientOnboarding { admin } => {
-            client_arrives(state, admin, user, &tokens, missing, now).await
+            client_arrives(state, admin, user, &tokens, &granted, missing, now).await
         }
     }
 }
@@ -297,6 +297,7 @@ async fn client_arrives(
     admin: KakaoUserId,
     client: KakaoUserId,
     tokens: &TokenSet,
+    granted: &[String],
     missing: Vec<&'static str>,
     now: DateTime<Utc>,
 ) -> Result<Landing, LoginError> {
@@ -310,7 +311,7 @@ async fn client_arrives(
         Err(error) => return Err(LoginError::store("reading the inviting admin")(error)),
     };
     let landing = if missing.is_empty() {
-        record_client(state, admin, client, now).await?;
+        record_client(state, admin, client, granted, now).await?;
         tracing::info!(admin = %admin, client = %client, "client onboarded");
         Landing::ClientDone { admin_name }
     } else {
@@ -330,10 +331,17 @@ async fn client_arrives(
 }
 
 async fn record_client(
-    _state: &WebState,
-    _admin: KakaoUserId,
-    _client: KakaoUserId,
-    _now: DateTime<Utc>,
+    state: &WebState,
+    admin: KakaoUserId,
+    client: KakaoUserId,
+    granted: &[String],
+    now: DateTime<Utc>,
 ) -> Result<(), LoginError> {
+    state
+        .services()
+        .store
+        .record_client(client, admin, &app::tokens::convert::scope_ids(granted), now)
+        .await
+        .map_err(LoginError::store("recording the client"))?;
     Ok(())
 }

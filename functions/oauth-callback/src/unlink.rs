@@ -94,10 +94,12 @@ pub async fn webhook(
     StatusCode::OK.into_response()
 }
 
-/// Deletes what we hold about `user`, as an admin and as a client.
+/// Deletes what we hold about `user`, as an admin and as a client. The client mark goes first:
+/// it is one write, and it stops every admin's reminders to them at once.
 async fn forget(state: &WebState, user: KakaoUserId) -> Result<(), store::StoreError> {
     let store = &state.services().store;
     let now = state.now();
+    store.mark_client_unlinked(user, now).await?;
     store.delete_admin_data(user, now).await?;
     Ok(())
 }
