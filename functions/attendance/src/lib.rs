@@ -9,6 +9,13 @@
 //! - [`settings`]: `PUBLIC_URL`, `ZOOM_WEBHOOK_SECRET_TOKEN` and friends; [`state`]: what the
 //!   routes hold; [`metrics`]: the outcomes counted; [`pages`]: what a recipient sees.
 //!
+//! Setting up Zoom (operator): in the Zoom App Marketplace, a webhook-only (or general) app with
+//! event subscriptions `meeting.participant_joined` and `meeting.participant_left`, endpoint
+//! `{PUBLIC_URL}/webhooks/zoom`; its secret token goes in `ZOOM_WEBHOOK_SECRET_TOKEN` (in AWS,
+//! keep it in Secrets Manager and let the template resolve it into the function's environment).
+//! Zoom validates the endpoint on saving and every 72 hours; this router answers it. Meetings are
+//! matched by the Zoom meeting id the admin enters on the meeting form.
+//!
 //! ```no_run
 //! # async fn demo(services: app::Services) -> Result<(), Box<dyn std::error::Error>> {
 //! let settings = attendance::AttendanceSettings::from_env()?;
