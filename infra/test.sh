@@ -35,6 +35,7 @@ source infra/lib/moto.sh
 moto_start
 trap moto_stop EXIT
 echo "DYNAMODB_ENDPOINT=$DYNAMODB_ENDPOINT"
+source infra/lib/chromium.sh && chromium_ensure || die "could not install chromium and chromium-driver (the browser test needs them)"
 
 step "tests: cargo test --workspace"
 cargo test --workspace --locked --no-fail-fast

@@ -8,11 +8,13 @@
 //!   of a login can be looked at;
 //! - [`Consent`] and [`Browser::through_kakao`]: walking the sandbox's account picker and consent
 //!   screen with plain form posts, as a person would;
-//! - [`html`]: reading ids, attributes and links out of pages.
+//! - [`html`]: reading ids, attributes and links out of pages;
+//! - [`webdriver`]: headless Chromium through `chromedriver`, for the browser walk-through.
 
 pub mod browser;
 pub mod html;
 pub mod spawn;
+pub mod webdriver;
 
 pub use browser::{Browser, Consent, Page};
 pub use spawn::{TestApp, spawn_app};

@@ -71,7 +71,7 @@ pub fn page(chrome: &Chrome<'_>, body: Markup) -> Markup {
                 header.site {
                     div.bar {
                         a.brand href="/" {
-                            span.knock aria-hidden="true" { "똑똑" }
+                            img.knock src=(assets::url("favicon.svg")) alt="" width="28" height="28";
                             span.brand-name { (lang.t("똑똑", "ttokttok")) }
                         }
                         @if let Some(admin) = chrome.admin {

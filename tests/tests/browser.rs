@@ -1,0 +1,179 @@
+//! The whole story in headless Chromium (Debian's `chromium` + `chromium-driver`), on
+//! `infra/local` with the Kakao sandbox: log in, decline talk_message, see "one more step",
+//! grant it, pick a friend who never joined (a dialog explains), pick one who did, send, and find
+//! the message in that friend's sandbox inbox.
+//!
+//! On the way it saves the screens Kakao's permission review asks for into `docs/review/`:
+//! the Kakao login, the flow when `friends` is declined, the flow when `talk_message` is
+//! declined, and a message as received (plus the dialog and the composer, for context).
+//!
+//! Without Chromium the test skips with a notice, except under `CI=true`, where it fails
+//! (`infra/test.sh` installs Chromium first).
+
+use std::path::{Path, PathBuf};
+
+use kakao_sandbox::World;
+use serde_json::json;
+use ttokttok_tests::spawn_app;
+use ttokttok_tests::webdriver::{Chromium, find_binaries};
+
+const TEACHER: i64 = 4812345001;
+/// 이서연: joined and agreed to everything.
+const SEOYEON: i64 = 4812345011;
+/// 조수아: listed as a friend, never agreed to messages from the app.
+const SUA: i64 = 4812345016;
+/// 임현우: a Kakao user who never logged in to the app.
+const HYEONWOO: i64 = 4812345019;
+const MESSAGE: &str = "수업이 시작되었어요. 아래 버튼을 눌러 바로 참여해 주세요!";
+const LINK: &str = "https://zoom.us/j/81234567890";
+
+fn review_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/review")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_story_in_a_real_browser() {
+    let Some((browser_bin, driver_bin)) = find_binaries() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!(
+                "Chromium and chromedriver are required under CI=true (infra/lib/chromium.sh installs them)"
+            );
+        }
+        eprintln!(
+            "NOTICE: skipping the browser test: chromium/chromedriver not found (run infra/lib/chromium.sh)"
+        );
+        return;
+    };
+    let app = spawn_app(World::default_world()).await;
+    // The operator registers the meeting host's domain with Kakao, so the message's button opens.
+    app.running
+        .sandbox()
+        .unwrap()
+        .update_app(|kakao| kakao.web_domains.push("https://zoom.us".into()));
+    let chrome = Chromium::launch(&browser_bin, &driver_bin).await;
+    let shots = review_dir();
+
+    // --- The review kit's "friends declined": someone new logs in without the friends list.
+    chrome.goto(&app.url("/")).await;
+    chrome.click("#kakao-login").await;
+    chrome.click(&format!("#pick-{HYEONWOO}")).await;
+    chrome.click("#consent-talk_message").await;
+    chrome.click("#agree").await;
+    chrome.find("#one-more-step").await;
+    assert!(
+        !chrome.all("#missing-friends").await.is_empty(),
+        "names the friends list"
+    );
+    assert!(chrome.all("#missing-talk_message").await.is_empty());
+    chrome
+        .save_screenshot(&shots.join("02-friends-declined.png"))
+        .await;
+
+    // --- The story. 김선생 starts over (unlinked at Kakao), so Kakao asks for every item.
+    let (status, _) = app
+        .sandbox_post("/_sandbox/unlink", json!({"user_id": TEACHER}))
+        .await;
+    assert_eq!(status, 200);
+    chrome.goto(&app.url("/")).await;
+    chrome.click("#kakao-login").await;
+    chrome.click(&format!("#pick-{TEACHER}")).await;
+    chrome.find("#consent").await;
+    chrome.save_screenshot(&shots.join("01-kakao-login.png")).await;
+    // Agree to the friends list, decline talk_message.
+    chrome.click("#consent-friends").await;
+    chrome.click("#agree").await;
+    chrome.find("#one-more-step").await;
+    assert!(
+        !chrome.all("#missing-talk_message").await.is_empty(),
+        "names talk_message"
+    );
+    assert!(chrome.all("#missing-friends").await.is_empty());
+    assert!(chrome.all("#dashboard").await.is_empty(), "not logged in");
+    chrome
+        .save_screenshot(&shots.join("03-talk-message-declined.png"))
+        .await;
+
+    // Grant it: Kakao asks for exactly that item, and the login completes.
+    chrome.click("#grant-missing").await;
+    chrome.click(&format!("#pick-{TEACHER}")).await;
+    assert!(
+        chrome.all("#consent-friends").await.is_empty(),
+        "only the missing item is asked"
+    );
+    chrome.click("#consent-talk_message").await;
+    chrome.click("#agree").await;
+    chrome.find("#dashboard").await;
+    assert_eq!(chrome.text("#admin-name").await, "김선생");
+    app.syncs_done().await;
+    chrome.goto(&app.url("/")).await;
+    assert_eq!(chrome.text("#friend-count").await, "10");
+    chrome.save_screenshot(&shots.join("07-dashboard.png")).await;
+
+    // A friend who never joined: the dialog says why and offers the invite link.
+    chrome.goto(&app.url("/send")).await;
+    let sua = app.uuid_of(SUA);
+    chrome.click("#friend-picker-button").await;
+    chrome.type_into("#friend-search", "조수").await;
+    chrome.click(&format!("#friend-option-{sua}")).await;
+    chrome.type_into("#message-text", MESSAGE).await;
+    assert_eq!(
+        chrome.text("#preview-text").await,
+        MESSAGE,
+        "the preview follows the text"
+    );
+    assert_eq!(
+        chrome.text("#char-count").await,
+        MESSAGE.chars().count().to_string()
+    );
+    chrome.type_into("#link", LINK).await;
+    chrome
+        .save_screenshot(&shots.join("05-compose-and-preview.png"))
+        .await;
+    chrome.click("#send-button").await;
+    chrome.find("#problem-dialog").await;
+    assert_eq!(
+        chrome
+            .attribute("#problem-dialog", "data-problem")
+            .await
+            .as_deref(),
+        Some("not_agreed")
+    );
+    let invite = chrome
+        .attribute("#invite-link", "value")
+        .await
+        .unwrap_or_default();
+    assert!(invite.starts_with(&app.url("/join/")), "{invite}");
+    chrome
+        .save_screenshot(&shots.join("06-friend-not-agreed-dialog.png"))
+        .await;
+    chrome.click("#choose-another").await;
+
+    // A friend who did: sent, confirmed, logged.
+    let seoyeon = app.uuid_of(SEOYEON);
+    chrome.click("#friend-picker-button").await;
+    chrome.type_into("#friend-search", "이서연").await;
+    chrome.click(&format!("#friend-option-{seoyeon}")).await;
+    assert_eq!(chrome.text("#preview-text").await, MESSAGE, "the text was kept");
+    chrome.click("#send-button").await;
+    chrome.find("#sent-banner").await;
+    assert!(chrome.text("#sent-banner").await.contains("이서연"));
+    let logged = chrome
+        .all(&format!(".log-entry[data-friend='{seoyeon}'][data-state='sent']"))
+        .await;
+    assert_eq!(logged.len(), 1, "a delivery-log entry");
+
+    // The message is in 이서연's KakaoTalk.
+    let inbox = app.inbox(SEOYEON).await;
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(inbox[0]["sender_id"], TEACHER);
+    assert!(app.inbox(SUA).await.is_empty());
+    chrome.goto(&app.sandbox_url(&format!("/inbox/{SEOYEON}"))).await;
+    chrome.find("#message-1").await;
+    assert!(chrome.text("#message-1").await.contains(MESSAGE));
+    chrome
+        .save_screenshot(&shots.join("04-message-received.png"))
+        .await;
+
+    chrome.quit().await;
+    app.shutdown().await;
+}
