@@ -10,7 +10,9 @@ use domain::{Clock, SystemClock};
 use kakao::{KakaoClient, KakaoError};
 use store::crypto::{CryptoError, FileKeyProvider, KeyProvider, KmsKeyProvider};
 use store::dynamo::{DynamoConfig, DynamoStore};
-use store::{SqliteStore, Store, StoreError};
+#[cfg(feature = "sqlite")]
+use store::SqliteStore;
+use store::{Store, StoreError};
 
 use crate::config::{ConfigError, Settings, StoreSettings, TokenKeys, TriggerSettings};
 use crate::sync::{DailyRun, FriendSync, LambdaSyncTrigger, LocalSyncTrigger, SyncTrigger};
@@ -40,6 +42,9 @@ pub enum StartupError {
     Keys(#[from] CryptoError),
     #[error("could not build the Kakao client")]
     Kakao(#[from] KakaoError),
+    /// Lambda builds leave SQLite out (feature `sqlite`), so `STORE=sqlite` cannot start there.
+    #[error("STORE=sqlite, but this build has no SQLite support (it is for Lambda): use STORE=dynamo")]
+    SqliteNotBuilt,
 }
 
 impl Services {
@@ -127,6 +132,9 @@ async fn aws_config() -> aws_config::SdkConfig {
 /// Opens the store the settings name.
 pub async fn open_store(settings: &StoreSettings) -> Result<Arc<dyn Store>, StartupError> {
     match settings {
+        #[cfg(not(feature = "sqlite"))]
+        StoreSettings::Sqlite { .. } => Err(StartupError::SqliteNotBuilt),
+        #[cfg(feature = "sqlite")]
         StoreSettings::Sqlite { path, keys } => {
             let keys = key_provider(keys, None).await?;
             let path = path.clone();
