@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use domain::{Clock, SystemClock};
 use kakao::{KakaoClient, KakaoError};
-use store::crypto::{CryptoError, FileKeyProvider, KeyProvider, KmsKeyProvider};
-use store::dynamo::{DynamoConfig, DynamoStore};
 #[cfg(feature = "sqlite")]
 use store::SqliteStore;
+use store::crypto::{CryptoError, FileKeyProvider, KeyProvider, KmsKeyProvider};
+use store::dynamo::{DynamoConfig, DynamoStore};
 use store::{Store, StoreError};
 
 use crate::config::{ConfigError, Settings, StoreSettings, TokenKeys, TriggerSettings};
