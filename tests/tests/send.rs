@@ -266,6 +266,21 @@ async fn kakaos_refusals_become_dialogs() {
         assert_eq!(page.status, 422, "{fault}: {}", page.body);
         assert_eq!(page.json()["error"], problem, "{fault}");
     }
+    // The form path shows the same in a dialog, with the way out.
+    app.sandbox_post(
+        "/_sandbox/faults",
+        json!({"path": send_path, "kakao_code": -502, "times": 1}),
+    )
+    .await;
+    let fields = [
+        ("csrf", token.as_str()),
+        ("friend", seoyeon.as_str()),
+        ("text", "시작!"),
+        ("link", LINK),
+    ];
+    let page = browser.post_form("/send", &fields).await;
+    assert_eq!(page.problem().as_deref(), Some("not_friends"));
+    assert!(page.has_id("dialog-sync") && page.has_id("choose-another"));
     // The dropped answer went out after all: one message, recorded as unconfirmed, never resent.
     assert_eq!(app.inbox(SEOYEON).await.len(), 1);
     let log = browser.get("/api/deliveries").await.json();

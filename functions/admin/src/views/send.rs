@@ -143,7 +143,7 @@ pub fn page(lang: Lang, here: &str, csrf: &CsrfToken, view: &SendPage<'_>, now: 
                     )) " " a href="/invite" { (lang.t("초대 링크", "Invite link")) } }
                 }
                 (log_table(lang, view.log, now))
-                @if let Some(dialog) = &view.dialog { (problem_dialog(lang, dialog, now)) }
+                @if let Some(dialog) = &view.dialog { (problem_dialog(lang, csrf, dialog, now)) }
             }
         },
     )
@@ -240,7 +240,7 @@ fn log_table(lang: Lang, log: &[LogEntry], now: DateTime<Utc>) -> Markup {
     }
 }
 
-fn problem_dialog(lang: Lang, dialog: &Dialog, now: DateTime<Utc>) -> Markup {
+fn problem_dialog(lang: Lang, csrf: &CsrfToken, dialog: &Dialog, now: DateTime<Utc>) -> Markup {
     let (title, message) = dialog.problem.words(lang, &dialog.friend_name, now);
     html! {
         dialog #problem-dialog data-open="true" data-problem=(dialog.problem.id()) open aria-labelledby="problem-title" {
@@ -266,6 +266,13 @@ fn problem_dialog(lang: Lang, dialog: &Dialog, now: DateTime<Utc>) -> Markup {
                         }
                         SendProblem::AdminNeedsLogin => {
                             a.btn.btn-kakao #dialog-login href="/login?next=%2Fsend" { (lang.t("다시 로그인", "Log in again")) }
+                        }
+                        SendProblem::NotFriends => {
+                            form.inline-form method="post" action="/sync" {
+                                (csrf_field(csrf))
+                                input type="hidden" name="back" value="/send";
+                                button.btn.btn-secondary type="submit" #dialog-sync { (lang.t("친구 목록 새로 고치기", "Sync friends")) }
+                            }
                         }
                         SendProblem::OutcomeUnknown => {
                             a.btn.btn-secondary href="#delivery-log" data-close-dialog { (lang.t("발송 기록 보기", "See the delivery log")) }
