@@ -26,6 +26,9 @@
 //! | `SYNC_CONCURRENCY` | admins synced at once by the daily run | 8 |
 //! | `SYNC_DAILY_AT` | time of the daily run in Korea (`HH:MM`), for the local loop | `04:30` |
 //! | `SYNC_ADMIN_TIMEOUT_SECS` | longest one admin's sync may take in the daily run | 120 |
+//!
+//! `KAKAO_REST_API_KEY`, `KAKAO_CLIENT_SECRET` and `KAKAO_ADMIN_KEY` may instead come from
+//! Secrets Manager through `{VAR}_SECRET_ARN` ([`crate::secrets`]).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -219,9 +222,10 @@ impl Settings {
         }
     }
 
-    /// Reads the process environment. See the module docs for the variables.
+    /// Reads the process environment, with the secrets loaded at cold start answering first
+    /// ([`crate::secrets::lookup`]). See the module docs for the variables.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_lookup(crate::secrets::lookup)
     }
 
     /// Reads settings through `lookup` (the environment, or a map in tests).

@@ -6,6 +6,8 @@
 //!   the sync trigger, built once and cheap to clone.
 //! - [`tokens`]: [`TokenKeeper`], working access tokens for admins, refreshed and rotated
 //!   safely, and Kakao's answers turned into admin states (needs login, needs consent).
+//! - [`secrets`]: secrets read once at cold start from Secrets Manager (`*_SECRET_ARN`), with
+//!   the environment as the fallback; [`secrets::lookup`] is the view settings readers use.
 //! - [`sync`]: the friend-sync core, its triggers, the daily run and the local daily loop.
 //! - `testing` (feature `testing`): a Kakao sandbox, fresh stores and a manual clock for tests.
 //!
@@ -18,6 +20,7 @@
 //! ```
 
 pub mod config;
+pub mod secrets;
 pub mod services;
 pub mod sweep;
 pub mod sync;

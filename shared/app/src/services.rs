@@ -42,14 +42,18 @@ pub enum StartupError {
     Keys(#[from] CryptoError),
     #[error("could not build the Kakao client")]
     Kakao(#[from] KakaoError),
+    #[error("could not load the secrets")]
+    Secrets(#[from] crate::secrets::SecretsError),
     /// Lambda builds leave SQLite out (feature `sqlite`), so `STORE=sqlite` cannot start there.
     #[error("STORE=sqlite, but this build has no SQLite support (it is for Lambda): use STORE=dynamo")]
     SqliteNotBuilt,
 }
 
 impl Services {
-    /// Settings from the environment, the system clock, and the store they name.
+    /// Secrets (once per process), settings from the environment, the system clock, and the
+    /// store they name.
     pub async fn from_env() -> Result<Self, StartupError> {
+        crate::secrets::load_once().await?;
         let settings = Settings::from_env()?;
         Self::from_settings(settings, Arc::new(SystemClock)).await
     }
