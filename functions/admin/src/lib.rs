@@ -12,12 +12,14 @@
 
 pub mod api;
 pub mod compose;
+pub mod deliveries;
 pub mod desk;
 pub mod health;
 pub mod meetings;
 pub mod pages;
 pub mod problem;
 pub mod reminders;
+pub mod rounds;
 pub mod views;
 
 use axum::Router;
@@ -39,6 +41,7 @@ pub fn router(state: WebState) -> Router {
         .route("/api/sync", post(api::sync))
         .route("/api/deliveries", get(api::deliveries))
         .merge(meetings::router())
-        .merge(web::routes::common());
+        .merge(web::routes::common())
+        .merge(rounds::router().merge(deliveries::router()));
     web::layers(routes, state)
 }
