@@ -195,6 +195,15 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
     let daily = config
         .daily_loop
         .then(|| tokio::spawn(app::sync::run_daily_loop(services.clone())));
+    // The reminder sweep once a minute (app::sweep), stopped with the server.
+    let sweep = app::sweep::SweepSettings::for_public_url(public_url.clone());
+    if config.daily_loop {
+        tokio::spawn(app::sweep::run_sweep_loop(
+            services.clone(),
+            sweep,
+            stop.subscribe(),
+        ));
+    }
     tracing::info!(url = %public_url, "ttokttok serving");
     Ok(Running {
         url: public_url,
