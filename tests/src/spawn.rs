@@ -59,7 +59,8 @@ impl TestApp {
     pub async fn spawn_with(world: World, quotas: QuotaLimits) -> TestApp {
         init_logs();
         let dir = TempDir::new("app");
-        let clock = ManualClock::new(Utc::now());
+        // Start where the sandbox's clock starts, if its world says, so both agree on "now".
+        let clock = ManualClock::new(world.clock.start.unwrap_or_else(Utc::now));
         let running = local::start(LocalConfig {
             port: 0,
             db: dir.path().join("ttokttok.db"),

@@ -44,7 +44,14 @@ async fn the_whole_story_in_a_real_browser() {
         );
         return;
     };
-    let app = spawn_app(World::default_world()).await;
+    // A fixed, frozen moment (Monday 14:00 in Seoul) for Kakao and ttokttok alike, so the kit's
+    // screenshots come out the same on every run.
+    let mut world = World::default_world();
+    world.clock.start = chrono::DateTime::parse_from_rfc3339("2026-03-02T05:00:00Z")
+        .ok()
+        .map(|t| t.to_utc());
+    world.clock.frozen = true;
+    let app = spawn_app(world).await;
     // The operator registers the meeting host's domain with Kakao, so the message's button opens.
     app.running
         .sandbox()
