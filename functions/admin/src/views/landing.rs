@@ -11,7 +11,7 @@ pub struct Notices {
 }
 
 pub fn page(lang: Lang, here: &str, login_href: &str, notices: Notices) -> Markup {
-    let title = lang.t("똑똑 · 모임 알림", "ttokttok · meeting nudges");
+    let title = lang.t("모임 알림", "Meeting nudges");
     layout::page(
         &Chrome::public(lang, title, here),
         html! {
