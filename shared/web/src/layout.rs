@@ -14,6 +14,7 @@ use crate::lang::Lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Dashboard,
+    Meetings,
     Send,
     Invite,
     Other,
@@ -77,6 +78,7 @@ pub fn page(chrome: &Chrome<'_>, body: Markup) -> Markup {
                         @if let Some(admin) = chrome.admin {
                             nav.main aria-label=(lang.t("메뉴", "Menu")) {
                                 (nav_link("/", lang.t("대시보드", "Dashboard"), admin.current == Nav::Dashboard, "nav-dashboard"))
+                                (nav_link("/meetings", lang.t("모임", "Meetings"), admin.current == Nav::Meetings, "nav-meetings"))
                                 (nav_link("/send", lang.t("알림 보내기", "Send a reminder"), admin.current == Nav::Send, "nav-send"))
                                 (nav_link("/invite", lang.t("초대 링크", "Invite link"), admin.current == Nav::Invite, "nav-invite"))
                             }
@@ -184,6 +186,34 @@ mod tests {
         }
         assert!(html.contains(r#"href="/lang/ko?next=%2Fsend%3Fx%3D1""#));
         assert!(html.contains(token.as_str()), "the CSRF token is in the page");
+    }
+
+    #[test]
+    fn the_header_reaches_every_admin_section_and_marks_the_open_one() {
+        let token = CsrfToken::generate();
+        let chrome = Chrome {
+            lang: Lang::En,
+            title: "Meetings",
+            here: "/meetings",
+            admin: Some(AdminBar {
+                nickname: "김선생",
+                csrf: &token,
+                current: Nav::Meetings,
+            }),
+        };
+        let html = page(&chrome, html! {}).into_string();
+        for href in ["/", "/meetings", "/send", "/invite"] {
+            assert!(
+                html.contains(&format!(r#"href="{href}""#)),
+                "the header links to {href}"
+            );
+        }
+        let meetings = html.find("id=\"nav-meetings\"").expect("a meetings link");
+        let current = html.find("aria-current=\"page\"").expect("one current item");
+        assert!(
+            current.abs_diff(meetings) < 200,
+            "the meetings link is the current one"
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn frame(viewer: &Viewer<'_>, title: &str, body: Markup) -> Markup {
         admin: Some(AdminBar {
             nickname: viewer.nickname,
             csrf: viewer.csrf,
-            current: Nav::Other,
+            current: Nav::Meetings,
         }),
     };
     layout::page(
