@@ -243,6 +243,16 @@ impl Chromium {
         .await;
     }
 
+    /// Runs `script` in the page (WebDriver's execute, which page CSP does not govern).
+    pub async fn run_script(&self, script: &str) {
+        self.call(
+            "POST",
+            &self.at("/execute/sync"),
+            Some(json!({ "script": script, "args": [] })),
+        )
+        .await;
+    }
+
     pub async fn text(&self, css: &str) -> String {
         let element = self.find(css).await;
         self.call("GET", &self.at(&format!("/element/{}/text", element.0)), None)

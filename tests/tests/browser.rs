@@ -150,6 +150,13 @@ async fn the_whole_story_in_a_real_browser() {
         .await
         .unwrap_or_default();
     assert!(invite.starts_with(&app.url("/join/")), "{invite}");
+    // The real link carries this run's ephemeral port and a fresh code; the review kit shows a
+    // stable example instead, so the committed picture only changes when the page does.
+    chrome
+        .run_script(
+            "document.getElementById('invite-link').value = 'https://ttokttok.example.com/join/g8S7mtG2VJfiaGK68H2';",
+        )
+        .await;
     chrome
         .save_screenshot(&shots.join("06-friend-not-agreed-dialog.png"))
         .await;
