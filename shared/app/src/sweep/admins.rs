@@ -5,9 +5,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use domain::sweep::{AdminReadiness, FriendStanding, QuotaLeft};
+use domain::sweep::{AdminReadiness, ClientStanding, FriendStanding, QuotaLeft};
 use domain::{FriendUuid, KakaoUserId, QuotaKind};
-use store::model::AdminStatus;
+use store::model::{AdminStatus, ClientStatus};
 use store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
@@ -20,8 +20,11 @@ pub(crate) struct AdminContext {
     /// Full counters learned this sweep (from refusals), so later batches skip without asking.
     sender_full: Mutex<bool>,
     pub opted_out: BTreeSet<FriendUuid>,
-    pub friends: HashMap<FriendUuid, FriendStanding>,
+    /// Each friend's standing in the last sync, and their Kakao user id when Kakao gave it.
+    pub friends: HashMap<FriendUuid, (FriendStanding, Option<KakaoUserId>)>,
     pub round_summary: bool,
+    /// The access token, read once per sweep (see `kakao_call`).
+    pub(crate) token: tokio::sync::Mutex<Option<kakao::AccessToken>>,
 }
 
 impl AdminContext {
@@ -37,8 +40,11 @@ impl AdminContext {
     pub fn standing(&self, friend: &FriendUuid) -> FriendStanding {
         self.friends
             .get(friend)
-            .copied()
-            .unwrap_or(FriendStanding::NotListed)
+            .map_or(FriendStanding::NotListed, |(standing, _)| *standing)
+    }
+
+    pub fn kakao_id(&self, friend: &FriendUuid) -> Option<KakaoUserId> {
+        self.friends.get(friend).and_then(|(_, id)| *id)
     }
 
     fn sender_full(&self) -> bool {
@@ -52,6 +58,8 @@ pub(crate) struct AdminCache {
     store: Arc<dyn Store>,
     summary: RoundSummaryPolicy,
     admins: Mutex<HashMap<KakaoUserId, Arc<OnceCell<Arc<AdminContext>>>>>,
+    /// Client records (invite-link joins, unlink marks) of the people this sweep may message.
+    clients: Mutex<HashMap<KakaoUserId, Arc<OnceCell<ClientStanding>>>>,
     app_full: Mutex<bool>,
 }
 
@@ -61,6 +69,7 @@ impl AdminCache {
             store,
             summary,
             admins: Mutex::new(HashMap::new()),
+            clients: Mutex::new(HashMap::new()),
             app_full: Mutex::new(false),
         }
     }
@@ -101,7 +110,7 @@ impl AdminCache {
                     Some(_) => FriendStanding::Gone,
                     None => FriendStanding::Listed,
                 };
-                (f.profile.uuid, standing)
+                (f.profile.uuid, (standing, f.profile.kakao_id))
             })
             .collect();
         Ok(Arc::new(AdminContext {
@@ -110,7 +119,30 @@ impl AdminCache {
             opted_out,
             friends,
             round_summary: self.summary == RoundSummaryPolicy::On,
+            token: tokio::sync::Mutex::new(None),
         }))
+    }
+
+    /// What ttokttok knows about the person with this Kakao id as a client (read once per
+    /// sweep). Someone whose id Kakao did not give is `Unknown`.
+    pub async fn client(&self, id: Option<KakaoUserId>) -> Result<ClientStanding, StoreError> {
+        let Some(id) = id else {
+            return Ok(ClientStanding::Unknown);
+        };
+        let cell = {
+            let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+            clients.entry(id).or_default().clone()
+        };
+        cell.get_or_try_init(|| async {
+            Ok(match self.store.get_client(id).await? {
+                None => ClientStanding::Unknown,
+                Some(c) if c.status == ClientStatus::Unlinked => ClientStanding::Unlinked,
+                Some(c) if c.agreed_to_messages() => ClientStanding::AgreedToMessages,
+                Some(_) => ClientStanding::Unknown,
+            })
+        })
+        .await
+        .copied()
     }
 
     /// The quota known to be left for `admin` (zero for a counter found full this sweep).

@@ -26,6 +26,7 @@
 mod admins;
 mod confirm;
 mod error;
+mod kakao_call;
 mod local_loop;
 mod memo;
 pub mod message;

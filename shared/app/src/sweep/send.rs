@@ -21,6 +21,7 @@ use store::model::{DeliveryOutcome, LINK_TOKEN_LIFETIME_AFTER_END, Meeting};
 
 use super::admins::{AdminCache, AdminContext};
 use super::error::{CrashPoint, SweepError};
+use super::kakao_call;
 use super::message::{ReminderLinks, message_template, reminder, reminder_text};
 use super::run::Ctx;
 use crate::TokenError;
@@ -111,7 +112,7 @@ pub(crate) async fn send_batch(
     let answers = join_all(
         calls
             .iter()
-            .map(|(message, _, receivers)| call_kakao(ctx, cx.admin_id(), message, receivers)),
+            .map(|(message, _, receivers)| call_kakao(ctx, cx, message, receivers)),
     )
     .await;
     for ((_, group, _), (answer, took)) in calls.iter().zip(answers) {
@@ -162,23 +163,20 @@ async fn links_for(ctx: &Ctx<'_>, cx: &MeetingCx<'_>, friend: &FriendUuid) -> Op
     }
 }
 
-/// One Kakao call through the token keeper (refresh once on -401; -402 marks the admin).
+/// One Kakao call with the admin's token (refresh once on -401; -402 marks the admin).
 async fn call_kakao(
     ctx: &Ctx<'_>,
-    admin: KakaoUserId,
+    cx: &MeetingCx<'_>,
     message: &Template,
     receivers: &Receivers,
 ) -> (Result<Vec<ReceiverResult>, TokenError>, Duration) {
     let started = Instant::now();
     let kakao = ctx.services.kakao.clone();
-    let answer = ctx
-        .services
-        .tokens
-        .call(admin, |token| {
-            let kakao = kakao.clone();
-            async move { needs_keeper(kakao.send_to_friends(&token, receivers, message).await) }
-        })
-        .await;
+    let answer = kakao_call::call(ctx.services, &cx.admin, cx.admin_id(), |token| {
+        let kakao = kakao.clone();
+        async move { needs_keeper(kakao.send_to_friends(&token, receivers, message).await) }
+    })
+    .await;
     (answer, started.elapsed())
 }
 

@@ -71,9 +71,17 @@ pub(crate) async fn visit(
     report.stale_unknown = give_up_on_lost_sends(ctx, &mut deliveries, now).await;
     let admin_cx = cache.get(admin).await.map_err(store("reading the admin"))?;
 
+    let clients = futures::future::try_join_all(
+        invitees
+            .iter()
+            .map(|invitee| cache.client(admin_cx.kakao_id(&invitee.friend))),
+    )
+    .await
+    .map_err(store("reading client records"))?;
     let facts: Vec<InviteeFacts> = invitees
         .iter()
-        .map(|invitee| {
+        .zip(clients)
+        .map(|(invitee, client)| {
             let failures = deliveries
                 .iter()
                 .filter(|d| d.key.recipient == invitee.friend)
@@ -81,7 +89,7 @@ pub(crate) async fn visit(
             InviteeFacts {
                 friend: invitee.friend.clone(),
                 opted_out: invitee.opted_out || admin_cx.opted_out.contains(&invitee.friend),
-                unreachable: reach_from_history(admin_cx.standing(&invitee.friend), false, failures),
+                unreachable: reach_from_history(admin_cx.standing(&invitee.friend), client, failures),
             }
         })
         .collect();

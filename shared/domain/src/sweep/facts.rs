@@ -30,6 +30,18 @@ pub enum FriendStanding {
     NotListed,
 }
 
+/// What ttokttok knows about an invitee as a client of the service (someone who joined through
+/// an admin's invite link), wherever they were invited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientStanding {
+    /// Never joined through a link (they may have agreed some other way).
+    Unknown,
+    /// Joined and agreed to receive KakaoTalk messages from ttokttok.
+    AgreedToMessages,
+    /// Disconnected ttokttok in KakaoTalk: Kakao will not deliver to them for any admin.
+    Unlinked,
+}
+
 /// One invitee, as the planner needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InviteeFacts {

@@ -25,7 +25,9 @@ pub mod reason;
 mod properties;
 
 pub use batch::Batch;
-pub use facts::{AdminReadiness, DeliveryFact, FriendStanding, InviteeFacts, QuotaLeft, RoundFacts};
+pub use facts::{
+    AdminReadiness, ClientStanding, DeliveryFact, FriendStanding, InviteeFacts, QuotaLeft, RoundFacts,
+};
 pub use memo::{RoundSummary, confirm_memo_text, joined_since, summary_memo_text};
 pub use next::{NextDue, next_due};
 pub use planner::{Decision, RoundPlan, RoundStatus, plan_round};

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::FriendStanding;
+use super::facts::{ClientStanding, FriendStanding};
 use crate::QuotaKind;
 use crate::delivery::{DeliveryStateKind, KakaoErrorCode};
 
@@ -115,10 +115,12 @@ impl fmt::Display for SkipReason {
     }
 }
 
-/// Whether an invitee can be reached, from what ttokttok knows: the admin's friend list, and
-/// what Kakao answered to earlier reminders of this meeting.
+/// Whether an invitee can be reached, from what ttokttok knows: the admin's friend list, the
+/// client record (joined through an invite link, or disconnected), and what Kakao answered to
+/// earlier reminders of this meeting.
 ///
 /// - not in the friend list, or marked gone by the last sync: not a friend;
+/// - disconnected ttokttok in KakaoTalk: no consent (Kakao delivers to no one unlinked);
 /// - an earlier `-502` in this meeting: not a friend (Kakao's friend cache may lag; the docs'
 ///   remedy is to wait, which outlasts a meeting);
 /// - an earlier `-530`: refuses messages if the client is known to have agreed, else no consent
@@ -128,17 +130,22 @@ impl fmt::Display for SkipReason {
 /// unreachable.
 pub fn reach_from_history(
     standing: FriendStanding,
-    known_agreed: bool,
+    client: ClientStanding,
     past_failures: impl IntoIterator<Item = KakaoErrorCode>,
 ) -> Option<Unreachable> {
     if standing != FriendStanding::Listed {
         return Some(Unreachable::NotAFriend);
     }
+    if client == ClientStanding::Unlinked {
+        return Some(Unreachable::NoConsent);
+    }
     let mut found = None;
     for code in past_failures {
         match code {
             KakaoErrorCode::NOT_FRIEND => return Some(Unreachable::NotAFriend),
-            KakaoErrorCode::RECEIVER_REFUSES if known_agreed => found = Some(Unreachable::RefusesMessages),
+            KakaoErrorCode::RECEIVER_REFUSES if client == ClientStanding::AgreedToMessages => {
+                found = Some(Unreachable::RefusesMessages)
+            }
             KakaoErrorCode::RECEIVER_REFUSES => found = Some(Unreachable::NoConsent),
             _ => {}
         }
@@ -157,33 +164,45 @@ mod tests {
     #[test]
     fn a_friend_who_is_gone_or_never_listed_is_not_a_friend() {
         assert_eq!(
-            reach_from_history(FriendStanding::Gone, true, []),
+            reach_from_history(FriendStanding::Gone, ClientStanding::AgreedToMessages, []),
             Some(Unreachable::NotAFriend)
         );
         assert_eq!(
-            reach_from_history(FriendStanding::NotListed, false, []),
+            reach_from_history(FriendStanding::NotListed, ClientStanding::Unknown, []),
             Some(Unreachable::NotAFriend)
         );
-        assert_eq!(reach_from_history(FriendStanding::Listed, false, []), None);
+        assert_eq!(
+            reach_from_history(FriendStanding::Listed, ClientStanding::Unknown, []),
+            None
+        );
+        assert_eq!(
+            reach_from_history(FriendStanding::Listed, ClientStanding::Unlinked, []),
+            Some(Unreachable::NoConsent),
+            "a client who disconnected ttokttok is reached by no admin"
+        );
     }
 
     #[test]
     fn kakaos_earlier_answers_say_who_cannot_be_reached() {
         let listed = FriendStanding::Listed;
         assert_eq!(
-            reach_from_history(listed, false, [code(-530)]),
+            reach_from_history(listed, ClientStanding::Unknown, [code(-530)]),
             Some(Unreachable::NoConsent)
         );
         assert_eq!(
-            reach_from_history(listed, true, [code(-530)]),
+            reach_from_history(listed, ClientStanding::AgreedToMessages, [code(-530)]),
             Some(Unreachable::RefusesMessages)
         );
         assert_eq!(
-            reach_from_history(listed, true, [code(-530), code(-502)]),
+            reach_from_history(listed, ClientStanding::AgreedToMessages, [code(-530), code(-502)]),
             Some(Unreachable::NotAFriend)
         );
         assert_eq!(
-            reach_from_history(listed, false, [code(-536), code(-1), code(-603)]),
+            reach_from_history(
+                listed,
+                ClientStanding::Unknown,
+                [code(-536), code(-1), code(-603)]
+            ),
             None,
             "quota and transient failures say nothing about the person"
         );
