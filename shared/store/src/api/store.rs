@@ -2,7 +2,7 @@
 
 use super::{
     AdminStore, AttendanceStore, ClientStore, DeliveryStore, FriendStore, LinkStore, MeetingStore,
-    OAuthStateStore, OptOutStore, QuotaStore, TokenStore,
+    OAuthStateStore, OptOutStore, PreferenceStore, QuotaStore, TokenStore,
 };
 
 /// All of the store. Implemented automatically for anything that implements every concern.
@@ -20,6 +20,7 @@ pub trait Store:
     + LinkStore
     + OptOutStore
     + ClientStore
+    + PreferenceStore
 {
 }
 
@@ -36,6 +37,7 @@ impl<T> Store for T where
         + LinkStore
         + OptOutStore
         + ClientStore
+        + PreferenceStore
 {
 }
 

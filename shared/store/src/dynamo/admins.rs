@@ -10,7 +10,8 @@ use super::expr::{Expr, Update};
 use super::item::{Item, Reader, n, s, time};
 use super::keys::{
     ACTIVE_ADMINS_INDEX, ACTIVE_ADMINS_PK, FRIEND_PREFIX, INVITEE_PREFIX, JOINED_PREFIX, MEETING_PREFIX, PK,
-    SEEN_PREFIX, SK, SK_PROFILE, SK_SYNC, SK_TOKENS, active_sk, admin_pk, meeting_from_sk, meeting_pk,
+    SEEN_PREFIX, SK, SK_PREFS, SK_PROFILE, SK_SYNC, SK_TOKENS, active_sk, admin_pk, meeting_from_sk,
+    meeting_pk,
 };
 use super::requests::{Query, Written, key};
 use crate::StoreError;
@@ -195,6 +196,8 @@ impl AdminStore for DynamoStore {
             .await?;
         self.delete_prefixed(&pk, &[FRIEND_PREFIX]).await?;
         self.delete_item("DeleteItem sync report", key(&pk, SK_SYNC), None)
+            .await?;
+        self.delete_item("DeleteItem preferences", key(&pk, SK_PREFS), None)
             .await?;
         let meetings = self
             .query_all("Query meetings for unlink", Query::prefix(&pk, MEETING_PREFIX))

@@ -24,6 +24,7 @@ pub(crate) const ACTIVE_ADMINS_PK: &str = "ADMINS#ACTIVE";
 pub(crate) const SK_PROFILE: &str = "PROFILE";
 pub(crate) const SK_TOKENS: &str = "TOKENS";
 pub(crate) const SK_SYNC: &str = "SYNC";
+pub(crate) const SK_PREFS: &str = "PREFS";
 pub(crate) const SK_STATE: &str = "STATE";
 pub(crate) const SK_COUNT: &str = "COUNT";
 pub(crate) const FRIEND_PREFIX: &str = "FRIEND#";

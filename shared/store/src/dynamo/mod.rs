@@ -20,6 +20,7 @@ mod meetings;
 mod metrics;
 mod oauth;
 mod opt_outs;
+mod preferences;
 mod quota;
 mod requests;
 mod table;

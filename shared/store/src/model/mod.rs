@@ -14,6 +14,7 @@ pub mod meeting;
 pub mod oauth;
 pub mod opt_out;
 pub mod participant;
+pub mod preferences;
 pub mod quota;
 pub mod tokens;
 
@@ -31,6 +32,7 @@ pub use meeting::{
 pub use oauth::{OAUTH_STATE_TTL, OAuthPurpose, OAuthState, ReturnPath, StateNonce};
 pub use opt_out::{OptOut, OptOutRecorded, OptOutSource};
 pub use participant::UnmatchedParticipant;
+pub use preferences::AdminPreferences;
 pub use quota::{
     BatchRecipients, DeliveryOutcome, InitialState, QuotaSubject, Refusal, Reservation, ReservationRequest,
 };

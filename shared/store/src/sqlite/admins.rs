@@ -154,6 +154,7 @@ impl AdminStore for SqliteStore {
             // Tokens first (DynamoDB deletes in this order); here it is one transaction anyway.
             for table in [
                 "tokens",
+                "admin_preferences",
                 "friend_syncs",
                 "friends",
                 "invitees",

@@ -17,6 +17,7 @@ mod links;
 mod meetings;
 mod oauth;
 mod opt_outs;
+mod preferences;
 mod quota;
 mod schema;
 mod tokens;

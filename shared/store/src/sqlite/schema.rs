@@ -153,6 +153,14 @@ const MIGRATIONS: &[&str] = &[
         updated_at  TEXT NOT NULL
     ) STRICT;
     "#,
+    // 4: admin preferences (the round summary memo).
+    r#"
+    CREATE TABLE admin_preferences (
+        admin       INTEGER PRIMARY KEY,
+        body        TEXT NOT NULL,          -- JSON AdminPreferences
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -20,5 +20,6 @@ mod isolation;
 mod links;
 mod meetings;
 mod oauth;
+mod preferences;
 mod quota;
 mod tokens;
