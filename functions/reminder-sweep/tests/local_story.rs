@@ -246,6 +246,29 @@ async fn the_admin_approves_a_round_from_the_memo_link_and_sees_what_is_unknown(
             .contains("다시 보내지 않습니다")
     );
 
+    // The admin asks for round summaries on the settings page.
+    let settings = browser.get("/settings/reminders").await;
+    assert_eq!(settings.status, 200);
+    let token = settings.csrf().unwrap();
+    let saved = browser
+        .post_form(
+            "/settings/reminders",
+            &[("csrf", token.as_str()), ("round_summary", "on")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let choice = browser.get("/api/settings/reminders").await.json();
+    assert_eq!(
+        (choice["round_summary"].clone(), choice["effective"].clone()),
+        (json!(true), json!(true))
+    );
+    let prefs = app
+        .store()
+        .get_preferences(KakaoUserId::new(ADMIN).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(prefs.round_summary, Some(true));
+
     // Reminders paused: the banner says so on the admin's pages and in the API.
     app.store()
         .set_admin_status(

@@ -3,9 +3,11 @@
 //! exactly the prepared batch (`app::sweep::Sweeper::approve`), with their JSON twins.
 //!
 //! - [`sweeper`]: the sweep as the admin function builds it (same settings as the sweep's);
-//! - [`views`] and [`pages`]: the pages and the JSON API.
+//! - [`views`] and [`pages`]: the pages and the JSON API;
+//! - [`summary`]: the admin's round-summary choice (`/settings/reminders`).
 
 pub mod pages;
+pub mod summary;
 pub mod sweeper;
 pub mod views;
 
@@ -25,5 +27,10 @@ pub fn router() -> Router<WebState> {
         .route(
             "/api/meetings/{id}/rounds/{n}/send",
             axum::routing::post(pages::approve_json),
+        )
+        .route("/settings/reminders", get(summary::page).post(summary::save))
+        .route(
+            "/api/settings/reminders",
+            get(summary::get_json).put(summary::put_json),
         )
 }

@@ -22,6 +22,7 @@ pub(crate) struct AdminContext {
     pub opted_out: BTreeSet<FriendUuid>,
     /// Each friend's standing in the last sync, and their Kakao user id when Kakao gave it.
     pub friends: HashMap<FriendUuid, (FriendStanding, Option<KakaoUserId>)>,
+    /// The admin's choice, or the service's default when they never chose.
     pub round_summary: bool,
     /// The access token, read once per sweep (see `kakao_call`).
     pub(crate) token: tokio::sync::Mutex<Option<kakao::AccessToken>>,
@@ -113,12 +114,18 @@ impl AdminCache {
                 (f.profile.uuid, (standing, f.profile.kakao_id))
             })
             .collect();
+        let round_summary = self
+            .store
+            .get_preferences(admin)
+            .await?
+            .round_summary
+            .unwrap_or(self.summary == RoundSummaryPolicy::On);
         Ok(Arc::new(AdminContext {
             readiness: Mutex::new(readiness),
             sender_full: Mutex::new(false),
             opted_out,
             friends,
-            round_summary: self.summary == RoundSummaryPolicy::On,
+            round_summary,
             token: tokio::sync::Mutex::new(None),
         }))
     }

@@ -9,7 +9,7 @@
 //! | `SWEEP_CONCURRENCY` | meetings visited at once | 8 |
 //! | `SWEEP_DUE_LIMIT` | due meetings read per shard per sweep | 1000 |
 //! | `SWEEP_BUDGET_SECS` | no new meeting is started after this long (the rest wait a minute) | 45 |
-//! | `ROUND_SUMMARY` | `on`: every admin gets a round summary memo; `off`: none | `off` |
+//! | `ROUND_SUMMARY` | the round summary memo for admins who have not chosen (`on` or `off`); each admin's own choice wins | `off` |
 //!
 //! Kakao takes only `https` links in messages (REFERENCE §3.1, and `kakao::WebLink`). A local
 //! run on `http://127.0.0.1` therefore cannot give reminders tracked buttons or memos a link:
