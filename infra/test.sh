@@ -2,8 +2,9 @@
 # ttokttok's one test command, for developers and CI alike (.ci/run calls it).
 #
 # It installs what the tests need, pinned (Python tools in .venv/, a DynamoDB-compatible server),
-# starts those services on loopback, then runs every check: rustfmt, cfn-lint, clippy with
-# warnings denied, and every test in the workspace. The target dir is built once and reused.
+# starts those services on loopback, then runs every check: rustfmt, cfn-lint (on the SAM
+# template and on its CloudFormation translation), clippy with warnings denied, and every test
+# in the workspace. The target dir is built once and reused.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source infra/lib/common.sh
@@ -24,8 +25,12 @@ python_venv .venv/tools "cfn-lint==$CFN_LINT_VERSION" "aws-sam-translator==$AWS_
 step "format: cargo fmt --check"
 cargo fmt --all -- --check
 
-step "template: cfn-lint template.yaml"
+step "template: cfn-lint template.yaml, then on its offline CloudFormation translation"
+# cfn-lint alone does not expand SAM resources, so broken event, schedule and runtime properties
+# only show in the template SAM produces (aws-sam-translator, offline, no AWS account).
 .venv/tools/bin/cfn-lint template.yaml
+.venv/tools/bin/python infra/sam_translate.py template.yaml target/cfn/template.json
+.venv/tools/bin/cfn-lint target/cfn/template.json
 
 step "lint: cargo clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
