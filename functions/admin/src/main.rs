@@ -13,7 +13,8 @@ async fn main() -> Result<(), lambda_http::Error> {
         .without_time()
         .init();
     let services = app::Services::from_env().await?;
-    let site = SiteSettings::from_env()?;
+    // Through app::secrets: in AWS, WEB_SECRET comes from Secrets Manager (WEB_SECRET_SECRET_ARN).
+    let site = SiteSettings::from_lookup(app::secrets::lookup)?;
     let router = web::with_not_found(admin::router(WebState::new(services, site)));
     lambda_http::run(router).await
 }

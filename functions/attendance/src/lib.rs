@@ -12,7 +12,7 @@
 //! Setting up Zoom (operator): in the Zoom App Marketplace, a webhook-only (or general) app with
 //! event subscriptions `meeting.participant_joined` and `meeting.participant_left`, endpoint
 //! `{PUBLIC_URL}/webhooks/zoom`; its secret token goes in `ZOOM_WEBHOOK_SECRET_TOKEN` (in AWS,
-//! keep it in Secrets Manager and let the template resolve it into the function's environment).
+//! the template's Secrets Manager secret, read once at cold start through `app::secrets`).
 //! Zoom validates the endpoint on saving and every 72 hours; this router answers it. Meetings are
 //! matched by the Zoom meeting id the admin enters on the meeting form.
 //!

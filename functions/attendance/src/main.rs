@@ -14,7 +14,8 @@ async fn main() -> Result<(), lambda_http::Error> {
         .without_time()
         .init();
     let services = app::Services::from_env().await?;
-    let mut settings = AttendanceSettings::from_env()?;
+    // Through app::secrets: in AWS the Zoom token comes from Secrets Manager (its _SECRET_ARN).
+    let mut settings = AttendanceSettings::from_lookup(app::secrets::lookup)?;
     settings.emit_metrics = true;
     let router = web::with_not_found(attendance::router(AttendanceState::from_services(
         &services, settings,

@@ -3,7 +3,7 @@
 //! | variable | meaning | default |
 //! |---|---|---|
 //! | `PUBLIC_URL` | the site's origin as browsers see it; the opt-out form must come from it | required |
-//! | `ZOOM_WEBHOOK_SECRET_TOKEN` | the Zoom app's secret token (in AWS, resolved from Secrets Manager into the function's environment by the template) | unset: the Zoom webhook answers 503 |
+//! | `ZOOM_WEBHOOK_SECRET_TOKEN` | the Zoom app's secret token (in AWS, read from Secrets Manager at cold start through `ZOOM_WEBHOOK_SECRET_TOKEN_SECRET_ARN`) | unset: the Zoom webhook answers 503 |
 //! | `JOIN_LINK_GRACE_MINUTES` | how long after a meeting ends its join links still redirect | 60 |
 //! | `ZOOM_TIMESTAMP_TOLERANCE_SECS` | how far a webhook's timestamp may be from our clock | 300 |
 

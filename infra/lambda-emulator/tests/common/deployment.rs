@@ -228,14 +228,6 @@ impl Deployment {
         // Moto stands in for every AWS endpoint (Secrets Manager, KMS, Lambda) and DynamoDB.
         env.push(("AWS_ENDPOINT_URL".into(), self.endpoint.clone()));
         env.push(("DYNAMODB_ENDPOINT".into(), self.endpoint.clone()));
-        // Still read from the plain environment by web::SiteSettings and attendance's settings
-        // (their `from_env`); the template passes WEB_SECRET_SECRET_ARN and
-        // ZOOM_WEBHOOK_SECRET_TOKEN_SECRET_ARN, which only app::secrets::lookup reads.
-        env.push(("WEB_SECRET".into(), WEB_SECRET.into()));
-        if binary == "attendance" {
-            env.push(("ZOOM_WEBHOOK_SECRET_TOKEN".into(), ZOOM_SECRET_TOKEN.into()));
-        }
-        env.retain(|(name, _)| !unread_secret_arn(binary, name));
         env
     }
 
@@ -313,16 +305,6 @@ impl Deployment {
     /// Starts `binary` with its template environment.
     pub async fn start(&self, binary: &str) -> Running {
         self.start_with(binary, self.environment(binary)).await
-    }
-}
-
-/// Secret ARNs the function's settings readers do not look at yet (see `environment`): kept out
-/// so the plain variable is the only source and app::secrets does not refuse the pair.
-fn unread_secret_arn(binary: &str, name: &str) -> bool {
-    match name {
-        "WEB_SECRET_SECRET_ARN" => true,
-        "ZOOM_WEBHOOK_SECRET_TOKEN_SECRET_ARN" => binary == "attendance",
-        _ => false,
     }
 }
 
