@@ -195,8 +195,13 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
     let daily = config
         .daily_loop
         .then(|| tokio::spawn(app::sync::run_daily_loop(services.clone())));
-    // The reminder sweep once a minute (app::sweep), stopped with the server.
-    let sweep = app::sweep::SweepSettings::for_public_url(public_url.clone());
+    // The reminder sweep once a minute (app::sweep), stopped with the server. It reads the same
+    // variables as the sweep function and the admin's approvals (REMINDER_LINKS, SWEEP_*, ...),
+    // with this server's own URL.
+    let sweep = app::sweep::SweepSettings::from_lookup(|name| match name {
+        "PUBLIC_URL" => Some(public_url.to_string()),
+        other => std::env::var(other).ok(),
+    })?;
     if config.daily_loop {
         tokio::spawn(app::sweep::run_sweep_loop(
             services.clone(),
