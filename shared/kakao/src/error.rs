@@ -182,7 +182,8 @@ pub enum KakaoError {
     #[error("the refresh token is expired or invalid (KOE322)")]
     RefreshTokenInvalid(#[source] KakaoAnswer),
 
-    /// Kakao answered with a passing failure (`-1`, `-7`, `-603`, `-9798`, HTTP 5xx, KOE003).
+    /// Kakao answered with a passing failure (`-1`, `-7`, `-603`, `-9798`, HTTP 5xx, KOE003, and
+    /// KOE237: the per-user token rate limit, 20 access tokens per 10 minutes, which lifts by itself).
     #[error("Kakao reported a temporary failure")]
     Transient(#[source] KakaoAnswer),
 
@@ -449,7 +450,7 @@ pub(crate) fn classify(endpoint: Endpoint, failure: RawFailure) -> KakaoError {
                 || (invalid_grant && koe.is_none() && endpoint == Endpoint::TokenRefresh)
             {
                 KakaoError::RefreshTokenInvalid(answer)
-            } else if koe == Some("KOE003") || error == "server_error" || server_side {
+            } else if matches!(koe, Some("KOE003" | "KOE237")) || error == "server_error" || server_side {
                 KakaoError::Transient(answer)
             } else {
                 KakaoError::Other(answer)
@@ -606,6 +607,20 @@ mod tests {
             })
         );
         assert!(parse(Endpoint::TokenRefresh, 500, r#"{"error":"server_error"}"#).is_transient());
+    }
+
+    #[test]
+    fn the_token_rate_limit_passes_and_does_not_ask_for_a_login() {
+        // REFERENCE §2: 20 access tokens per 10 minutes per user; the code name is UNCONFIRMED,
+        // so the safest reading: try again later, never tell the admin to log in.
+        let err = parse(
+            Endpoint::TokenRefresh,
+            400,
+            r#"{"error":"invalid_request","error_description":"token request rate limit exceeded","error_code":"KOE237"}"#,
+        );
+        assert!(err.is_transient());
+        assert!(!err.needs_login());
+        assert!(!err.is_ambiguous());
     }
 
     #[test]
