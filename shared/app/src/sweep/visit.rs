@@ -53,21 +53,14 @@ pub(crate) async fn visit(
     let (admin, id) = (meeting.admin, meeting.id);
     let now = ctx.services.clock.now();
     let schedule = schedule_of(&meeting);
-    let invitees = store_
-        .list_invitees(admin, id)
+    // Invitees, attendance and deliveries in one read (one DynamoDB query: one partition).
+    let state = store_
+        .meeting_state(admin, id)
         .await
-        .map_err(store("listing invitees"))?;
-    let joined: BTreeSet<FriendUuid> = store_
-        .list_attendance(admin, id)
-        .await
-        .map_err(store("listing attendance"))?
-        .into_iter()
-        .map(|(friend, _)| friend)
-        .collect();
-    let mut deliveries = store_
-        .list_meeting_deliveries(admin, id)
-        .await
-        .map_err(store("listing deliveries"))?;
+        .map_err(store("reading the meeting's invitees, attendance and deliveries"))?;
+    let invitees = state.invitees;
+    let joined: BTreeSet<FriendUuid> = state.attendance.into_iter().map(|(friend, _)| friend).collect();
+    let mut deliveries = state.deliveries;
     report.stale_unknown = give_up_on_lost_sends(ctx, &mut deliveries, now).await;
     let admin_cx = cache.get(admin).await.map_err(store("reading the admin"))?;
 

@@ -1,8 +1,8 @@
 //! [`Store`]: every concern in one object, what handlers hold as `Arc<dyn Store>`.
 
 use super::{
-    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FriendStore, LinkStore, MeetingStore,
-    OAuthStateStore, OptOutStore, PreferenceStore, QuotaStore, TokenStore,
+    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FriendStore, LinkStore, MeetingStateStore,
+    MeetingStore, OAuthStateStore, OptOutStore, PreferenceStore, QuotaStore, TokenStore,
 };
 
 /// All of the store. Implemented automatically for anything that implements every concern.
@@ -14,6 +14,7 @@ pub trait Store:
     + OAuthStateStore
     + FriendStore
     + MeetingStore
+    + MeetingStateStore
     + AttendanceStore
     + DeliveryStore
     + QuotaStore
@@ -31,6 +32,7 @@ impl<T> Store for T where
         + OAuthStateStore
         + FriendStore
         + MeetingStore
+        + MeetingStateStore
         + AttendanceStore
         + DeliveryStore
         + QuotaStore

@@ -14,7 +14,7 @@ use crate::StoreError;
 use crate::api::AttendanceStore;
 use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant};
 
-fn attendance_from_item(item: &Item) -> Result<(FriendUuid, Attendance), StoreError> {
+pub(crate) fn attendance_from_item(item: &Item) -> Result<(FriendUuid, Attendance), StoreError> {
     let r = Reader::new("attendance", item);
     Ok((
         r.parsed("friend", FriendUuid::parse)?,

@@ -117,7 +117,7 @@ fn invitee_item(admin: KakaoUserId, meeting: MeetingId, invitee: &Invitee) -> Re
     Ok(item)
 }
 
-fn invitee_from_item(item: &Item) -> Result<Invitee, StoreError> {
+pub(crate) fn invitee_from_item(item: &Item) -> Result<Invitee, StoreError> {
     let r = Reader::new("invitee", item);
     Ok(Invitee {
         friend: r.parsed("friend", FriendUuid::parse)?,

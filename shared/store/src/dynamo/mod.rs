@@ -16,6 +16,7 @@ mod friends;
 mod item;
 mod keys;
 mod links;
+mod meeting_state;
 mod meetings;
 mod metrics;
 mod oauth;

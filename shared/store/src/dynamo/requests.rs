@@ -74,6 +74,20 @@ impl Query {
             consistent: true,
         }
     }
+
+    /// Every item of partition `pk`.
+    pub(crate) fn partition(pk: &str) -> Self {
+        let mut expr = Expr::default();
+        let key_condition = format!("{} = {}", expr.name(PK), expr.value(item::s(pk)));
+        Self {
+            index: None,
+            key_condition,
+            expr,
+            limit: None,
+            start: None,
+            consistent: true,
+        }
+    }
 }
 
 /// Ask for the old item when a condition fails, only where there is a condition to fail.

@@ -14,6 +14,7 @@ mod codec;
 mod deliveries;
 mod friends;
 mod links;
+mod meeting_state;
 mod meetings;
 mod oauth;
 mod opt_outs;

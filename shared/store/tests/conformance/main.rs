@@ -18,6 +18,7 @@ mod deliveries;
 mod friends;
 mod isolation;
 mod links;
+mod meeting_state;
 mod meetings;
 mod oauth;
 mod preferences;
