@@ -53,6 +53,8 @@ fn plain(deployment: &Deployment, function: &str) -> Vec<(String, String)> {
     let values = [
         ("KAKAO_REST_API_KEY", common::REST_API_KEY),
         ("KAKAO_ADMIN_KEY", common::ADMIN_KEY),
+        ("WEB_SECRET", common::WEB_SECRET),
+        ("ZOOM_WEBHOOK_SECRET_TOKEN", ZOOM_SECRET_TOKEN),
     ];
     let mut env: Vec<(String, String)> = deployment
         .environment(function)
