@@ -5,14 +5,7 @@ use attendance::{AttendanceSettings, AttendanceState};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_current_span(false)
-        .without_time()
-        .init();
+    app::logs::init_lambda_json();
     let services = app::Services::from_env().await?;
     // Through app::secrets: in AWS the Zoom token comes from Secrets Manager (its _SECRET_ARN).
     let mut settings = AttendanceSettings::from_lookup(app::secrets::lookup)?;

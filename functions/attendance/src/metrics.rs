@@ -5,9 +5,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value, json};
 
-const NAMESPACE: &str = "ttokttok";
 const FUNCTION: &str = "attendance";
 
 /// One counted outcome.
@@ -94,25 +92,13 @@ impl Metrics {
 
 /// One EMF line counting one `what`, dimensioned by function.
 pub fn emf_line(at: DateTime<Utc>, what: Count) -> String {
-    let mut line = Map::new();
-    line.insert(
-        "_aws".into(),
-        json!({
-            "Timestamp": at.timestamp_millis(),
-            "CloudWatchMetrics": [{
-                "Namespace": NAMESPACE,
-                "Dimensions": [["Function"]],
-                "Metrics": [{"Name": what.name(), "Unit": "Count"}],
-            }],
-        }),
-    );
-    line.insert("Function".into(), json!(FUNCTION));
-    line.insert(what.name().into(), json!(1));
-    Value::Object(line).to_string()
+    app::emf::counts(FUNCTION, at, &[(what.name(), 1)])
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
     #[test]

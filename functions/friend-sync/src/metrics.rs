@@ -2,34 +2,13 @@
 //! pipeline turns them into metrics (alarms can watch `FriendSyncFailed`) without an API call.
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value, json};
 
-const NAMESPACE: &str = "ttokttok";
 const FUNCTION: &str = "friend-sync";
 
 /// One EMF line with these counts, dimensioned by function.
 pub fn emf_line(at: DateTime<Utc>, counts: &[(&str, u32)]) -> String {
-    let metrics: Vec<Value> = counts
-        .iter()
-        .map(|(name, _)| json!({"Name": name, "Unit": "Count"}))
-        .collect();
-    let mut line = Map::new();
-    line.insert(
-        "_aws".into(),
-        json!({
-            "Timestamp": at.timestamp_millis(),
-            "CloudWatchMetrics": [{
-                "Namespace": NAMESPACE,
-                "Dimensions": [["Function"]],
-                "Metrics": metrics,
-            }],
-        }),
-    );
-    line.insert("Function".into(), json!(FUNCTION));
-    for (name, count) in counts {
-        line.insert((*name).into(), json!(count));
-    }
-    Value::Object(line).to_string()
+    let counts: Vec<(&str, u64)> = counts.iter().map(|(name, n)| (*name, u64::from(*n))).collect();
+    app::emf::counts(FUNCTION, at, &counts)
 }
 
 /// Writes the counts to stdout, one line.
@@ -39,6 +18,8 @@ pub fn emit(at: DateTime<Utc>, counts: &[(&str, u32)]) {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
     #[test]

@@ -8,6 +8,8 @@
 //!   safely, and Kakao's answers turned into admin states (needs login, needs consent).
 //! - [`secrets`]: secrets read once at cold start from Secrets Manager (`*_SECRET_ARN`), with
 //!   the environment as the fallback; [`secrets::lookup`] is the view settings readers use.
+//! - [`emf`]: CloudWatch metrics as Embedded Metric Format lines; [`logs`]: the functions' JSON
+//!   log set-up.
 //! - [`sync`]: the friend-sync core, its triggers, the daily run and the local daily loop.
 //! - `testing` (feature `testing`): a Kakao sandbox, fresh stores and a manual clock for tests.
 //!
@@ -20,6 +22,8 @@
 //! ```
 
 pub mod config;
+pub mod emf;
+pub mod logs;
 pub mod secrets;
 pub mod services;
 pub mod sweep;

@@ -10,9 +10,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::sweep::SkipReason;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-const NAMESPACE: &str = "ttokttok";
 const FUNCTION: &str = "reminder-sweep";
 
 /// The counts of one sweep (or one meeting visit, merged into the sweep's).
@@ -183,34 +182,9 @@ fn json_map(pairs: impl Iterator<Item = (String, usize)>) -> Value {
     Value::Object(pairs.map(|(k, n)| (k, json!(n))).collect())
 }
 
-/// One EMF document: `Function` plus `dimensions`, and the metrics with their values.
+/// One EMF line of this function's.
 fn emf(at: DateTime<Utc>, dimensions: &[(&str, String)], metrics: &[(&str, Value, &str)]) -> String {
-    let mut names = vec!["Function"];
-    names.extend(dimensions.iter().map(|(name, _)| *name));
-    let declared: Vec<Value> = metrics
-        .iter()
-        .map(|(name, _, unit)| json!({"Name": name, "Unit": unit}))
-        .collect();
-    let mut line = Map::new();
-    line.insert(
-        "_aws".into(),
-        json!({
-            "Timestamp": at.timestamp_millis(),
-            "CloudWatchMetrics": [{
-                "Namespace": NAMESPACE,
-                "Dimensions": [names],
-                "Metrics": declared,
-            }],
-        }),
-    );
-    line.insert("Function".into(), json!(FUNCTION));
-    for (name, value) in dimensions {
-        line.insert((*name).into(), json!(value));
-    }
-    for (name, value, _) in metrics {
-        line.insert((*name).into(), value.clone());
-    }
-    Value::Object(line).to_string()
+    crate::emf::line(FUNCTION, at, dimensions, metrics)
 }
 
 #[cfg(test)]
