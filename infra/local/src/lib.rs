@@ -198,10 +198,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
     // The reminder sweep once a minute (app::sweep), stopped with the server. It reads the same
     // variables as the sweep function and the admin's approvals (REMINDER_LINKS, SWEEP_*, ...),
     // with this server's own URL.
-    let sweep = app::sweep::SweepSettings::from_lookup(|name| match name {
-        "PUBLIC_URL" => Some(public_url.to_string()),
-        other => std::env::var(other).ok(),
-    })?;
+    let sweep = app::sweep::SweepSettings::from_env_for_site(&public_url)?;
     if config.daily_loop {
         tokio::spawn(app::sweep::run_sweep_loop(
             services.clone(),

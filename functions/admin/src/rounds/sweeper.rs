@@ -7,11 +7,7 @@ use web::WebState;
 /// A sweeper over the app's services (cheap: it clones shared handles).
 pub fn sweeper(state: &WebState) -> Sweeper {
     let public_url = state.site().public_url.clone();
-    let settings = SweepSettings::from_lookup(|name| match name {
-        "PUBLIC_URL" => Some(public_url.to_string()),
-        other => std::env::var(other).ok(),
-    })
-    .unwrap_or_else(|error| {
+    let settings = SweepSettings::from_env_for_site(&public_url).unwrap_or_else(|error| {
         tracing::warn!(%error, "sweep settings in the environment are wrong; using the defaults");
         SweepSettings::for_public_url(public_url.clone())
     });

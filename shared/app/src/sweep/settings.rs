@@ -102,6 +102,15 @@ impl SweepSettings {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
+    /// Reads the process environment, but with the serving site's own `public_url` (the admin
+    /// function approving a confirm-first round, the local run's sweep loop).
+    pub fn from_env_for_site(public_url: &Url) -> Result<Self, SweepConfigError> {
+        Self::from_lookup(|name| match name {
+            "PUBLIC_URL" => Some(public_url.to_string()),
+            other => std::env::var(other).ok(),
+        })
+    }
+
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SweepConfigError> {
         let get = |name: &str| {
             lookup(name)
