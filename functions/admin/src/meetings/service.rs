@@ -8,6 +8,7 @@ use domain::meeting::schedule::Phase;
 use domain::meeting::{ExistingMeeting, FriendChoice, MeetingContext, MeetingProblem, MeetingSpec};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 use store::StoreError;
+use store::api::MeetingState;
 use store::model::{Email, FriendRecord, Invitee, JoinSource, MatchKeys, Meeting, MeetingStatus, Version};
 use web::WebState;
 
@@ -264,9 +265,12 @@ pub async fn live(
 ) -> Result<(Meeting, Vec<Invitee>, LiveStatus), StoreError> {
     let store = &state.services().store;
     let meeting = store.get_meeting(admin, id).await?;
-    let invitees = store.list_invitees(admin, id).await?;
-    let attendance = store.list_attendance(admin, id).await?;
-    let deliveries = store.list_meeting_deliveries(admin, id).await?;
+    // One read for the three lists (the live view is polled while a meeting runs).
+    let MeetingState {
+        invitees,
+        attendance,
+        deliveries,
+    } = store.meeting_state(admin, id).await?;
     let friends = friends(state, admin).await?;
     let opt_outs = store.list_opt_outs(admin).await?;
     let status = live_status(&Facts {

@@ -14,6 +14,7 @@ use domain::delivery::{DeliveryStateKind, KakaoErrorCode, Round};
 use domain::sweep::{RoundStatus, RoundSummary, SkipReason, joined_since};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 use serde::Serialize;
+use store::api::MeetingState;
 use store::model::{DeliveryRecord, Meeting};
 
 use super::error::{SweepError, store};
@@ -88,18 +89,15 @@ impl Sweeper {
         let store_ = &self.services().store;
         let meeting = get_meeting(self, admin, meeting).await?;
         let now = self.services().clock.now();
-        let deliveries = store_
-            .list_meeting_deliveries(admin, meeting.id)
+        let state = store_
+            .meeting_state(admin, meeting.id)
             .await
-            .map_err(store("listing deliveries"))?;
-        let (reserved, handled) = split_round(&deliveries, round);
-        let joined = joined_set(self, &meeting).await?;
+            .map_err(store("reading the meeting's invitees, attendance and deliveries"))?;
+        let (reserved, handled) = split_round(&state.deliveries, round);
+        let joined = joined_set(&state);
         let cache = self.admin_cache();
         let admin_cx = cache.get(admin).await.map_err(store("reading the admin"))?;
-        let invitees = store_
-            .list_invitees(admin, meeting.id)
-            .await
-            .map_err(store("listing invitees"))?;
+        let invitees = state.invitees;
         let recipients = reserved
             .iter()
             .map(|friend| {
@@ -222,16 +220,13 @@ async fn get_meeting(
     }
 }
 
-async fn joined_set(sweeper: &Sweeper, meeting: &Meeting) -> Result<BTreeSet<FriendUuid>, SweepError> {
-    Ok(sweeper
-        .services()
-        .store
-        .list_attendance(meeting.admin, meeting.id)
-        .await
-        .map_err(store("listing attendance"))?
-        .into_iter()
-        .map(|(friend, _)| friend)
-        .collect())
+/// Who has joined, from a meeting's state.
+fn joined_set(state: &MeetingState) -> BTreeSet<FriendUuid> {
+    state
+        .attendance
+        .iter()
+        .map(|(friend, _)| friend.clone())
+        .collect()
 }
 
 /// The round's reserved recipients, and how many of its deliveries are past `reserved`.
@@ -291,13 +286,14 @@ async fn approval_summary(
     approval: &Approval,
     failed: &[KakaoErrorCode],
 ) -> RoundSummary {
-    let deliveries = sweeper
+    // Best effort: the summary is a courtesy; an unreadable state counts nobody as joined.
+    let state = sweeper
         .services()
         .store
-        .list_meeting_deliveries(meeting.admin, meeting.id)
+        .meeting_state(meeting.admin, meeting.id)
         .await
         .unwrap_or_default();
-    let joined = joined_set(sweeper, meeting).await.unwrap_or_default();
+    let joined = joined_set(&state);
     let plan = domain::sweep::RoundPlan {
         status: RoundStatus::Due,
         decisions: approval
@@ -319,7 +315,8 @@ async fn approval_summary(
         failed,
         approval.unknown.len(),
         joined_since(
-            deliveries
+            state
+                .deliveries
                 .iter()
                 .map(|d| (d.key.recipient.clone(), d.key.round, d.state)),
             &joined,
