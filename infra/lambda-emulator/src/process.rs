@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
+use tokio::task::JoinHandle;
 
 use crate::runtime_api::RuntimeApi;
 
@@ -26,6 +27,8 @@ pub struct FunctionProcess {
     child: Child,
     started: Instant,
     output: Arc<Mutex<Vec<String>>>,
+    /// The stdout and stderr collectors; they end when the process closes its pipes.
+    readers: Vec<JoinHandle<()>>,
 }
 
 impl FunctionProcess {
@@ -66,11 +69,12 @@ impl FunctionProcess {
         let started = Instant::now();
         let mut child = command.spawn()?;
         let output = Arc::new(Mutex::new(Vec::new()));
+        let mut readers = Vec::new();
         if let Some(stdout) = child.stdout.take() {
-            collect_lines(stdout, output.clone());
+            readers.push(collect_lines(stdout, output.clone()));
         }
         if let Some(stderr) = child.stderr.take() {
-            collect_lines(stderr, output.clone());
+            readers.push(collect_lines(stderr, output.clone()));
         }
         Ok(Self {
             name: name.to_owned(),
@@ -78,6 +82,7 @@ impl FunctionProcess {
             child,
             started,
             output,
+            readers,
         })
     }
 
@@ -123,18 +128,35 @@ impl FunctionProcess {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// Waits for the process to exit (after a failed start) and returns its exit code.
+    /// Waits for the process to exit (after a failed start) and returns its exit code, with
+    /// everything it wrote collected: the exit can be seen before the last lines are read.
     pub async fn wait_exit(&mut self) -> std::io::Result<Option<i32>> {
-        Ok(self.child.wait().await?.code())
+        let code = self.child.wait().await?.code();
+        for reader in self.readers.drain(..) {
+            // A reader ends at end of file; one that panicked has nothing more to add.
+            let _ = reader.await;
+        }
+        Ok(code)
     }
 
     /// Stops the process (SIGKILL, as Lambda freezes and later discards an environment).
     pub async fn stop(mut self) -> std::io::Result<()> {
         self.child.kill().await
     }
+
+    /// Stops the process and returns everything it wrote, read to the end: a line printed just
+    /// before an invocation's answer may not have been read yet when the answer arrives.
+    pub async fn finish(mut self) -> std::io::Result<Vec<String>> {
+        self.child.kill().await?;
+        self.wait_exit().await?;
+        Ok(self.output())
+    }
 }
 
-fn collect_lines(stream: impl AsyncRead + Unpin + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
+fn collect_lines(
+    stream: impl AsyncRead + Unpin + Send + 'static,
+    into: Arc<Mutex<Vec<String>>>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut lines = BufReader::new(stream).lines();
         while let Ok(Some(line)) = lines.next_line().await {
@@ -142,5 +164,5 @@ fn collect_lines(stream: impl AsyncRead + Unpin + Send + 'static, into: Arc<Mute
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .push(line);
         }
-    });
+    })
 }

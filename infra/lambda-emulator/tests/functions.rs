@@ -32,7 +32,7 @@ async fn the_reminder_sweep_answers_the_minute_schedule_and_counts_it_in_cloudwa
     assert_eq!(outcome["due"], 0, "{outcome}");
     assert_eq!(outcome["sent"], 0, "{outcome}");
     assert_eq!(outcome["errors"], 0, "{outcome}");
-    let output = sweep.process.output();
+    let output = sweep.process.finish().await.expect("the sweep stops");
     let metrics = emf_lines(&output, "reminder-sweep");
     assert!(
         metrics
