@@ -98,11 +98,12 @@ async fn a_crash_after_kakao_answered_never_sends_again(backend: Backend) {
     }
 }
 
-async fn a_crash_before_the_round_moves_on_is_finished_by_the_next_sweep(backend: Backend) {
-    let Some(bed) = Bed::start(2, backend).await else {
+async fn a_crash_before_the_rounds_last_write_is_finished_by_the_next_sweep(backend: Backend) {
+    let Some(bed) = Bed::start(7, backend).await else {
         return;
     };
-    let meeting = bed.meeting(&[1001, 1002], MeetingSetup::default()).await;
+    let users: Vec<i64> = (1001..=1007).collect();
+    let meeting = bed.meeting(&users, MeetingSetup::default()).await;
     bed.advance(5);
     crash(&bed, CrashPoint::BeforeAdvance).await;
     assert_eq!(
@@ -110,15 +111,28 @@ async fn a_crash_before_the_round_moves_on_is_finished_by_the_next_sweep(backend
         Some(1),
         "still due"
     );
+    // Two batches (5 + 2): the first batch's answers were written before the second was
+    // reserved; the second's wait for the round's last write, which the crash prevented.
+    let mut states = Vec::new();
+    for &user in &users {
+        states.push(bed.delivery_state(meeting, user, 1).await.unwrap_or_default());
+    }
+    let count = |state: &str| states.iter().filter(|s| *s == state).count();
+    assert_eq!((count("sent"), count("sending")), (5, 2), "{states:?}");
+
     bed.advance(1);
     let retry = bed.sweep().await;
-    assert_eq!((retry.sent, retry.advanced), (0, 1));
+    assert_eq!((retry.sent, retry.advanced), (0, 1), "{retry:?}");
     assert_eq!(bed.next_round(meeting).await.map(|n| n.round.get()), Some(2));
-    for user in [1001, 1002] {
-        assert_eq!(bed.reminders(user).await.len(), 1);
-        assert_eq!(
+    // Round 2: the two sends whose answers were lost are declared unknown, never resent.
+    bed.advance(9);
+    let second = bed.sweep().await;
+    assert_eq!((second.stale_unknown, second.sent), (2, 7), "{second:?}");
+    for &user in &users {
+        assert_eq!(bed.reminders(user).await.len(), 2, "one message per round");
+        assert_ne!(
             bed.delivery_state(meeting, user, 1).await.as_deref(),
-            Some("sent")
+            Some("sending")
         );
     }
 }
@@ -126,5 +140,5 @@ async fn a_crash_before_the_round_moves_on_is_finished_by_the_next_sweep(backend
 app::on_both_backends!(
     a_crash_after_the_reservation_sends_nothing_and_leaves_unknown,
     a_crash_after_kakao_answered_never_sends_again,
-    a_crash_before_the_round_moves_on_is_finished_by_the_next_sweep,
+    a_crash_before_the_rounds_last_write_is_finished_by_the_next_sweep,
 );

@@ -7,7 +7,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use domain::sweep::{AdminReadiness, ClientStanding, FriendStanding, QuotaLeft};
 use domain::{FriendUuid, KakaoUserId, QuotaKind};
-use store::model::{AdminStatus, ClientStatus};
+use store::api::AdminSweepRead;
+use store::model::{
+    AdminPreferences, AdminProfile, AdminStatus, ClientRecord, ClientStatus, FriendRecord, OptOut,
+};
 use store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
@@ -53,6 +56,16 @@ impl AdminContext {
     }
 }
 
+/// What a client record (or its absence) says about messaging that person.
+fn standing_of(record: Option<&ClientRecord>) -> ClientStanding {
+    match record {
+        None => ClientStanding::Unknown,
+        Some(c) if c.status == ClientStatus::Unlinked => ClientStanding::Unlinked,
+        Some(c) if c.agreed_to_messages() => ClientStanding::AgreedToMessages,
+        Some(_) => ClientStanding::Unknown,
+    }
+}
+
 /// Every admin this sweep has met, loaded on first use (concurrent visits of one admin's
 /// meetings wait for one load), plus what is learned about the app-wide counter.
 pub(crate) struct AdminCache {
@@ -84,50 +97,94 @@ impl AdminCache {
     }
 
     async fn load(&self, admin: KakaoUserId) -> Result<Arc<AdminContext>, StoreError> {
-        let readiness = match self.store.get_admin(admin).await {
-            Ok(profile) => match profile.status {
-                AdminStatus::Active => AdminReadiness::Ready,
-                AdminStatus::NeedsConsent => AdminReadiness::NeedsConsent,
-                AdminStatus::NeedsLogin => AdminReadiness::NeedsLogin,
-            },
-            // Unlinked (profile deleted): nothing can be sent for them.
-            Err(StoreError::NotFound { .. }) => AdminReadiness::NeedsLogin,
+        let profile = match self.store.get_admin(admin).await {
+            Ok(profile) => Some(profile),
+            Err(StoreError::NotFound { .. }) => None,
             Err(error) => return Err(error),
         };
-        let opted_out = self
-            .store
-            .list_opt_outs(admin)
-            .await?
-            .into_iter()
-            .map(|o| o.friend)
-            .collect();
-        let friends = self
-            .store
-            .list_friends(admin, true)
-            .await?
-            .into_iter()
+        let opt_outs = self.store.list_opt_outs(admin).await?;
+        let friends = self.store.list_friends(admin, true).await?;
+        let preferences = self.store.get_preferences(admin).await?;
+        Ok(Arc::new(self.context(
+            profile.as_ref(),
+            &opt_outs,
+            &friends,
+            &preferences,
+            None,
+        )))
+    }
+
+    /// Takes what [`Store::admin_sweep_read`](store::api::MeetingStateStore::admin_sweep_read)
+    /// read about `admin` (and their invitees' client records) as this sweep's view of them.
+    /// `token`: a working access token from the tokens read along, if any.
+    pub fn seed(
+        &self,
+        admin: KakaoUserId,
+        read: &AdminSweepRead,
+        token: Option<kakao::AccessToken>,
+    ) -> Arc<AdminContext> {
+        let context = Arc::new(self.context(
+            read.profile.as_ref(),
+            &read.opt_outs,
+            &read.friends,
+            &read.preferences,
+            token,
+        ));
+        {
+            let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+            for id in read.friends.iter().filter_map(|f| f.profile.kakao_id) {
+                let record = read.clients.iter().find(|c| c.id == id);
+                let cell = clients.entry(id).or_default();
+                // A cell another visit is filling keeps its own answer.
+                let _ = cell.set(standing_of(record));
+            }
+        }
+        let mut admins = self.admins.lock().unwrap_or_else(PoisonError::into_inner);
+        let cell = admins.entry(admin).or_default();
+        match cell.get() {
+            Some(existing) => existing.clone(),
+            None => {
+                let _ = cell.set(context.clone());
+                cell.get().cloned().unwrap_or(context)
+            }
+        }
+    }
+
+    fn context(
+        &self,
+        profile: Option<&AdminProfile>,
+        opt_outs: &[OptOut],
+        friends: &[FriendRecord],
+        preferences: &AdminPreferences,
+        token: Option<kakao::AccessToken>,
+    ) -> AdminContext {
+        let readiness = match profile.map(|p| p.status) {
+            Some(AdminStatus::Active) => AdminReadiness::Ready,
+            Some(AdminStatus::NeedsConsent) => AdminReadiness::NeedsConsent,
+            Some(AdminStatus::NeedsLogin) => AdminReadiness::NeedsLogin,
+            // Unlinked (profile deleted): nothing can be sent for them.
+            None => AdminReadiness::NeedsLogin,
+        };
+        let friends = friends
+            .iter()
             .map(|f| {
                 let standing = match f.gone_at {
                     Some(_) => FriendStanding::Gone,
                     None => FriendStanding::Listed,
                 };
-                (f.profile.uuid, (standing, f.profile.kakao_id))
+                (f.profile.uuid.clone(), (standing, f.profile.kakao_id))
             })
             .collect();
-        let round_summary = self
-            .store
-            .get_preferences(admin)
-            .await?
-            .round_summary
-            .unwrap_or(self.summary == RoundSummaryPolicy::On);
-        Ok(Arc::new(AdminContext {
+        AdminContext {
             readiness: Mutex::new(readiness),
             sender_full: Mutex::new(false),
-            opted_out,
+            opted_out: opt_outs.iter().map(|o| o.friend.clone()).collect(),
             friends,
-            round_summary,
-            token: tokio::sync::Mutex::new(None),
-        }))
+            round_summary: preferences
+                .round_summary
+                .unwrap_or(self.summary == RoundSummaryPolicy::On),
+            token: tokio::sync::Mutex::new(token),
+        }
     }
 
     /// What ttokttok knows about the person with this Kakao id as a client (read once per
@@ -140,16 +197,9 @@ impl AdminCache {
             let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
             clients.entry(id).or_default().clone()
         };
-        cell.get_or_try_init(|| async {
-            Ok(match self.store.get_client(id).await? {
-                None => ClientStanding::Unknown,
-                Some(c) if c.status == ClientStatus::Unlinked => ClientStanding::Unlinked,
-                Some(c) if c.agreed_to_messages() => ClientStanding::AgreedToMessages,
-                Some(_) => ClientStanding::Unknown,
-            })
-        })
-        .await
-        .copied()
+        cell.get_or_try_init(|| async { Ok(standing_of(self.store.get_client(id).await?.as_ref())) })
+            .await
+            .copied()
     }
 
     /// The quota known to be left for `admin` (zero for a counter found full this sweep).

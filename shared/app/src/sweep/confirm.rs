@@ -20,7 +20,7 @@ use store::model::{DeliveryRecord, Meeting};
 use super::error::{SweepError, store};
 use super::memo;
 use super::run::{Ctx, Sweeper};
-use super::send::{MeetingCx, send_batch};
+use super::send::{MeetingCx, Recording, send_batch};
 use super::visit::release_all;
 
 /// One recipient of a prepared batch.
@@ -178,7 +178,7 @@ impl Sweeper {
             if confirmed.is_empty() {
                 continue;
             }
-            let outcome = send_batch(&ctx, &cache, &cx, round, &confirmed).await?;
+            let outcome = send_batch(&ctx, &cache, &cx, round, &confirmed, Recording::Now).await?;
             approval.sent.extend(outcome.sent.iter().cloned());
             for (friend, code, _) in &outcome.failed {
                 approval.failed.push((friend.clone(), code.get()));

@@ -11,7 +11,9 @@ pub enum CrashPoint {
     AfterReserve,
     /// Kakao answered (the messages went out); nothing of its answer is recorded yet.
     AfterKakao,
-    /// The round's outcomes are recorded; the meeting's due entry has not moved yet.
+    /// The round's sends are done and every batch's answers but the last are recorded; the
+    /// round's last write (the last batch's answers with the advance, one transaction on
+    /// DynamoDB, or the advance alone) has not happened.
     BeforeAdvance,
 }
 

@@ -4,15 +4,68 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use futures::StreamExt;
-use store::model::DueMeeting;
+use std::collections::HashMap;
 
-use super::admins::AdminCache;
-use super::error::{CrashHook, CrashPoint, SweepError};
+use domain::{KakaoUserId, MeetingId};
+use futures::StreamExt;
+use store::api::MeetingState;
+use store::model::{DueMeeting, Meeting};
+
+use super::admins::{AdminCache, AdminContext};
+use super::error::{CrashHook, CrashPoint, SweepError, store};
 use super::report::SweepReport;
 use super::settings::SweepSettings;
 use super::visit::visit;
 use crate::services::Services;
+
+/// One due entry's part in a sweep.
+enum Work {
+    Visit(DueMeeting, Arc<AdminContext>, Option<(Meeting, MeetingState)>),
+    /// Out of time before its admin was read.
+    Deferred,
+    /// Its admin's read failed (logged once for the admin); it stays due.
+    Unread,
+}
+
+/// The due entries grouped by admin, each group in due order, groups in order of their first
+/// entry.
+fn by_admin(due: Vec<DueMeeting>) -> Vec<(KakaoUserId, Vec<DueMeeting>)> {
+    let mut groups: Vec<(KakaoUserId, Vec<DueMeeting>)> = Vec::new();
+    let mut at: HashMap<KakaoUserId, usize> = HashMap::new();
+    for entry in due {
+        match at.get(&entry.admin) {
+            Some(&i) => groups[i].1.push(entry),
+            None => {
+                at.insert(entry.admin, groups.len());
+                groups.push((entry.admin, vec![entry]));
+            }
+        }
+    }
+    groups
+}
+
+/// One admin's due meetings and this sweep's view of the admin, in the store's fewest reads.
+async fn read_admin(
+    ctx: &Ctx<'_>,
+    cache: &AdminCache,
+    admin: KakaoUserId,
+    entries: &[DueMeeting],
+) -> Result<(Arc<AdminContext>, HashMap<MeetingId, (Meeting, MeetingState)>), SweepError> {
+    let read = ctx
+        .services
+        .store
+        .admin_sweep_read(admin, entries)
+        .await
+        .map_err(store("reading the admin and their due meetings"))?;
+    let token = read.tokens.as_ref().and_then(|t| ctx.services.tokens.usable(t));
+    let admin_cx = cache.seed(admin, &read, token);
+    let meetings = read
+        .meetings
+        .into_iter()
+        .map(|(meeting, state)| (meeting.id, (meeting, state)))
+        .collect();
+    Ok((admin_cx, meetings))
+}
 
 /// What every step of a sweep shares.
 pub(crate) struct Ctx<'a> {
@@ -84,7 +137,7 @@ impl Sweeper {
     }
 
     /// One sweep: every meeting whose round is due by now (one due-index query per shard), each
-    /// visited once. A meeting whose visit fails stays due for the next sweep; only an unreadable
+    /// visited once, each admin read once (with all of their due meetings). A meeting whose visit fails stays due for the next sweep; only an unreadable
     /// due index (every shard) fails the sweep.
     pub async fn run_once(&self) -> Result<SweepReport, SweepError> {
         let started = Instant::now();
@@ -116,10 +169,51 @@ impl Sweeper {
         let cache = self.admin_cache();
         let ctx = self.ctx();
         let budget = self.settings.budget;
-        let mut visits = futures::stream::iter(due)
-            .map(|entry| {
+        let concurrency = self.settings.concurrency.max(1);
+        // One read per admin (their due meetings' state and everything the planner needs about
+        // them, batched), taken just before that admin's meetings are visited.
+        let mut visits = futures::stream::iter(by_admin(due))
+            .map(|(admin, entries)| {
                 let (ctx, cache) = (&ctx, &cache);
                 async move {
+                    if started.elapsed() > budget {
+                        return entries.iter().map(|_| Work::Deferred).collect::<Vec<_>>();
+                    }
+                    match read_admin(ctx, cache, admin, &entries).await {
+                        Ok((admin_cx, mut meetings)) => entries
+                            .into_iter()
+                            .map(|entry| {
+                                let found = meetings.remove(&entry.meeting);
+                                Work::Visit(entry, admin_cx.clone(), found)
+                            })
+                            .collect(),
+                        Err(error) => {
+                            tracing::error!(admin = %admin, error = %error, source = ?std::error::Error::source(&error), "could not read an admin's due meetings; they stay due");
+                            entries.into_iter().map(|_| Work::Unread).collect()
+                        }
+                    }
+                }
+            })
+            .buffered(2)
+            .flat_map(futures::stream::iter)
+            .map(|work| {
+                let (ctx, cache) = (&ctx, &cache);
+                async move {
+                    let (entry, admin_cx, found) = match work {
+                        Work::Visit(entry, admin_cx, found) => (entry, admin_cx, found),
+                        Work::Deferred => {
+                            return Ok(SweepReport {
+                                deferred: 1,
+                                ..SweepReport::default()
+                            });
+                        }
+                        Work::Unread => {
+                            return Ok(SweepReport {
+                                errors: 1,
+                                ..SweepReport::default()
+                            });
+                        }
+                    };
                     if started.elapsed() > budget {
                         return Ok(SweepReport {
                             deferred: 1,
@@ -127,12 +221,12 @@ impl Sweeper {
                         });
                     }
                     let (admin, meeting) = (entry.admin, entry.meeting);
-                    visit(ctx, cache, entry)
+                    visit(ctx, cache, entry, admin_cx, found)
                         .await
                         .map_err(|error| (admin, meeting, error))
                 }
             })
-            .buffer_unordered(self.settings.concurrency.max(1));
+            .buffer_unordered(concurrency);
         let mut crashed = None;
         while let Some(result) = visits.next().await {
             match result {

@@ -66,6 +66,16 @@ pub(crate) struct BatchOutcome {
     pub kakao_latency: Vec<Duration>,
 }
 
+/// When a batch's answers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Recording {
+    /// At once.
+    Now,
+    /// By the caller ([`BatchOutcome::answers`]), with the round's last write; reservations
+    /// given back are still written at once.
+    Deferred,
+}
+
 /// Sends `recipients` (1 to 5, their deliveries of `round` in `sending`).
 pub(crate) async fn send_batch(
     ctx: &Ctx<'_>,
@@ -73,6 +83,7 @@ pub(crate) async fn send_batch(
     cx: &MeetingCx<'_>,
     round: Round,
     recipients: &[FriendUuid],
+    recording: Recording,
 ) -> Result<BatchOutcome, SweepError> {
     let services = ctx.services;
     let now = services.clock.now();
@@ -121,7 +132,10 @@ pub(crate) async fn send_batch(
     }
     ctx.crash.check(CrashPoint::AfterKakao)?;
 
-    record(ctx, cx, round, &mut outcome).await;
+    if recording == Recording::Now {
+        record_answers(ctx, cx.admin_id(), cx.meeting.id, round, &outcome.answers()).await;
+    }
+    release_unsent(ctx, cx, round, &outcome).await;
     tracing::info!(
         admin = %cx.admin_id(),
         meeting = %cx.meeting.id,
@@ -249,33 +263,41 @@ fn judge(
     }
 }
 
-/// Records what Kakao said in one transaction, and gives back what never left in another. If
-/// the batch transaction is refused (a delivery moved meanwhile, e.g. declared lost by a
-/// sweep that thought this one dead), each delivery is recorded on its own.
-async fn record(ctx: &Ctx<'_>, cx: &MeetingCx<'_>, round: Round, outcome: &mut BatchOutcome) {
+impl BatchOutcome {
+    /// What Kakao said, as the deliveries record it.
+    pub fn answers(&self) -> Vec<(FriendUuid, DeliveryOutcome)> {
+        let mut answers: Vec<(FriendUuid, DeliveryOutcome)> = Vec::new();
+        answers.extend(self.sent.iter().map(|f| (f.clone(), DeliveryOutcome::Sent)));
+        answers.extend(self.failed.iter().map(|(f, code, release_quota)| {
+            let failed = DeliveryOutcome::Failed {
+                code: *code,
+                release_quota: *release_quota,
+            };
+            (f.clone(), failed)
+        }));
+        answers.extend(self.unknown.iter().map(|f| (f.clone(), DeliveryOutcome::Unknown)));
+        answers
+    }
+}
+
+/// Records what Kakao said in one transaction. If that is refused (a delivery moved meanwhile,
+/// e.g. declared lost by a sweep that thought this one dead), each delivery is recorded on its
+/// own.
+pub(crate) async fn record_answers(
+    ctx: &Ctx<'_>,
+    admin: KakaoUserId,
+    meeting: domain::MeetingId,
+    round: Round,
+    answers: &[(FriendUuid, DeliveryOutcome)],
+) {
     let store = &ctx.services.store;
     let now = ctx.services.clock.now();
-    let (admin, meeting) = (cx.admin_id(), cx.meeting.id);
-    let mut answers: Vec<(FriendUuid, DeliveryOutcome)> = Vec::new();
-    answers.extend(outcome.sent.iter().map(|f| (f.clone(), DeliveryOutcome::Sent)));
-    answers.extend(outcome.failed.iter().map(|(f, code, release_quota)| {
-        let failed = DeliveryOutcome::Failed {
-            code: *code,
-            release_quota: *release_quota,
-        };
-        (f.clone(), failed)
-    }));
-    answers.extend(
-        outcome
-            .unknown
-            .iter()
-            .map(|f| (f.clone(), DeliveryOutcome::Unknown)),
-    );
-    if !answers.is_empty()
-        && let Err(error) = store.record_outcomes(admin, meeting, round, &answers, now).await
-    {
+    if answers.is_empty() {
+        return;
+    }
+    if let Err(error) = store.record_outcomes(admin, meeting, round, answers, now).await {
         tracing::warn!(%meeting, round = round.get(), %error, "recording the batch failed; recording one by one");
-        for answer in &answers {
+        for answer in answers {
             if let Err(error) = store
                 .record_outcomes(admin, meeting, round, std::slice::from_ref(answer), now)
                 .await
@@ -284,6 +306,13 @@ async fn record(ctx: &Ctx<'_>, cx: &MeetingCx<'_>, round: Round, outcome: &mut B
             }
         }
     }
+}
+
+/// Gives back, in one transaction, the reservations of recipients nothing was sent to.
+async fn release_unsent(ctx: &Ctx<'_>, cx: &MeetingCx<'_>, round: Round, outcome: &BatchOutcome) {
+    let store = &ctx.services.store;
+    let now = ctx.services.clock.now();
+    let (admin, meeting) = (cx.admin_id(), cx.meeting.id);
     let released: Vec<FriendUuid> = outcome.released.iter().map(|(f, _)| f.clone()).collect();
     if !released.is_empty()
         && let Err(error) = store.release(admin, meeting, round, &released, now).await

@@ -3,6 +3,7 @@
 //! meeting's due entry on, conditionally, so two sweeps cannot both advance it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::delivery::{DeliveryStateKind, Round};
@@ -12,36 +13,36 @@ use domain::sweep::{
     SkipReason, joined_since, next_due, plan_round, reach_from_history,
 };
 use domain::{FriendUuid, KstDay, QuotaKind};
+use store::api::MeetingState;
 use store::model::{
-    BatchRecipients, DeliveryRecord, DueMeeting, InitialState, Meeting, MeetingStatus, NextRound, Refusal,
-    ReservationRequest, SendMode,
+    BatchRecipients, DeliveryOutcome, DeliveryRecord, DueMeeting, InitialState, Meeting, MeetingStatus,
+    NextRound, Refusal, ReservationRequest, SendMode,
 };
 
-use super::admins::AdminCache;
+use super::admins::{AdminCache, AdminContext};
 use super::error::{CrashPoint, SweepError, store};
 use super::memo;
 use super::report::SweepReport;
 use super::run::Ctx;
-use super::send::{BatchOutcome, MeetingCx, send_batch};
+use super::send::{BatchOutcome, MeetingCx, Recording, record_answers, send_batch};
 
 /// Where each of the meeting's deliveries stands, as this visit leaves it.
 pub(crate) type States = BTreeMap<(FriendUuid, Round), DeliveryStateKind>;
 
-/// Visits one entry of the due index.
+/// Visits one entry of the due index, with what the sweep read of it (`None`: the meeting is
+/// gone) and of its admin.
 pub(crate) async fn visit(
     ctx: &Ctx<'_>,
     cache: &AdminCache,
     due: DueMeeting,
+    admin_cx: Arc<AdminContext>,
+    found: Option<(Meeting, MeetingState)>,
 ) -> Result<SweepReport, SweepError> {
     let store_ = &ctx.services.store;
     let mut report = SweepReport::default();
-    let meeting = match store_.get_meeting(due.admin, due.meeting).await {
-        Ok(meeting) => meeting,
-        Err(error) if error.is_not_found() => {
-            tracing::info!(admin = %due.admin, meeting = %due.meeting, "a due meeting no longer exists");
-            return Ok(report);
-        }
-        Err(error) => return Err(store("reading a due meeting")(error)),
+    let Some((meeting, state)) = found else {
+        tracing::info!(admin = %due.admin, meeting = %due.meeting, "a due meeting no longer exists");
+        return Ok(report);
     };
     // The index is read eventually consistently: an entry another sweep (or an edit) already
     // moved is skipped; whoever moved it owns that round.
@@ -53,16 +54,10 @@ pub(crate) async fn visit(
     let (admin, id) = (meeting.admin, meeting.id);
     let now = ctx.services.clock.now();
     let schedule = schedule_of(&meeting);
-    // Invitees, attendance and deliveries in one read (one DynamoDB query: one partition).
-    let state = store_
-        .meeting_state(admin, id)
-        .await
-        .map_err(store("reading the meeting's invitees, attendance and deliveries"))?;
     let invitees = state.invitees;
     let joined: BTreeSet<FriendUuid> = state.attendance.into_iter().map(|(friend, _)| friend).collect();
     let mut deliveries = state.deliveries;
     report.stale_unknown = give_up_on_lost_sends(ctx, &mut deliveries, now).await;
-    let admin_cx = cache.get(admin).await.map_err(store("reading the admin"))?;
 
     let clients = futures::future::try_join_all(
         invitees
@@ -117,6 +112,8 @@ pub(crate) async fn visit(
         .collect();
     let cx = MeetingCx::new(&meeting, admin_cx.clone(), names);
     let mut round = RoundResult::default();
+    // The last batch's answers, written with the round's advance (one transaction on DynamoDB).
+    let mut unrecorded: Vec<(FriendUuid, DeliveryOutcome)> = Vec::new();
 
     match plan.status {
         RoundStatus::NotDue => return Ok(report),
@@ -125,7 +122,12 @@ pub(crate) async fn visit(
         }
         RoundStatus::Due => match meeting.draft.settings.mode {
             SendMode::Automatic => {
-                send_round(ctx, cache, &cx, from.round, &mut plan, &mut states, &mut round).await?;
+                let mut sends = RoundSends {
+                    states: &mut states,
+                    result: &mut round,
+                    unrecorded: &mut unrecorded,
+                };
+                send_round(ctx, cache, &cx, from.round, &mut plan, &mut sends).await?;
             }
             SendMode::ConfirmFirst => {
                 let prepared = prepare_round(ctx, cache, &cx, from.round, &mut plan, &mut states).await?;
@@ -158,8 +160,25 @@ pub(crate) async fn visit(
         round: p.round,
         due_at: p.due_at,
     });
-    match store_.advance_round(admin, id, from, to, now).await {
-        Ok(_) => {
+    let advanced = if unrecorded.is_empty() {
+        store_.advance_round(admin, id, from, to, now).await.map(|_| ())
+    } else {
+        match store_
+            .finish_round(admin, id, from.round, &unrecorded, from, to, now)
+            .await
+        {
+            Ok(finished) => finished.advanced,
+            // The answers could not be written with the advance (a delivery moved meanwhile):
+            // record them as a batch on its own would be, then advance.
+            Err(error) => {
+                tracing::warn!(meeting = %id, round = from.round.get(), %error, "recording the round's last batch with its advance failed; recording it on its own");
+                record_answers(ctx, admin, id, from.round, &unrecorded).await;
+                store_.advance_round(admin, id, from, to, now).await.map(|_| ())
+            }
+        }
+    };
+    match advanced {
+        Ok(()) => {
             report.advanced = 1;
             tracing::info!(
                 admin = %admin,
@@ -355,15 +374,23 @@ pub(crate) async fn reserve(
     Ok(reservation.reserved)
 }
 
-/// The automatic round: batch by batch, reserve, send, record.
+/// Where an automatic round's sends leave their mark.
+struct RoundSends<'s> {
+    states: &'s mut States,
+    result: &'s mut RoundResult,
+    /// The last batch's answers, not yet written (see [`Recording::Deferred`]).
+    unrecorded: &'s mut Vec<(FriendUuid, DeliveryOutcome)>,
+}
+
+/// The automatic round: batch by batch, reserve, send, record (each batch's answers are written
+/// before the next batch is reserved; the last batch's with the round's advance).
 async fn send_round(
     ctx: &Ctx<'_>,
     cache: &AdminCache,
     cx: &MeetingCx<'_>,
     round: Round,
     plan: &mut RoundPlan,
-    states: &mut States,
-    result: &mut RoundResult,
+    sends: &mut RoundSends<'_>,
 ) -> Result<(), SweepError> {
     for batch in plan.batches() {
         if let Some(reason) = stop_reason(cache, cx) {
@@ -372,17 +399,22 @@ async fn send_round(
             plan.refuse(&rest);
             continue;
         }
+        let previous = std::mem::take(sends.unrecorded);
+        record_answers(ctx, cx.admin_id(), cx.meeting.id, round, &previous).await;
         let reserved = reserve(ctx, cache, cx, round, &batch, InitialState::Sending, plan).await?;
         for friend in &reserved {
-            states.insert((friend.clone(), round), DeliveryStateKind::Sending);
+            sends
+                .states
+                .insert((friend.clone(), round), DeliveryStateKind::Sending);
         }
         ctx.crash.check(CrashPoint::AfterReserve)?;
         if reserved.is_empty() {
             continue;
         }
-        let outcome = send_batch(ctx, cache, cx, round, &reserved).await?;
-        apply(&outcome, round, plan, states);
-        result.absorb(outcome);
+        let outcome = send_batch(ctx, cache, cx, round, &reserved, Recording::Deferred).await?;
+        *sends.unrecorded = outcome.answers();
+        apply(&outcome, round, plan, sends.states);
+        sends.result.absorb(outcome);
     }
     Ok(())
 }

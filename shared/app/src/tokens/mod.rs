@@ -141,6 +141,13 @@ impl TokenKeeper {
         self.refresh(admin, Reason::Expiring).await
     }
 
+    /// The access token of tokens read elsewhere (the sweep reads them with the admin's other
+    /// records), if it does not need refreshing now; `None`: ask [`Self::access_token`].
+    pub fn usable(&self, stored: &StoredTokens) -> Option<AccessToken> {
+        (!convert::needs_refresh(stored.tokens.access_expires_at, self.refresher.clock.now()))
+            .then(|| convert::access_token(&stored.tokens))
+    }
+
     /// A fresh access token after Kakao refused `rejected` with -401: the stored token if
     /// another caller already replaced `rejected`, else a refreshed one.
     pub async fn refresh_after_rejection(

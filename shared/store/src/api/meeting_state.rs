@@ -1,12 +1,18 @@
-//! [`MeetingStateStore`]: what the reminder sweep reads of one meeting, in as few requests as
-//! the backend allows (DynamoDB: one query, since invitees, attendance and deliveries share the
-//! meeting's partition).
+//! [`MeetingStateStore`]: what the reminder sweep reads and writes around one round, in as few
+//! requests as the backend allows. On DynamoDB: a meeting's invitees, attendance and deliveries
+//! in one query, one admin's due meetings and everything the planner needs about the admin in
+//! batched key reads, and a batch's outcomes with the round's advance in one transaction.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use crate::StoreError;
-use crate::model::{Attendance, DeliveryRecord, Invitee};
+use crate::model::{
+    AdminPreferences, AdminProfile, Attendance, ClientRecord, DeliveryOutcome, DeliveryRecord, DueMeeting,
+    FriendRecord, Invitee, Meeting, NextRound, OptOut, StoredTokens,
+};
 
 /// A meeting's invitees, who has joined, and every delivery, read together.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,9 +25,63 @@ pub struct MeetingState {
     pub deliveries: Vec<DeliveryRecord>,
 }
 
+/// What one sweep reads about one admin and the admin's due meetings, together.
+#[derive(Debug, Clone, Default)]
+pub struct AdminSweepRead {
+    /// `None`: the admin's profile is gone (they unlinked).
+    pub profile: Option<AdminProfile>,
+    pub preferences: AdminPreferences,
+    /// The admin's stored Kakao tokens when the backend read them along (`None`: not read here,
+    /// or none stored; the token keeper reads them itself then).
+    pub tokens: Option<StoredTokens>,
+    /// The admin-wide opt-outs of (at least) these meetings' invitees.
+    pub opt_outs: Vec<OptOut>,
+    /// The friend records (listed or gone) of (at least) these meetings' invitees; an invitee
+    /// without one is not among the admin's friends.
+    pub friends: Vec<FriendRecord>,
+    /// The client records of those friends whose Kakao id is known (absent: no record).
+    pub clients: Vec<ClientRecord>,
+    /// Each asked-for meeting that is still stored, with its state, in the order asked.
+    pub meetings: Vec<(Meeting, MeetingState)>,
+}
+
+/// What [`MeetingStateStore::finish_round`] did.
+#[derive(Debug)]
+pub struct RoundFinished {
+    /// The batch's deliveries as recorded.
+    pub recorded: Vec<DeliveryRecord>,
+    /// Whether the meeting's due entry moved, or why it did not (`Conflict`: someone else moved
+    /// it first; `NotFound`: the meeting is gone). The outcomes are recorded either way.
+    pub advanced: Result<(), StoreError>,
+}
+
 #[async_trait]
 pub trait MeetingStateStore: Send + Sync {
     /// The same three lists the separate reads give (an unknown meeting has empty lists).
     async fn meeting_state(&self, admin: KakaoUserId, meeting: MeetingId)
     -> Result<MeetingState, StoreError>;
+
+    /// One admin's due meetings (all of `due` must be `admin`'s) with their state, and what the
+    /// sweep's planner needs about the admin and those meetings' invitees.
+    async fn admin_sweep_read(
+        &self,
+        admin: KakaoUserId,
+        due: &[DueMeeting],
+    ) -> Result<AdminSweepRead, StoreError>;
+
+    /// Records a batch's outcomes exactly as [`crate::api::QuotaStore::record_outcomes`] does
+    /// and then moves the meeting's due entry exactly as
+    /// [`crate::api::MeetingStore::advance_round`] does, in one write where the backend allows.
+    /// An `Err` means the outcomes were not recorded (and the round not advanced).
+    #[allow(clippy::too_many_arguments)]
+    async fn finish_round(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        round: Round,
+        outcomes: &[(FriendUuid, DeliveryOutcome)],
+        from: NextRound,
+        to: Option<NextRound>,
+        now: DateTime<Utc>,
+    ) -> Result<RoundFinished, StoreError>;
 }

@@ -30,7 +30,7 @@ pub use clients::ClientStore;
 pub use deliveries::DeliveryStore;
 pub use friends::FriendStore;
 pub use links::LinkStore;
-pub use meeting_state::{MeetingState, MeetingStateStore};
+pub use meeting_state::{AdminSweepRead, MeetingState, MeetingStateStore, RoundFinished};
 pub use meetings::MeetingStore;
 pub use oauth::OAuthStateStore;
 pub use opt_outs::OptOutStore;

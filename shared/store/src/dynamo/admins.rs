@@ -27,7 +27,7 @@ pub(crate) fn profile_key(admin: KakaoUserId) -> Item {
     key(admin_pk(admin), SK_PROFILE)
 }
 
-fn profile_from_item(item: &Item) -> Result<AdminProfile, StoreError> {
+pub(crate) fn profile_from_item(item: &Item) -> Result<AdminProfile, StoreError> {
     let r = Reader::new("admin", item);
     let id = KakaoUserId::new(r.n("admin_id")?).map_err(|e| StoreError::corrupt("admin", e))?;
     let scopes = r

@@ -18,11 +18,11 @@ use crate::StoreError;
 use crate::api::ClientStore;
 use crate::model::{ClientRecord, ClientStatus, ScopeId, check_item_size};
 
-fn client_key(client: KakaoUserId) -> Item {
+pub(crate) fn client_key(client: KakaoUserId) -> Item {
     key(client_pk(client), SK_PROFILE)
 }
 
-fn client_from_item(item: &Item) -> Result<ClientRecord, StoreError> {
+pub(crate) fn client_from_item(item: &Item) -> Result<ClientRecord, StoreError> {
     let r = Reader::new("client", item);
     let id = KakaoUserId::new(r.n("client_id")?).map_err(|e| StoreError::corrupt("client", e))?;
     let scopes = r

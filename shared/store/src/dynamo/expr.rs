@@ -50,6 +50,7 @@ pub(crate) struct Update {
     set: Vec<String>,
     remove: Vec<String>,
     add: Vec<String>,
+    delete: Vec<String>,
     condition: Vec<String>,
 }
 
@@ -92,6 +93,13 @@ impl Update {
         self
     }
 
+    /// Removes `value`'s elements from the set `attr` (the attribute goes when the set empties).
+    pub(crate) fn delete(&mut self, attr: &str, value: AttributeValue) -> &mut Self {
+        let (n, v) = (self.expr.name(attr), self.expr.value(value));
+        self.delete.push(format!("{n} {v}"));
+        self
+    }
+
     /// ANDs a condition; `build` gets the expression so it can alias names and values.
     pub(crate) fn condition(&mut self, build: impl FnOnce(&mut Expr) -> String) -> &mut Self {
         let c = build(&mut self.expr);
@@ -109,6 +117,9 @@ impl Update {
         }
         if !self.add.is_empty() {
             parts.push(format!("ADD {}", self.add.join(", ")));
+        }
+        if !self.delete.is_empty() {
+            parts.push(format!("DELETE {}", self.delete.join(", ")));
         }
         parts.join(" ")
     }

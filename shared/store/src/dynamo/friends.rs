@@ -41,7 +41,7 @@ fn friend_item(record: &FriendRecord) -> Item {
     item
 }
 
-fn friend_from_item(admin: KakaoUserId, item: &Item) -> Result<FriendRecord, StoreError> {
+pub(crate) fn friend_from_item(admin: KakaoUserId, item: &Item) -> Result<FriendRecord, StoreError> {
     let r = Reader::new("friend", item);
     let kakao_id = match r.opt_n::<i64>("kakao_id")? {
         Some(id) => Some(KakaoUserId::new(id).map_err(|e| StoreError::corrupt("friend", e))?),

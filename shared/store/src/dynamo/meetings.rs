@@ -30,6 +30,27 @@ use crate::model::{
     MeetingStatus, NextRound, Version, ZoomMeetingId, check_item_size,
 };
 
+/// The meeting's invitees' ids (a string set; absent while there are none).
+const ROSTER: &str = "roster";
+/// Set on every meeting whose `roster` is kept (all meetings created since it exists).
+const ROSTER_KEPT: &str = "roster_kept";
+
+/// The meeting's invitees as its item names them; `None` for a meeting that does not keep them.
+pub(crate) fn roster_from_item(item: &Item) -> Result<Option<Vec<FriendUuid>>, StoreError> {
+    if !matches!(item.get(ROSTER_KEPT), Some(AttributeValue::Bool(true))) {
+        return Ok(None);
+    }
+    match item.get(ROSTER) {
+        None => Ok(Some(Vec::new())),
+        Some(AttributeValue::Ss(ids)) => ids
+            .iter()
+            .map(|id| FriendUuid::parse(id).map_err(|e| StoreError::corrupt("meeting roster", e)))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(StoreError::corrupt("meeting", "roster is not a string set")),
+    }
+}
+
 pub(crate) fn meeting_key(admin: KakaoUserId, meeting: MeetingId) -> Item {
     key(admin_pk(admin), meeting_sk(meeting))
 }
@@ -136,7 +157,7 @@ fn due_from_item(item: &Item) -> Result<DueMeeting, StoreError> {
     Ok(DueMeeting { admin, meeting, next })
 }
 
-fn written_meeting(
+pub(crate) fn written_meeting(
     written: Written,
     admin: KakaoUserId,
     id: MeetingId,
@@ -155,7 +176,43 @@ fn written_meeting(
     }
 }
 
+/// Why an advance from `from` was refused although the meeting exists.
+pub(crate) fn advance_conflict(from: NextRound) -> String {
+    format!("next round is no longer {} at {}", from.round, from.due_at)
+}
+
 impl DynamoStore {
+    /// The meeting's due entry from `from` to `to` (removed when `None`), only if it is still at
+    /// `from`.
+    pub(crate) fn advance_update(
+        &self,
+        id: MeetingId,
+        from: NextRound,
+        to: Option<NextRound>,
+        now: DateTime<Utc>,
+    ) -> Update {
+        let shard = self.inner.config.due_shards.shard_of(id);
+        let mut update = Update::new();
+        update
+            .set_or_remove("next_round", to.map(|r| n(r.round.get())))
+            .set_or_remove("next_due_at", to.map(|r| time(r.due_at)))
+            .set_or_remove("due_pk", to.map(|_| s(due_pk(shard))))
+            .set_or_remove("due_sk", to.map(|r| s(due_sk(r.due_at, id))))
+            .set("updated_at", time(now))
+            .add("version", n(1));
+        update.condition(|e| format!("attribute_exists({})", e.name(PK)));
+        update.condition(|e| {
+            format!(
+                "{} = {} AND {} = {}",
+                e.name("next_round"),
+                e.value(n(from.round.get())),
+                e.name("next_due_at"),
+                e.value(time(from.due_at))
+            )
+        });
+        update
+    }
+
     /// A condition check that the admin's meeting exists, for transactions that write under it.
     pub(crate) fn check_meeting(
         tx: &mut Tx,
@@ -183,6 +240,10 @@ impl MeetingStore for DynamoStore {
                 item.insert(name.into(), v);
             }
         }
+        // The invitees' ids are kept on the meeting too (`roster`, a string set, absent while
+        // empty), so the sweep can name every item of a meeting's state and read many
+        // meetings' states in one BatchGetItem. Meetings written before carry no mark.
+        item.insert(ROSTER_KEPT.into(), boolean(true));
         item.insert("version".into(), n(Version::INITIAL.get()));
         item.insert("created_at".into(), time(now));
         item.insert("updated_at".into(), time(now));
@@ -330,34 +391,11 @@ impl MeetingStore for DynamoStore {
         to: Option<NextRound>,
         now: DateTime<Utc>,
     ) -> Result<Meeting, StoreError> {
-        let shard = self.inner.config.due_shards.shard_of(id);
-        let mut update = Update::new();
-        update
-            .set_or_remove("next_round", to.map(|r| n(r.round.get())))
-            .set_or_remove("next_due_at", to.map(|r| time(r.due_at)))
-            .set_or_remove("due_pk", to.map(|_| s(due_pk(shard))))
-            .set_or_remove("due_sk", to.map(|r| s(due_sk(r.due_at, id))))
-            .set("updated_at", time(now))
-            .add("version", n(1));
-        update.condition(|e| format!("attribute_exists({})", e.name(PK)));
-        update.condition(|e| {
-            format!(
-                "{} = {} AND {} = {}",
-                e.name("next_round"),
-                e.value(n(from.round.get())),
-                e.name("next_due_at"),
-                e.value(time(from.due_at))
-            )
-        });
+        let update = self.advance_update(id, from, to, now);
         let written = self
             .update_item("UpdateItem advance round", meeting_key(admin, id), &update)
             .await?;
-        written_meeting(
-            written,
-            admin,
-            id,
-            &format!("next round is no longer {} at {}", from.round, from.due_at),
-        )
+        written_meeting(written, admin, id, &advance_conflict(from))
     }
 
     async fn put_invitee(
@@ -368,7 +406,13 @@ impl MeetingStore for DynamoStore {
     ) -> Result<(), StoreError> {
         let item = invitee_item(admin, meeting, invitee)?;
         let mut tx = Tx::new(self);
-        Self::check_meeting(&mut tx, admin, meeting)?;
+        let mut roster = Update::new();
+        roster.add(
+            ROSTER,
+            AttributeValue::Ss(vec![invitee.friend.as_str().to_owned()]),
+        );
+        roster.condition(|e| format!("attribute_exists({})", e.name(PK)));
+        tx.update(meeting_key(admin, meeting), &roster)?;
         tx.put(item, None)?;
         match self.transact("TransactWriteItems put invitee", &tx).await? {
             Ok(()) => Ok(()),
@@ -384,12 +428,23 @@ impl MeetingStore for DynamoStore {
         meeting: MeetingId,
         friend: &FriendUuid,
     ) -> Result<bool, StoreError> {
-        match self
-            .delete_item("DeleteItem invitee", invitee_key(admin, meeting, friend), None)
-            .await?
-        {
-            Written::Done(old) => Ok(old.is_some()),
-            Written::ConditionFailed(_) => Ok(false),
+        let mut tx = Tx::new(self);
+        tx.delete(invitee_key(admin, meeting, friend), Some(Condition::exists()))?;
+        let mut roster = Update::new();
+        roster.delete(ROSTER, AttributeValue::Ss(vec![friend.as_str().to_owned()]));
+        roster.condition(|e| format!("attribute_exists({})", e.name(PK)));
+        tx.update(meeting_key(admin, meeting), &roster)?;
+        match self.transact("TransactWriteItems remove invitee", &tx).await? {
+            Ok(()) => Ok(true),
+            Err(c) if c.failed(0) => Ok(false),
+            // The meeting itself is gone: remove the invitee left under it.
+            Err(_) => match self
+                .delete_item("DeleteItem invitee", invitee_key(admin, meeting, friend), None)
+                .await?
+            {
+                Written::Done(old) => Ok(old.is_some()),
+                Written::ConditionFailed(_) => Ok(false),
+            },
         }
     }
 

@@ -13,7 +13,7 @@ use crate::StoreError;
 use crate::api::OptOutStore;
 use crate::model::{OptOut, OptOutRecorded, OptOutSource};
 
-fn opt_out_from_item(item: &Item) -> Result<OptOut, StoreError> {
+pub(crate) fn opt_out_from_item(item: &Item) -> Result<OptOut, StoreError> {
     let r = Reader::new("opt-out", item);
     Ok(OptOut {
         friend: r.parsed("friend", FriendUuid::parse)?,

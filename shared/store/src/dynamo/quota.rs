@@ -181,6 +181,85 @@ impl DynamoStore {
     }
 }
 
+/// A batch's outcomes as one transaction, and what it records.
+pub(crate) struct OutcomesTx {
+    pub(crate) tx: Tx,
+    pub(crate) keys: Vec<DeliveryKey>,
+    facts: Vec<DeliveryFacts>,
+    released: usize,
+}
+
+impl OutcomesTx {
+    /// The records as they stand once the transaction is written.
+    pub(crate) fn recorded(
+        self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        outcomes: &[(FriendUuid, DeliveryOutcome)],
+        now: DateTime<Utc>,
+    ) -> Vec<DeliveryRecord> {
+        if self.released > 0 {
+            tracing::info!(admin = %admin, meeting = %meeting, released = self.released, "quota released for refused sends");
+        }
+        self.keys
+            .into_iter()
+            .zip(outcomes)
+            .zip(self.facts)
+            .map(|((key, (_, outcome)), f)| DeliveryRecord {
+                key,
+                state: outcome.state(),
+                day: f.day,
+                holds_quota: !outcome.releases_quota(),
+                created_at: f.created_at,
+                updated_at: now,
+            })
+            .collect()
+    }
+}
+
+impl DynamoStore {
+    /// Each delivery of the batch from `sending` to its outcome, and the slots of those Kakao
+    /// did not count given back, as one transaction (not yet sent).
+    pub(crate) async fn outcomes_tx(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        round: Round,
+        outcomes: &[(FriendUuid, DeliveryOutcome)],
+        now: DateTime<Utc>,
+    ) -> Result<OutcomesTx, StoreError> {
+        let keys = batch_keys(
+            admin,
+            meeting,
+            round,
+            outcomes.iter().map(|(f, _)| f.clone()).collect(),
+        )?;
+        let facts = self.require_deliveries(&keys).await?;
+        let mut tx = Tx::new(self);
+        let mut released = Vec::new();
+        for ((k, (_, outcome)), f) in keys.iter().zip(outcomes).zip(&facts) {
+            let mut update = Update::new();
+            set_state(&mut update, outcome.state(), now);
+            require_state(&mut update, &[DeliveryStateKind::Sending]);
+            if outcome.releases_quota() {
+                // Give the slots back exactly once: only a record still holding them may.
+                update.set("holds_quota", boolean(false));
+                update.condition(|e| format!("{} = {}", e.name("holds_quota"), e.value(boolean(true))));
+                released.push((k, f.day));
+            }
+            tx.update(delivery_key(k), &update)?;
+        }
+        Self::give_back_slots(&mut tx, admin, &released)?;
+        let released = released.len();
+        Ok(OutcomesTx {
+            tx,
+            keys,
+            facts,
+            released,
+        })
+    }
+}
+
 #[async_trait]
 impl QuotaStore for DynamoStore {
     async fn reserve(
@@ -312,47 +391,14 @@ impl QuotaStore for DynamoStore {
         outcomes: &[(FriendUuid, DeliveryOutcome)],
         now: DateTime<Utc>,
     ) -> Result<Vec<DeliveryRecord>, StoreError> {
-        let keys = batch_keys(
-            admin,
-            meeting,
-            round,
-            outcomes.iter().map(|(f, _)| f.clone()).collect(),
-        )?;
-        let facts = self.require_deliveries(&keys).await?;
-        let mut tx = Tx::new(self);
-        let mut released = Vec::new();
-        for ((k, (_, outcome)), f) in keys.iter().zip(outcomes).zip(&facts) {
-            let mut update = Update::new();
-            set_state(&mut update, outcome.state(), now);
-            require_state(&mut update, &[DeliveryStateKind::Sending]);
-            if outcome.releases_quota() {
-                // Give the slots back exactly once: only a record still holding them may.
-                update.set("holds_quota", boolean(false));
-                update.condition(|e| format!("{} = {}", e.name("holds_quota"), e.value(boolean(true))));
-                released.push((k, f.day));
-            }
-            tx.update(delivery_key(k), &update)?;
+        let batch = self.outcomes_tx(admin, meeting, round, outcomes, now).await?;
+        if let Err(c) = self
+            .transact("TransactWriteItems record outcomes", &batch.tx)
+            .await?
+        {
+            return Err(batch_cancelled(&c, &batch.keys, 0, "sending"));
         }
-        Self::give_back_slots(&mut tx, admin, &released)?;
-        if let Err(c) = self.transact("TransactWriteItems record outcomes", &tx).await? {
-            return Err(batch_cancelled(&c, &keys, 0, "sending"));
-        }
-        if !released.is_empty() {
-            tracing::info!(admin = %admin, meeting = %meeting, released = released.len(), "quota released for refused sends");
-        }
-        Ok(keys
-            .into_iter()
-            .zip(outcomes)
-            .zip(facts)
-            .map(|((key, (_, outcome)), f)| DeliveryRecord {
-                key,
-                state: outcome.state(),
-                day: f.day,
-                holds_quota: !outcome.releases_quota(),
-                created_at: f.created_at,
-                updated_at: now,
-            })
-            .collect())
+        Ok(batch.recorded(admin, meeting, outcomes, now))
     }
 
     async fn release(

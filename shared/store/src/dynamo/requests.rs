@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    CancellationReason, ConditionCheck, KeysAndAttributes, Put, ReturnValue,
+    CancellationReason, ConditionCheck, Delete, KeysAndAttributes, Put, ReturnValue,
     ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update as TxUpdate, WriteRequest,
 };
 use rand::Rng;
@@ -151,6 +151,25 @@ impl Tx {
             .map_err(build_error("Update (build)"))?;
         self.items
             .push(TransactWriteItem::builder().update(built).build());
+        Ok(())
+    }
+
+    /// Deletes the item at `key`; on a failed condition the reason carries the old item.
+    pub(crate) fn delete(&mut self, key: Item, condition: Option<Condition>) -> Result<(), StoreError> {
+        self.units += 2 * write_units(item_size(&key));
+        let mut delete = Delete::builder().table_name(&self.table).set_key(Some(key));
+        if let Some(c) = condition {
+            delete = delete
+                .condition_expression(c.expression())
+                .set_expression_attribute_names(c.expr.names())
+                .set_expression_attribute_values(c.expr.values())
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        }
+        self.items.push(
+            TransactWriteItem::builder()
+                .delete(delete.build().map_err(build_error("Delete (build)"))?)
+                .build(),
+        );
         Ok(())
     }
 

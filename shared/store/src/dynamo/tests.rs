@@ -11,11 +11,11 @@ use domain::friends::FriendProfile;
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId, QuotaKind, QuotaLimits};
 
 use super::{DynamoConfig, DynamoStore, TableSchema, client_from_env};
-use crate::api::{AdminStore, DeliveryStore, FriendStore, MeetingStore, QuotaStore};
+use crate::api::{AdminStore, DeliveryStore, FriendStore, MeetingStateStore, MeetingStore, QuotaStore};
 use crate::crypto::StaticKeyProvider;
 use crate::model::{
-    AdminLogin, AdminStatus, BatchRecipients, DeliveryOutcome, InitialState, JoinUrl, MeetingDraft,
-    MeetingSettings, MeetingStatus, NextRound, QuotaSubject, Refusal, ReservationRequest,
+    AdminLogin, AdminStatus, BatchRecipients, DeliveryOutcome, DueMeeting, InitialState, Invitee, JoinUrl,
+    MeetingDraft, MeetingSettings, MeetingStatus, NextRound, QuotaSubject, Refusal, ReservationRequest,
 };
 
 /// A store on a fresh table made from template.yaml, or `None` (with a notice) when no server is
@@ -127,6 +127,92 @@ async fn a_five_recipient_batch_costs_one_request_to_reserve_and_one_to_record()
             .await
             .unwrap(),
         5
+    );
+}
+
+#[tokio::test]
+async fn ten_due_meetings_of_an_admin_are_read_in_four_requests_and_each_finished_in_two() {
+    let Some(store) = fresh_store().await else { return };
+    let sender = admin(1);
+    let names = ["a", "b", "c", "d", "e"];
+    let profiles: Vec<FriendProfile> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| FriendProfile {
+            uuid: friend(n),
+            kakao_id: Some(KakaoUserId::new(500 + i as i64).unwrap()),
+            nickname: n.to_string(),
+            thumbnail_url: None,
+            favorite: false,
+        })
+        .collect();
+    let mut due = Vec::new();
+    for _ in 0..10 {
+        let meeting = with_admin_and_meeting(&store, sender).await;
+        for n in names {
+            let invitee = Invitee {
+                friend: friend(n),
+                display_name: n.to_owned(),
+                match_keys: Default::default(),
+                opted_out: false,
+            };
+            store.put_invitee(sender, meeting, &invitee).await.unwrap();
+        }
+        due.push(DueMeeting {
+            admin: sender,
+            meeting,
+            next: NextRound {
+                round: Round::FIRST,
+                due_at: at(10, 5),
+            },
+        });
+    }
+    store.replace_friends(sender, &profiles, at(9, 0)).await.unwrap();
+
+    let before = store.metrics();
+    let read = store.admin_sweep_read(sender, &due).await.unwrap();
+    let reading = store.metrics() - before;
+    assert_eq!(read.meetings.len(), 10);
+    assert!(read.meetings.iter().all(|(_, s)| s.invitees.len() == 5));
+    assert_eq!(read.friends.len(), 5);
+    // Meetings and admin (13 keys); 150 state keys and 10 friend/opt-out keys (two requests of
+    // at most 100); the five client records.
+    assert_eq!(reading.requests, 4, "{reading:?}");
+
+    let before = store.metrics();
+    for entry in &due {
+        store
+            .reserve(
+                &batch(sender, entry.meeting, &names, QuotaLimits::KAKAO),
+                at(10, 5),
+            )
+            .await
+            .unwrap();
+        let outcomes: Vec<_> = names.iter().map(|n| (friend(n), DeliveryOutcome::Sent)).collect();
+        let finished = store
+            .finish_round(
+                sender,
+                entry.meeting,
+                Round::FIRST,
+                &outcomes,
+                entry.next,
+                None,
+                at(10, 6),
+            )
+            .await
+            .unwrap();
+        assert!(finished.advanced.is_ok());
+    }
+    let writing = store.metrics() - before;
+    assert_eq!(writing.requests, 20, "{writing:?}");
+    assert_eq!(
+        store
+            .get_meeting(sender, due[0].meeting)
+            .await
+            .unwrap()
+            .draft
+            .next_round,
+        None
     );
 }
 

@@ -19,7 +19,7 @@ use crate::StoreError;
 use crate::api::TokenStore;
 use crate::model::{KakaoTokens, ScopeId, StoredTokens, Version};
 
-fn tokens_key(admin: KakaoUserId) -> Item {
+pub(crate) fn tokens_key(admin: KakaoUserId) -> Item {
     key(admin_pk(admin), SK_TOKENS)
 }
 
@@ -75,7 +75,7 @@ async fn open_secret(
     Ok(SecretString::from(text.to_owned()))
 }
 
-async fn stored_from_item(
+pub(crate) async fn stored_from_item(
     store: &DynamoStore,
     admin: KakaoUserId,
     item: &Item,

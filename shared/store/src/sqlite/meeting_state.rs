@@ -1,12 +1,20 @@
-//! The sweep's view of one meeting: the three reads the other concerns already make. SQLite is
-//! in-process, so one request or three costs the same.
+//! The sweep's reads and round finish on SQLite: the reads and writes the other concerns already
+//! make. SQLite is in-process, so one request or several costs the same.
+
+use std::collections::BTreeSet;
 
 use async_trait::async_trait;
-use domain::{KakaoUserId, MeetingId};
+use chrono::{DateTime, Utc};
+use domain::delivery::Round;
+use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use super::SqliteStore;
 use crate::StoreError;
-use crate::api::{AttendanceStore, DeliveryStore, MeetingState, MeetingStateStore, MeetingStore};
+use crate::api::{
+    AdminStore, AdminSweepRead, AttendanceStore, ClientStore, DeliveryStore, FriendStore, MeetingState,
+    MeetingStateStore, MeetingStore, OptOutStore, PreferenceStore, QuotaStore, RoundFinished,
+};
+use crate::model::{DeliveryOutcome, DueMeeting, NextRound};
 
 #[async_trait]
 impl MeetingStateStore for SqliteStore {
@@ -20,5 +28,72 @@ impl MeetingStateStore for SqliteStore {
             attendance: self.list_attendance(admin, meeting).await?,
             deliveries: self.list_meeting_deliveries(admin, meeting).await?,
         })
+    }
+
+    async fn admin_sweep_read(
+        &self,
+        admin: KakaoUserId,
+        due: &[DueMeeting],
+    ) -> Result<AdminSweepRead, StoreError> {
+        let profile = match self.get_admin(admin).await {
+            Ok(profile) => Some(profile),
+            Err(error) if error.is_not_found() => None,
+            Err(error) => return Err(error),
+        };
+        let mut meetings = Vec::with_capacity(due.len());
+        for entry in due.iter().filter(|d| d.admin == admin) {
+            match self.get_meeting(admin, entry.meeting).await {
+                Ok(meeting) => {
+                    let state = self.meeting_state(admin, entry.meeting).await?;
+                    meetings.push((meeting, state));
+                }
+                Err(error) if error.is_not_found() => {}
+                Err(error) => return Err(error),
+            }
+        }
+        let invited: BTreeSet<&FriendUuid> = meetings
+            .iter()
+            .flat_map(|(_, state)| state.invitees.iter().map(|i| &i.friend))
+            .collect();
+        let friends: Vec<_> = self
+            .list_friends(admin, true)
+            .await?
+            .into_iter()
+            .filter(|f| invited.contains(&f.profile.uuid))
+            .collect();
+        let mut clients = Vec::new();
+        for id in friends.iter().filter_map(|f| f.profile.kakao_id) {
+            if let Some(client) = self.get_client(id).await? {
+                clients.push(client);
+            }
+        }
+        Ok(AdminSweepRead {
+            profile,
+            preferences: self.get_preferences(admin).await?,
+            // The token keeper reads them (in-process: nothing to save).
+            tokens: None,
+            opt_outs: self.list_opt_outs(admin).await?,
+            friends,
+            clients,
+            meetings,
+        })
+    }
+
+    async fn finish_round(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        round: Round,
+        outcomes: &[(FriendUuid, DeliveryOutcome)],
+        from: NextRound,
+        to: Option<NextRound>,
+        now: DateTime<Utc>,
+    ) -> Result<RoundFinished, StoreError> {
+        let recorded = self.record_outcomes(admin, meeting, round, outcomes, now).await?;
+        let advanced = self
+            .advance_round(admin, meeting, from, to, now)
+            .await
+            .map(|_| ());
+        Ok(RoundFinished { recorded, advanced })
     }
 }
