@@ -10,7 +10,8 @@
 //!
 //! `cargo bench -p reminder-sweep` (DynamoDB half: `source infra/lib/moto.sh && moto_start`
 //! first). `SWEEP_BENCH_STORED` changes the 100,000 (0: skip part 2),
-//! `SWEEP_BENCH_MEETINGS_PER_ADMIN` the 10 (requests per message do not depend on it), and
+//! `SWEEP_BENCH_MEETINGS_PER_ADMIN` the 10 (an admin's reads are shared by their due meetings,
+//! so fewer meetings per admin cost more requests per message), and
 //! `SWEEP_BENCH_ONLY=dynamo:direct` (or `sqlite`, `dynamo`, `sqlite:tracked`, ...) runs only the
 //! matching part-1 rows. Results go in docs/benchmarks.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -270,6 +270,7 @@ pub async fn live(
         invitees,
         attendance,
         deliveries,
+        ..
     } = store.meeting_state(admin, id).await?;
     let friends = friends(state, admin).await?;
     let opt_outs = store.list_opt_outs(admin).await?;

@@ -171,7 +171,8 @@ impl Sweeper {
             .iter()
             .map(|r| (r.friend.clone(), r.name.clone()))
             .collect();
-        let cx = MeetingCx::new(meeting, admin_cx.clone(), names);
+        // The links are looked up (or made) with the batch.
+        let cx = MeetingCx::new(meeting, admin_cx.clone(), names, HashMap::new());
         let mut failed_codes: Vec<KakaoErrorCode> = Vec::new();
         for chunk in go.chunks(domain::MAX_RECEIVERS_PER_SEND) {
             let confirmed = confirm(&ctx, meeting, round, chunk, &mut approval).await;

@@ -54,7 +54,7 @@ async fn read_admin(
     let read = ctx
         .services
         .store
-        .admin_sweep_read(admin, entries)
+        .admin_sweep_read(admin, entries, ctx.settings.tracked_base().is_some())
         .await
         .map_err(store("reading the admin and their due meetings"))?;
     let token = read.tokens.as_ref().and_then(|t| ctx.services.tokens.usable(t));

@@ -17,7 +17,7 @@ use domain::sweep::{AdminReadiness, SkipReason};
 use domain::{FriendUuid, KakaoUserId};
 use futures::future::join_all;
 use kakao::{FailureReason, KakaoError, ReceiverOutcome, ReceiverResult, Receivers, SendResult, Template};
-use store::model::{DeliveryOutcome, LINK_TOKEN_LIFETIME_AFTER_END, Meeting};
+use store::model::{DeliveryOutcome, LINK_TOKEN_LIFETIME_AFTER_END, LinkToken, Meeting};
 
 use super::admins::{AdminCache, AdminContext};
 use super::error::{CrashPoint, SweepError};
@@ -33,15 +33,23 @@ pub(crate) struct MeetingCx<'a> {
     /// Display names by friend (what `{이름}` becomes).
     pub names: HashMap<FriendUuid, String>,
     pub template: MessageTemplate,
+    /// Tracked-link tokens already known (read with the meeting's state).
+    pub links: HashMap<FriendUuid, LinkToken>,
 }
 
 impl<'a> MeetingCx<'a> {
-    pub fn new(meeting: &'a Meeting, admin: Arc<AdminContext>, names: HashMap<FriendUuid, String>) -> Self {
+    pub fn new(
+        meeting: &'a Meeting,
+        admin: Arc<AdminContext>,
+        names: HashMap<FriendUuid, String>,
+        links: HashMap<FriendUuid, LinkToken>,
+    ) -> Self {
         Self {
             template: message_template(meeting),
             meeting,
             admin,
             names,
+            links,
         }
     }
 
@@ -90,7 +98,7 @@ pub(crate) async fn send_batch(
     let mut outcome = BatchOutcome::default();
 
     // Each recipient's message; identical ones share a Kakao call.
-    let links = join_all(recipients.iter().map(|friend| links_for(ctx, cx, friend))).await;
+    let links = links_for(ctx, cx, recipients).await;
     let mut groups: Vec<(Template, Vec<FriendUuid>)> = Vec::new();
     for (friend, links) in recipients.iter().zip(links) {
         let Some(links) = links else {
@@ -151,30 +159,59 @@ pub(crate) async fn send_batch(
     Ok(outcome)
 }
 
-/// The recipient's buttons: tracked (their own token) or the meeting's join URL. `None` when no
-/// link Kakao would take can be made (then nothing is sent to them).
-async fn links_for(ctx: &Ctx<'_>, cx: &MeetingCx<'_>, friend: &FriendUuid) -> Option<ReminderLinks> {
+/// Each recipient's buttons: tracked (their own token: known from the meeting's state, or made
+/// for the batch in one store call) or the meeting's join URL. `None` for a recipient no link
+/// Kakao would take can be made for (nothing is sent to them).
+async fn links_for(
+    ctx: &Ctx<'_>,
+    cx: &MeetingCx<'_>,
+    recipients: &[FriendUuid],
+) -> Vec<Option<ReminderLinks>> {
     let Some(base) = ctx.settings.tracked_base() else {
         let direct = ReminderLinks::direct(cx.meeting);
         if direct.is_none() {
             tracing::error!(meeting = %cx.meeting.id, "the meeting's join URL is not https; Kakao would refuse the link");
         }
-        return direct;
+        return recipients.iter().map(|_| direct.clone()).collect();
     };
-    let expires_at = cx.meeting.draft.ends_at + LINK_TOKEN_LIFETIME_AFTER_END;
-    let now = ctx.services.clock.now();
-    match ctx
-        .services
-        .store
-        .ensure_link_token(cx.admin_id(), cx.meeting.id, friend, expires_at, now)
-        .await
-    {
-        Ok(token) => ReminderLinks::tracked(base, &token),
-        Err(error) => {
-            tracing::warn!(meeting = %cx.meeting.id, friend = %friend, %error, "no tracked link token; not sending to this invitee now");
-            None
+    let mut tokens: HashMap<&FriendUuid, LinkToken> = recipients
+        .iter()
+        .filter_map(|f| cx.links.get(f).map(|t| (f, t.clone())))
+        .collect();
+    let missing: Vec<FriendUuid> = recipients
+        .iter()
+        .filter(|f| !tokens.contains_key(f))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        let expires_at = cx.meeting.draft.ends_at + LINK_TOKEN_LIFETIME_AFTER_END;
+        let now = ctx.services.clock.now();
+        match ctx
+            .services
+            .store
+            .ensure_link_tokens(cx.admin_id(), cx.meeting.id, &missing, expires_at, now)
+            .await
+        {
+            Ok(made) => {
+                for (friend, token) in made {
+                    if let Some(f) = recipients.iter().find(|r| **r == friend) {
+                        tokens.insert(f, token);
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(meeting = %cx.meeting.id, missing = missing.len(), %error, "no tracked link tokens; not sending to these invitees now");
+            }
         }
     }
+    recipients
+        .iter()
+        .map(|f| {
+            tokens
+                .get(f)
+                .and_then(|token| ReminderLinks::tracked(base, token))
+        })
+        .collect()
 }
 
 /// One Kakao call with the admin's token (refresh once on -401; -402 marks the admin).

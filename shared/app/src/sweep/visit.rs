@@ -54,9 +54,14 @@ pub(crate) async fn visit(
     let (admin, id) = (meeting.admin, meeting.id);
     let now = ctx.services.clock.now();
     let schedule = schedule_of(&meeting);
-    let invitees = state.invitees;
-    let joined: BTreeSet<FriendUuid> = state.attendance.into_iter().map(|(friend, _)| friend).collect();
-    let mut deliveries = state.deliveries;
+    let MeetingState {
+        invitees,
+        attendance,
+        deliveries,
+        links,
+    } = state;
+    let joined: BTreeSet<FriendUuid> = attendance.into_iter().map(|(friend, _)| friend).collect();
+    let mut deliveries = deliveries;
     report.stale_unknown = give_up_on_lost_sends(ctx, &mut deliveries, now).await;
 
     let clients = futures::future::try_join_all(
@@ -110,7 +115,7 @@ pub(crate) async fn visit(
         .iter()
         .map(|i| (i.friend.clone(), i.display_name.clone()))
         .collect();
-    let cx = MeetingCx::new(&meeting, admin_cx.clone(), names);
+    let cx = MeetingCx::new(&meeting, admin_cx.clone(), names, links.into_iter().collect());
     let mut round = RoundResult::default();
     // The last batch's answers, written with the round's advance (one transaction on DynamoDB).
     let mut unrecorded: Vec<(FriendUuid, DeliveryOutcome)> = Vec::new();

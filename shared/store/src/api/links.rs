@@ -25,6 +25,28 @@ pub trait LinkStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<LinkToken, StoreError>;
 
+    /// [`Self::ensure_link_token`] for several invitees of one meeting (the sweep's batch), in
+    /// as few requests as the backend allows; in the order given.
+    ///
+    /// Errors: as `ensure_link_token`.
+    async fn ensure_link_tokens(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friends: &[FriendUuid],
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(FriendUuid, LinkToken)>, StoreError> {
+        let mut tokens = Vec::with_capacity(friends.len());
+        for friend in friends {
+            let token = self
+                .ensure_link_token(admin, meeting, friend, expires_at, now)
+                .await?;
+            tokens.push((friend.clone(), token));
+        }
+        Ok(tokens)
+    }
+
     /// Whom a token is for. The only lookup by something other than an admin's id: the token
     /// is the capability, and everything the caller does next is keyed by the target's admin.
     ///

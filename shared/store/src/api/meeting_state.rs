@@ -11,7 +11,7 @@ use domain::{FriendUuid, KakaoUserId, MeetingId};
 use crate::StoreError;
 use crate::model::{
     AdminPreferences, AdminProfile, Attendance, ClientRecord, DeliveryOutcome, DeliveryRecord, DueMeeting,
-    FriendRecord, Invitee, Meeting, NextRound, OptOut, StoredTokens,
+    FriendRecord, Invitee, LinkToken, Meeting, NextRound, OptOut, StoredTokens,
 };
 
 /// A meeting's invitees, who has joined, and every delivery, read together.
@@ -23,6 +23,9 @@ pub struct MeetingState {
     pub attendance: Vec<(FriendUuid, Attendance)>,
     /// As [`crate::api::DeliveryStore::list_meeting_deliveries`] gives them.
     pub deliveries: Vec<DeliveryRecord>,
+    /// The tracked-link token of each invitee who has one (as
+    /// [`crate::api::LinkStore::ensure_link_token`] would return it), in friend order.
+    pub links: Vec<(FriendUuid, LinkToken)>,
 }
 
 /// What one sweep reads about one admin and the admin's due meetings, together.
@@ -57,16 +60,19 @@ pub struct RoundFinished {
 
 #[async_trait]
 pub trait MeetingStateStore: Send + Sync {
-    /// The same three lists the separate reads give (an unknown meeting has empty lists).
+    /// The same lists the separate reads give (an unknown meeting has empty lists).
     async fn meeting_state(&self, admin: KakaoUserId, meeting: MeetingId)
     -> Result<MeetingState, StoreError>;
 
-    /// One admin's due meetings (all of `due` must be `admin`'s) with their state, and what the
-    /// sweep's planner needs about the admin and those meetings' invitees.
+    /// One admin's due meetings (entries of other admins are ignored) with their state, and
+    /// what the sweep's planner needs about the admin and those meetings' invitees. The states'
+    /// `links` are read only `with_links` (only tracked reminders need them); otherwise they may
+    /// be empty.
     async fn admin_sweep_read(
         &self,
         admin: KakaoUserId,
         due: &[DueMeeting],
+        with_links: bool,
     ) -> Result<AdminSweepRead, StoreError>;
 
     /// Records a batch's outcomes exactly as [`crate::api::QuotaStore::record_outcomes`] does

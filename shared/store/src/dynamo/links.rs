@@ -35,6 +35,38 @@ fn target_from_item(item: &Item) -> Result<LinkTarget, StoreError> {
     })
 }
 
+/// The invitee's pointer and the token's own item, for a new token.
+fn link_items(
+    admin: KakaoUserId,
+    meeting: MeetingId,
+    friend: &FriendUuid,
+    token: &LinkToken,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (Item, Item) {
+    let ttl = n(expires_at.timestamp());
+    let mut pointer = key(meeting_pk(admin, meeting), link_pointer_sk(friend));
+    pointer.insert("kind".into(), s("link_pointer"));
+    pointer.insert("token".into(), s(token.as_str()));
+    pointer.insert("friend".into(), s(friend.as_str()));
+    pointer.insert(TTL_ATTRIBUTE.into(), ttl.clone());
+    let mut target = key(link_pk(token), SK_LINK);
+    target.insert("kind".into(), s("link_token"));
+    target.insert("admin_id".into(), n(admin.get()));
+    target.insert("meeting_id".into(), s(meeting.to_string()));
+    target.insert("friend".into(), s(friend.as_str()));
+    target.insert("created_at".into(), time(now));
+    target.insert("expires_at".into(), time(expires_at));
+    target.insert(TTL_ATTRIBUTE.into(), ttl);
+    (pointer, target)
+}
+
+/// The token a stored link pointer names (for the sweep's batched read of a meeting's state).
+pub(crate) fn link_from_pointer(item: &Item) -> Result<(FriendUuid, LinkToken), StoreError> {
+    let r = Reader::new("link pointer", item);
+    Ok((r.parsed("friend", FriendUuid::parse)?, pointer_token(item)?))
+}
+
 impl DynamoStore {
     /// Deletes a meeting's link tokens and their pointers (unlink).
     pub(crate) async fn delete_meeting_links(
@@ -88,20 +120,7 @@ impl LinkStore for DynamoStore {
         }
         for _ in 0..MAX_TOKEN_TRIES {
             let token = LinkToken::generate();
-            let ttl = n(expires_at.timestamp());
-            let mut pointer = pointer_key.clone();
-            pointer.insert("kind".into(), s("link_pointer"));
-            pointer.insert("token".into(), s(token.as_str()));
-            pointer.insert("friend".into(), s(friend.as_str()));
-            pointer.insert(TTL_ATTRIBUTE.into(), ttl.clone());
-            let mut target = key(link_pk(&token), SK_LINK);
-            target.insert("kind".into(), s("link_token"));
-            target.insert("admin_id".into(), n(admin.get()));
-            target.insert("meeting_id".into(), s(meeting.to_string()));
-            target.insert("friend".into(), s(friend.as_str()));
-            target.insert("created_at".into(), time(now));
-            target.insert("expires_at".into(), time(expires_at));
-            target.insert(TTL_ATTRIBUTE.into(), ttl);
+            let (pointer, target) = link_items(admin, meeting, friend, &token, expires_at, now);
             let mut tx = Tx::new(self);
             Self::check_meeting(&mut tx, admin, meeting)?;
             tx.put(pointer, Some(Condition::not_exists()))?;
@@ -130,6 +149,76 @@ impl LinkStore for DynamoStore {
             "TransactWriteItems link token",
             "tokens kept colliding".to_owned(),
         ))
+    }
+
+    async fn ensure_link_tokens(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        friends: &[FriendUuid],
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(FriendUuid, LinkToken)>, StoreError> {
+        // One transaction creates every missing token; a pointer that already exists cancels
+        // it and names its token (the cancellation carries the old item), and the rest go again.
+        let mut found: Vec<Option<LinkToken>> = vec![None; friends.len()];
+        for _ in 0..MAX_TOKEN_TRIES + friends.len() {
+            let missing: Vec<usize> = (0..friends.len()).filter(|&i| found[i].is_none()).collect();
+            if missing.is_empty() {
+                break;
+            }
+            let mut tx = Tx::new(self);
+            Self::check_meeting(&mut tx, admin, meeting)?;
+            let mut made = Vec::with_capacity(missing.len());
+            for &i in &missing {
+                let token = LinkToken::generate();
+                let (pointer, target) = link_items(admin, meeting, &friends[i], &token, expires_at, now);
+                tx.put(pointer, Some(Condition::not_exists()))?;
+                tx.put(target, Some(Condition::not_exists()))?;
+                made.push((i, token));
+            }
+            match self.transact("TransactWriteItems link tokens", &tx).await? {
+                Ok(()) => {
+                    for (i, token) in made {
+                        found[i] = Some(token);
+                    }
+                }
+                Err(c) if c.failed(0) => {
+                    return Err(StoreError::not_found(format!(
+                        "meeting {meeting} of admin {admin}"
+                    )));
+                }
+                Err(c) => {
+                    for (j, (i, _)) in made.iter().enumerate() {
+                        let at = 1 + 2 * j;
+                        if c.failed(at) {
+                            found[*i] = Some(match c.old_item(at) {
+                                Some(old) => pointer_token(old)?,
+                                None => {
+                                    return Err(StoreError::backend(
+                                        "TransactWriteItems link tokens",
+                                        "no stored pointer returned".to_owned(),
+                                    ));
+                                }
+                            });
+                        } else if c.failed(at + 1) {
+                            tracing::warn!(admin = %admin, "link token collided; trying another");
+                        }
+                    }
+                }
+            }
+        }
+        friends
+            .iter()
+            .zip(found)
+            .map(|(friend, token)| match token {
+                Some(token) => Ok((friend.clone(), token)),
+                None => Err(StoreError::backend(
+                    "TransactWriteItems link tokens",
+                    format!("no token settled after {MAX_TOKEN_TRIES} tries"),
+                )),
+            })
+            .collect()
     }
 
     async fn resolve_link_token(

@@ -7,7 +7,8 @@
 //!   with the admin's profile, preferences and tokens (one BatchGetItem); then, since a meeting
 //!   keeps its invitees' ids (`roster`), every item of those meetings' states is named by key
 //!   (`INVITEE#u`, `JOINED#u`, `SEND#u#r` for each round so far) and read together with the
-//!   invitees' friend and opt-out records; then their client records. A meeting written before
+//!   invitees' friend and opt-out records (and, for tracked reminders, their link pointers);
+//!   then their client records. A meeting written before
 //!   rosters were kept falls back to its one query.
 //! - A batch's outcomes and the round's advance are one TransactWriteItems.
 
@@ -26,10 +27,11 @@ use super::deliveries::{batch_cancelled, delivery_from_item};
 use super::friends::friend_from_item;
 use super::item::{Item, Reader};
 use super::keys::{
-    FRIEND_PREFIX, INVITEE_PREFIX, JOINED_PREFIX, MEETING_PREFIX, OPT_OUT_PREFIX, PK, SEND_PREFIX, SK,
-    SK_PREFS, SK_PROFILE, SK_TOKENS, admin_pk, friend_sk, invitee_sk, joined_sk, meeting_pk, opt_out_sk,
-    send_sk,
+    FRIEND_PREFIX, INVITEE_PREFIX, JOINED_PREFIX, LINK_PREFIX, MEETING_PREFIX, OPT_OUT_PREFIX, PK,
+    SEND_PREFIX, SK, SK_PREFS, SK_PROFILE, SK_TOKENS, admin_pk, friend_sk, invitee_sk, joined_sk,
+    link_pointer_sk, meeting_pk, opt_out_sk, send_sk,
 };
+use super::links::link_from_pointer;
 use super::meetings::{
     advance_conflict, invitee_from_item, meeting_from_item, meeting_key, roster_from_item,
 };
@@ -49,6 +51,7 @@ fn in_key_order(state: &mut MeetingState) {
     state.deliveries.sort_by(|a, b| {
         (a.key.recipient.as_str(), a.key.round).cmp(&(b.key.recipient.as_str(), b.key.round))
     });
+    state.links.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
 }
 
 /// Adds one item of a meeting's partition to its state (other kinds are skipped).
@@ -60,6 +63,8 @@ fn add_to_state(state: &mut MeetingState, item: &Item) -> Result<(), StoreError>
         state.attendance.push(attendance_from_item(item)?);
     } else if sk.starts_with(SEND_PREFIX) {
         state.deliveries.push(delivery_from_item(item)?);
+    } else if sk.starts_with(LINK_PREFIX) {
+        state.links.push(link_from_pointer(item)?);
     }
     Ok(())
 }
@@ -138,6 +143,7 @@ impl MeetingStateStore for DynamoStore {
         &self,
         admin: KakaoUserId,
         due: &[DueMeeting],
+        with_links: bool,
     ) -> Result<AdminSweepRead, StoreError> {
         let mut seen = BTreeSet::new();
         let due: Vec<&DueMeeting> = due
@@ -166,6 +172,9 @@ impl MeetingStateStore for DynamoStore {
                     for friend in roster {
                         keys.push(key(pk.clone(), invitee_sk(friend)));
                         keys.push(key(pk.clone(), joined_sk(friend)));
+                        if with_links {
+                            keys.push(key(pk.clone(), link_pointer_sk(friend)));
+                        }
                         for round in (1..=rounds).filter_map(|r| Round::new(r).ok()) {
                             keys.push(key(pk.clone(), send_sk(friend, round)));
                         }

@@ -11,7 +11,9 @@ use domain::friends::FriendProfile;
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId, QuotaKind, QuotaLimits};
 
 use super::{DynamoConfig, DynamoStore, TableSchema, client_from_env};
-use crate::api::{AdminStore, DeliveryStore, FriendStore, MeetingStateStore, MeetingStore, QuotaStore};
+use crate::api::{
+    AdminStore, DeliveryStore, FriendStore, LinkStore, MeetingStateStore, MeetingStore, QuotaStore,
+};
 use crate::crypto::StaticKeyProvider;
 use crate::model::{
     AdminLogin, AdminStatus, BatchRecipients, DeliveryOutcome, DueMeeting, InitialState, Invitee, JoinUrl,
@@ -170,7 +172,7 @@ async fn ten_due_meetings_of_an_admin_are_read_in_four_requests_and_each_finishe
     store.replace_friends(sender, &profiles, at(9, 0)).await.unwrap();
 
     let before = store.metrics();
-    let read = store.admin_sweep_read(sender, &due).await.unwrap();
+    let read = store.admin_sweep_read(sender, &due, false).await.unwrap();
     let reading = store.metrics() - before;
     assert_eq!(read.meetings.len(), 10);
     assert!(read.meetings.iter().all(|(_, s)| s.invitees.len() == 5));
@@ -214,6 +216,45 @@ async fn ten_due_meetings_of_an_admin_are_read_in_four_requests_and_each_finishe
             .next_round,
         None
     );
+}
+
+#[tokio::test]
+async fn a_batch_of_new_link_tokens_costs_one_request_and_known_ones_none() {
+    let Some(store) = fresh_store().await else { return };
+    let sender = admin(1);
+    let meeting = with_admin_and_meeting(&store, sender).await;
+    let names: Vec<FriendUuid> = ["a", "b", "c", "d", "e"].iter().map(|n| friend(n)).collect();
+
+    let before = store.metrics();
+    let made = store
+        .ensure_link_tokens(sender, meeting, &names, at(12, 0), at(10, 5))
+        .await
+        .unwrap();
+    assert_eq!((store.metrics() - before).requests, 1);
+    assert_eq!(made.len(), 5);
+
+    // The sweep reads them with the meeting's state (tracked reminders only).
+    let due = DueMeeting {
+        admin: sender,
+        meeting,
+        next: NextRound {
+            round: Round::FIRST,
+            due_at: at(10, 5),
+        },
+    };
+    for n in &names {
+        let invitee = Invitee {
+            friend: n.clone(),
+            display_name: n.as_str().to_owned(),
+            match_keys: Default::default(),
+            opted_out: false,
+        };
+        store.put_invitee(sender, meeting, &invitee).await.unwrap();
+    }
+    let read = store.admin_sweep_read(sender, &[due], true).await.unwrap();
+    assert_eq!(read.meetings[0].1.links, made);
+    let without = store.admin_sweep_read(sender, &[due], false).await.unwrap();
+    assert!(without.meetings[0].1.links.is_empty());
 }
 
 #[tokio::test]

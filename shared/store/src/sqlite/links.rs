@@ -13,6 +13,36 @@ use crate::StoreError;
 use crate::api::LinkStore;
 use crate::model::{LinkTarget, LinkToken};
 
+impl SqliteStore {
+    /// Each invitee's token for the meeting, in friend order (the sweep's meeting state).
+    pub(crate) async fn meeting_links(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+    ) -> Result<Vec<(FriendUuid, LinkToken)>, StoreError> {
+        self.read("list meeting link tokens", move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT friend, token FROM link_tokens
+                 WHERE admin = ?1 AND meeting = ?2 ORDER BY friend",
+            )?;
+            let rows = stmt
+                .query_map(params![admin.get(), meeting.to_string()], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|(friend, token)| {
+                    Ok((
+                        stored("link friend", FriendUuid::parse(&friend))?,
+                        stored("link token", LinkToken::parse(&token))?,
+                    ))
+                })
+                .collect()
+        })
+        .await
+    }
+}
+
 #[async_trait]
 impl LinkStore for SqliteStore {
     async fn ensure_link_token(

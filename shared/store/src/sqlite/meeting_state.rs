@@ -27,6 +27,7 @@ impl MeetingStateStore for SqliteStore {
             invitees: self.list_invitees(admin, meeting).await?,
             attendance: self.list_attendance(admin, meeting).await?,
             deliveries: self.list_meeting_deliveries(admin, meeting).await?,
+            links: self.meeting_links(admin, meeting).await?,
         })
     }
 
@@ -34,6 +35,7 @@ impl MeetingStateStore for SqliteStore {
         &self,
         admin: KakaoUserId,
         due: &[DueMeeting],
+        _with_links: bool,
     ) -> Result<AdminSweepRead, StoreError> {
         let profile = match self.get_admin(admin).await {
             Ok(profile) => Some(profile),

@@ -167,7 +167,53 @@ async fn unlinking_an_admin_makes_their_links_stop_but_keeps_opt_outs(h: Harness
     );
 }
 
+async fn a_batch_of_link_tokens_keeps_the_existing_and_makes_the_missing(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    let until = t0() + minutes(600);
+    let existing = s
+        .ensure_link_token(admin(1), m.id, &uuid("f2"), until, t0())
+        .await
+        .unwrap();
+
+    let batch = s
+        .ensure_link_tokens(admin(1), m.id, &uuids(&["f1", "f2", "f3"]), until, t0())
+        .await
+        .unwrap();
+
+    let friends: Vec<&str> = batch.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(friends, ["f1", "f2", "f3"], "in the order asked");
+    assert_eq!(batch[1].1, existing, "an existing token is kept");
+    for (friend, token) in &batch {
+        let again = s
+            .ensure_link_token(admin(1), m.id, friend, until, t0())
+            .await
+            .unwrap();
+        assert_eq!(&again, token, "{friend}: the one stored");
+        let target = s.resolve_link_token(token, t0()).await.unwrap();
+        assert_eq!((&target.friend, target.meeting), (friend, m.id));
+    }
+    assert_ne!(batch[0].1, batch[2].1);
+    let again = s
+        .ensure_link_tokens(admin(1), m.id, &uuids(&["f3", "f1"]), until, t0())
+        .await
+        .unwrap();
+    assert_eq!(again, [batch[2].clone(), batch[0].clone()], "idempotent");
+    let unknown = s
+        .ensure_link_tokens(
+            admin(1),
+            domain::MeetingId::new_v7(),
+            &uuids(&["f1"]),
+            until,
+            t0(),
+        )
+        .await;
+    assert!(matches!(unknown, Err(e) if e.is_not_found()));
+}
+
 conformance!(
+    a_batch_of_link_tokens_keeps_the_existing_and_makes_the_missing,
     an_invitee_gets_one_token_per_meeting_and_it_resolves_to_them,
     unknown_and_expired_tokens_are_refused,
     racing_callers_all_get_the_one_stored_token,

@@ -6,12 +6,14 @@
 use domain::KakaoUserId;
 use domain::delivery::KakaoErrorCode;
 use domain::friends::FriendProfile;
-use store::model::{AdminPreferences, DeliveryOutcome, DueMeeting, JoinSource, NextRound, OptOutSource};
+use store::model::{
+    AdminPreferences, DeliveryOutcome, DueMeeting, JoinSource, NextRound, OptOutSource, UnmatchedParticipant,
+};
 
 use crate::fixtures::*;
 use crate::harness::{Harness, conformance};
 
-async fn the_meeting_state_is_the_three_lists_and_only_them(h: Harness) {
+async fn the_meeting_state_is_the_lists_and_only_them(h: Harness) {
     let s = &*h.store;
     login(s, admin(1)).await;
     let m = meeting(s, admin(1)).await;
@@ -36,8 +38,13 @@ async fn the_meeting_state_is_the_three_lists_and_only_them(h: Harness) {
     s.reserve(&batch(admin(1), other.id, 1, &["f9"]), t0())
         .await
         .unwrap();
-    // Items of the same partition that are none of the three.
-    s.ensure_link_token(admin(1), m.id, &uuid("f1"), t0() + minutes(600), t0())
+    let link = s
+        .ensure_link_token(admin(1), m.id, &uuid("f1"), t0() + minutes(600), t0())
+        .await
+        .unwrap();
+    // An item of the same partition that is none of the lists.
+    let stranger = UnmatchedParticipant::new("낯선 사람", None, None, t0()).unwrap();
+    s.note_unmatched_participant(admin(1), m.id, &stranger)
         .await
         .unwrap();
 
@@ -52,6 +59,7 @@ async fn the_meeting_state_is_the_three_lists_and_only_them(h: Harness) {
     assert_eq!(state.invitees.len(), 3);
     assert_eq!(state.attendance.len(), 1);
     assert_eq!(state.deliveries.len(), 2);
+    assert_eq!(state.links, [(uuid("f1"), link)]);
 }
 
 async fn another_admins_meeting_state_is_empty(h: Harness) {
@@ -182,7 +190,7 @@ async fn the_admin_sweep_read_is_what_the_separate_reads_give(h: Harness) {
     };
 
     let read = s
-        .admin_sweep_read(admin(1), &[due(&second), due(&moved), gone, due(&others)])
+        .admin_sweep_read(admin(1), &[due(&second), due(&moved), gone, due(&others)], true)
         .await
         .unwrap();
 
@@ -200,6 +208,7 @@ async fn the_admin_sweep_read_is_what_the_separate_reads_give(h: Harness) {
     assert_eq!(first_state.invitees.len(), 3);
     assert_eq!(first_state.attendance.len(), 1);
     assert_eq!(first_state.deliveries.len(), 2);
+    assert_eq!(first_state.links.len(), 1);
     assert_eq!(read.profile, Some(s.get_admin(admin(1)).await.unwrap()));
     assert_eq!(read.preferences.round_summary, Some(true));
     if let Some(read) = &read.tokens {
@@ -231,7 +240,7 @@ async fn an_admin_sweep_read_of_an_unlinked_admin_has_no_profile(h: Harness) {
     let m = meeting(s, admin(1)).await;
     s.delete_admin_data(admin(1), t0()).await.unwrap();
 
-    let read = s.admin_sweep_read(admin(1), &[due(&m)]).await.unwrap();
+    let read = s.admin_sweep_read(admin(1), &[due(&m)], false).await.unwrap();
 
     assert_eq!(read.profile, None);
     assert!(read.tokens.is_none());
@@ -366,7 +375,7 @@ async fn a_round_whose_outcomes_cannot_be_written_does_not_move_on(h: Harness) {
 }
 
 conformance!(
-    the_meeting_state_is_the_three_lists_and_only_them,
+    the_meeting_state_is_the_lists_and_only_them,
     another_admins_meeting_state_is_empty,
     the_admin_sweep_read_is_what_the_separate_reads_give,
     an_admin_sweep_read_of_an_unlinked_admin_has_no_profile,
