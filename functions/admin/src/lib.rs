@@ -8,7 +8,8 @@
 //! - [`health`]: token health and today's quota, decided purely;
 //! - [`compose`]: a reminder as the admin writes it, parsed;
 //! - [`reminders`]: sending one reminder by hand (quota, delivery record, Kakao, outcome);
-//! - [`problem`]: why a reminder could not go, in words the admin can act on.
+//! - [`problem`]: why a reminder could not go, in words the admin can act on;
+//! - [`metrics`]: the reminders sent from here, for CloudWatch.
 
 pub mod api;
 pub mod compose;
@@ -16,6 +17,7 @@ pub mod deliveries;
 pub mod desk;
 pub mod health;
 pub mod meetings;
+pub mod metrics;
 pub mod pages;
 pub mod problem;
 pub mod reminders;

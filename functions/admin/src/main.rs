@@ -7,7 +7,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     app::logs::init_lambda_json();
     let services = app::Services::from_env().await?;
     // Through app::secrets: in AWS, WEB_SECRET comes from Secrets Manager (WEB_SECRET_SECRET_ARN).
-    let site = SiteSettings::from_lookup(app::secrets::lookup)?;
+    let mut site = SiteSettings::from_lookup(app::secrets::lookup)?;
+    // Reminders sent from here (by hand, approved rounds) count toward the quota alarm.
+    site.emit_metrics = true;
     let router = web::with_not_found(admin::router(WebState::new(services, site)));
     lambda_http::run(router).await
 }

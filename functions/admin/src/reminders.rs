@@ -198,7 +198,10 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
         "manual reminder"
     );
     match (problem, records.into_iter().next()) {
-        (None, Some(delivery)) => Ok(Sent { friend, delivery }),
+        (None, Some(delivery)) => {
+            crate::metrics::count_sent(state, 1);
+            Ok(Sent { friend, delivery })
+        }
         (Some(problem), _) => fail(problem, &friend),
         (None, None) => Err(SendFailure::Store {
             step: "recording Kakao's answer",

@@ -249,3 +249,34 @@ fn every_log_group_has_a_retention_and_every_function_logs_to_its_own() {
         );
     }
 }
+
+#[test]
+fn the_quota_alarm_counts_every_function_that_sends_reminders() {
+    let template = common::template();
+    let alarm = &template["Resources"]["QuotaNearExhaustionAlarm"]["Properties"];
+    let metrics = alarm["Metrics"].as_sequence().expect("a metric-math alarm");
+    let counted: BTreeSet<&str> = metrics
+        .iter()
+        .filter_map(|m| {
+            let metric = &m["MetricStat"]["Metric"];
+            (metric["MetricName"].as_str() == Some("RemindersSent"))
+                .then(|| metric["Dimensions"][0]["Value"].as_str())
+                .flatten()
+        })
+        .collect();
+    // The functions that print a RemindersSent line: the sweep (its report) and the admin
+    // function (manual sends and approved rounds).
+    assert_eq!(
+        counted,
+        BTreeSet::from(["reminder-sweep", admin::metrics::FUNCTION])
+    );
+    let summed: Vec<&Value> = metrics
+        .iter()
+        .filter(|m| m["ReturnData"].as_bool() == Some(true))
+        .collect();
+    assert_eq!(summed.len(), 1, "one series is compared with the threshold");
+    let expression = summed[0]["Expression"].as_str().expect("an expression");
+    for id in ["sweep", "admin"] {
+        assert!(expression.contains(id), "{expression}");
+    }
+}

@@ -18,6 +18,9 @@ pub struct SiteSettings {
     /// Origin only (scheme, host, port); paths are ours.
     pub public_url: Url,
     pub secret: WebSecret,
+    /// Whether handlers write CloudWatch metric lines (EMF) to stdout: on in Lambda, where the
+    /// log pipeline turns them into metrics; off by default (locally they would be noise).
+    pub emit_metrics: bool,
 }
 
 /// A missing or bad web variable (values are never echoed).
@@ -44,6 +47,7 @@ impl SiteSettings {
         Ok(Self {
             public_url: origin,
             secret,
+            emit_metrics: false,
         })
     }
 

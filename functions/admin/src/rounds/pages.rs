@@ -90,6 +90,7 @@ pub async fn approve(
     };
     match sweeper.approve(session.admin, meeting, round).await {
         Ok(approval) => {
+            crate::metrics::count_sent(&state, approval.sent.len());
             let nickname = nickname(&state, session.admin).await;
             views::approved(&viewer(lang, &nickname, &session, &here), &batch, &approval).into_response()
         }
@@ -152,7 +153,10 @@ pub async fn approve_json(
     };
     let result: Result<Approval, SweepError> = sweeper(&state).approve(session.admin, meeting, round).await;
     match result {
-        Ok(approval) => Json(approval).into_response(),
+        Ok(approval) => {
+            crate::metrics::count_sent(&state, approval.sent.len());
+            Json(approval).into_response()
+        }
         Err(error) => failed(lang, uri, error).await,
     }
 }
