@@ -10,7 +10,7 @@
 //!
 //! `cargo bench -p reminder-sweep` (DynamoDB half: `source infra/lib/moto.sh && moto_start`
 //! first). `SWEEP_BENCH_STORED` changes the 100,000 (0: skip part 2),
-//! `SWEEP_BENCH_MEETINGS_PER_ADMIN` the 10 (an admin's reads are shared by their due meetings,
+//! `SWEEP_BENCH_ADMINS` the 20 admins, `SWEEP_BENCH_MEETINGS_PER_ADMIN` the 10 (an admin's reads are shared by their due meetings,
 //! so fewer meetings per admin cost more requests per message), and
 //! `SWEEP_BENCH_ONLY=dynamo:direct` (or `sqlite`, `dynamo`, `sqlite:tracked`, ...) runs only the
 //! matching part-1 rows. Results go in docs/benchmarks.md.
@@ -32,6 +32,17 @@ use store::model::{Invitee, JoinUrl, MatchKeys, MeetingDraft, MeetingSettings, M
 
 const LATENCY_MS: u64 = 50;
 const ADMINS: i64 = 20;
+
+/// `SWEEP_BENCH_ADMINS` or 20: how many admins share the 1,000 reminders' set-up (fewer admins,
+/// fewer meetings: moto, which grows with every transaction it serves, may not last a full
+/// tracked run).
+fn admins() -> i64 {
+    std::env::var("SWEEP_BENCH_ADMINS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| (1..=ADMINS).contains(n))
+        .unwrap_or(ADMINS)
+}
 const MEETINGS_PER_ADMIN: usize = 10;
 const ABSENT: i64 = 5;
 const FIRST_FRIEND: i64 = 2000;
@@ -52,7 +63,7 @@ fn world() -> World {
     let template = world.users[0].clone();
     let mut users = Vec::new();
     let mut friendships = Vec::new();
-    for i in 0..ADMINS {
+    for i in 0..admins() {
         let admin = admin_id(i);
         users.push(UserSpec {
             id: admin,
@@ -76,7 +87,7 @@ fn world() -> World {
     }
     world.users = users;
     world.friendships = friendships;
-    world.app.team_members = (0..ADMINS).map(admin_id).collect();
+    world.app.team_members = (0..admins()).map(admin_id).collect();
     world
 }
 
@@ -145,7 +156,7 @@ async fn prepared(backend: Backend) -> Option<Scenario> {
         .duration_trunc(chrono::Duration::minutes(1))
         .unwrap();
     s.clock.set(now);
-    for i in 0..ADMINS {
+    for i in 0..admins() {
         s.login_admin(admin_id(i)).await;
         s.services
             .friend_sync()
@@ -197,7 +208,7 @@ async fn thousand_due(backend: Backend, mode: &str) {
         ),
     };
     let store = &s.store.store;
-    for i in 0..ADMINS {
+    for i in 0..admins() {
         let admin = admin_id(i);
         for _ in 0..meetings_per_admin() {
             let id = MeetingId::new_v7();
@@ -267,7 +278,7 @@ async fn fill(
     real: usize,
     now: DateTime<Utc>,
 ) {
-    for i in 0..ADMINS {
+    for i in 0..admins() {
         let login = store::model::AdminLogin {
             id: kakao_id(admin_id(i)),
             nickname: format!("선생님{i}"),
@@ -281,7 +292,7 @@ async fn fill(
         .map(|n| {
             let store = Arc::clone(store);
             async move {
-                let admin = kakao_id(admin_id((n as i64) % ADMINS));
+                let admin = kakao_id(admin_id((n as i64) % admins()));
                 let offsets: &[i64] = if n % 2 == 0 { &[5, 15] } else { &[] };
                 store
                     .create_meeting(admin, MeetingId::new_v7(), &draft(tomorrow, offsets, None), now)
@@ -302,7 +313,7 @@ async fn fill(
         .to_string();
     let items: Vec<WriteRequest> = (real..stored)
         .map(|n| {
-            let admin = admin_id((n as i64) % ADMINS);
+            let admin = admin_id((n as i64) % admins());
             let id = MeetingId::new_v7();
             let s = |v: String| AttributeValue::S(v);
             let put = PutRequest::builder()
@@ -421,9 +432,10 @@ fn main() {
         .expect("a tokio runtime");
     runtime.block_on(async {
         println!(
-            "\n{} due reminders ({} meetings x 5 absent, 20 admins), +{LATENCY_MS} ms per Kakao request",
-            ADMINS as usize * meetings_per_admin() * ABSENT as usize,
-            ADMINS as usize * meetings_per_admin()
+            "\n{} due reminders ({} meetings x 5 absent, {} admins), +{LATENCY_MS} ms per Kakao request",
+            admins() as usize * meetings_per_admin() * ABSENT as usize,
+            admins() as usize * meetings_per_admin(),
+            admins()
         );
         println!("| backend | links | sweep | wall time | Kakao send requests | DynamoDB requests | peak memory (process) |");
         println!("|---|---|---|---|---|---|---|");
