@@ -20,7 +20,12 @@ use crate::services::Services;
 
 /// One due entry's part in a sweep.
 enum Work {
-    Visit(DueMeeting, Arc<AdminContext>, Option<(Meeting, MeetingState)>),
+    /// The entry, its admin, and the meeting with its state (`None`: the meeting is gone).
+    Visit(
+        DueMeeting,
+        Arc<AdminContext>,
+        Option<Box<(Meeting, MeetingState)>>,
+    ),
     /// Out of time before its admin was read.
     Deferred,
     /// Its admin's read failed (logged once for the admin); it stays due.
@@ -183,7 +188,7 @@ impl Sweeper {
                         Ok((admin_cx, mut meetings)) => entries
                             .into_iter()
                             .map(|entry| {
-                                let found = meetings.remove(&entry.meeting);
+                                let found = meetings.remove(&entry.meeting).map(Box::new);
                                 Work::Visit(entry, admin_cx.clone(), found)
                             })
                             .collect(),
@@ -221,7 +226,7 @@ impl Sweeper {
                         });
                     }
                     let (admin, meeting) = (entry.admin, entry.meeting);
-                    visit(ctx, cache, entry, admin_cx, found)
+                    visit(ctx, cache, entry, admin_cx, found.map(|b| *b))
                         .await
                         .map_err(|error| (admin, meeting, error))
                 }
