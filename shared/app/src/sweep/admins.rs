@@ -1,6 +1,7 @@
 //! What one sweep knows about each admin it visits, read once per sweep however many of the
-//! admin's meetings are due: whether ttokttok can act for them, who opted out of their
-//! reminders, where each friend stands, and quota learned from refusals along the way.
+//! admin's meetings are due (seeded from the sweep's batched read, or loaded on first use by an
+//! approval): whether ttokttok can act for them, who opted out of their reminders, where each
+//! friend stands, and quota learned from refusals along the way.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};

@@ -3,13 +3,17 @@
 //! Every minute ([`Sweeper::run_once`]; Lambda's `reminder-sweep` or [`run_sweep_loop`] locally):
 //!
 //! 1. find due work through the store's due index only (one query per shard);
-//! 2. per meeting, read its state, turn sends left `sending` past their age into `unknown`, and
-//!    ask the planner who gets a reminder in this round and why not everyone else;
-//! 3. per batch of at most five: one store transaction reserves the quota and creates the
+//! 2. per admin, one read of all their due meetings' state and of what the planner needs about
+//!    them (`Store::admin_sweep_read`: batched key reads on DynamoDB), just before their
+//!    meetings are visited;
+//! 3. per meeting, turn sends left `sending` past their age into `unknown`, and ask the planner
+//!    who gets a reminder in this round and why not everyone else;
+//! 4. per batch of at most five: one store transaction reserves the quota and creates the
 //!    delivery records; Kakao gets one call per distinct message (tracked links make every
 //!    message personal; with direct links a batch is one call); Kakao's answer is recorded in
-//!    one transaction, giving back the slots Kakao did not count;
-//! 4. the meeting's due entry moves on conditionally (of two sweeps one wins), to the next
+//!    one transaction, giving back the slots Kakao did not count (before the next batch is
+//!    reserved; the last batch's with step 5);
+//! 5. the meeting's due entry moves on conditionally (of two sweeps one wins), to the next
 //!    round, to a closing visit at the end while work is pending, or out of the index.
 //!
 //! Confirm-first meetings stop after the reservation: the admin gets a memo with a link to

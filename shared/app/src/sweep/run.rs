@@ -1,5 +1,5 @@
-//! [`Sweeper`]: one sweep over the due index, meetings visited with bounded concurrency inside a
-//! time budget.
+//! [`Sweeper`]: one sweep over the due index, each admin read once with all their due meetings,
+//! meetings visited with bounded concurrency inside a time budget.
 
 use std::sync::Arc;
 use std::time::Instant;
