@@ -335,6 +335,18 @@ fn stop_reason(cache: &AdminCache, cx: &MeetingCx<'_>) -> Option<SkipReason> {
     }
 }
 
+/// Whether the round stops before `batch` (see [`stop_reason`]); if so its recipients are
+/// skipped with that reason.
+fn stopped(cache: &AdminCache, cx: &MeetingCx<'_>, batch: &Batch, plan: &mut RoundPlan) -> bool {
+    let Some(reason) = stop_reason(cache, cx) else {
+        return false;
+    };
+    let rest: Vec<(FriendUuid, SkipReason)> =
+        batch.recipients().iter().map(|f| (f.clone(), reason)).collect();
+    plan.refuse(&rest);
+    true
+}
+
 /// Reserves one batch in one transaction (quota and delivery records); refusals become skips.
 pub(crate) async fn reserve(
     ctx: &Ctx<'_>,
@@ -398,10 +410,7 @@ async fn send_round(
     sends: &mut RoundSends<'_>,
 ) -> Result<(), SweepError> {
     for batch in plan.batches() {
-        if let Some(reason) = stop_reason(cache, cx) {
-            let rest: Vec<(FriendUuid, SkipReason)> =
-                batch.recipients().iter().map(|f| (f.clone(), reason)).collect();
-            plan.refuse(&rest);
+        if stopped(cache, cx, &batch, plan) {
             continue;
         }
         let previous = std::mem::take(sends.unrecorded);
@@ -457,10 +466,7 @@ async fn prepare_round(
 ) -> Result<Vec<FriendUuid>, SweepError> {
     let mut prepared = Vec::new();
     for batch in plan.batches() {
-        if let Some(reason) = stop_reason(cache, cx) {
-            let rest: Vec<(FriendUuid, SkipReason)> =
-                batch.recipients().iter().map(|f| (f.clone(), reason)).collect();
-            plan.refuse(&rest);
+        if stopped(cache, cx, &batch, plan) {
             continue;
         }
         let reserved = reserve(ctx, cache, cx, round, &batch, InitialState::Reserved, plan).await?;
