@@ -141,7 +141,8 @@ pub(crate) async fn send_batch(
     ctx.crash.check(CrashPoint::AfterKakao)?;
 
     if recording == Recording::Now {
-        record_answers(ctx, cx.admin_id(), cx.meeting.id, round, &outcome.answers()).await;
+        // The approval's caller reports what it sent; an unrecorded answer becomes `unknown`.
+        let _unrecorded = record_answers(ctx, cx.admin_id(), cx.meeting.id, round, &outcome.answers()).await;
     }
     release_unsent(ctx, cx, round, &outcome).await;
     tracing::info!(
@@ -319,18 +320,20 @@ impl BatchOutcome {
 
 /// Records what Kakao said in one transaction. If that is refused (a delivery moved meanwhile,
 /// e.g. declared lost by a sweep that thought this one dead), each delivery is recorded on its
-/// own.
+/// own. Returns the recipients whose answer could not be recorded (their deliveries stay
+/// `sending`, to become `unknown`).
 pub(crate) async fn record_answers(
     ctx: &Ctx<'_>,
     admin: KakaoUserId,
     meeting: domain::MeetingId,
     round: Round,
     answers: &[(FriendUuid, DeliveryOutcome)],
-) {
+) -> Vec<FriendUuid> {
     let store = &ctx.services.store;
     let now = ctx.services.clock.now();
+    let mut unrecorded = Vec::new();
     if answers.is_empty() {
-        return;
+        return unrecorded;
     }
     if let Err(error) = store.record_outcomes(admin, meeting, round, answers, now).await {
         tracing::warn!(%meeting, round = round.get(), %error, "recording the batch failed; recording one by one");
@@ -340,9 +343,11 @@ pub(crate) async fn record_answers(
                 .await
             {
                 tracing::error!(%meeting, friend = %answer.0, %error, "an outcome could not be recorded; the delivery stays sending and becomes unknown");
+                unrecorded.push(answer.0.clone());
             }
         }
     }
+    unrecorded
 }
 
 /// Gives back, in one transaction, the reservations of recipients nothing was sent to.

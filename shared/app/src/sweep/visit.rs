@@ -149,22 +149,26 @@ pub(crate) async fn visit(
     }
     ctx.crash.check(CrashPoint::BeforeAdvance)?;
 
-    let pending = states
-        .values()
-        .any(|k| matches!(k, DeliveryStateKind::Reserved | DeliveryStateKind::Sending));
+    // Where the due entry goes: a closing visit while deliveries are still in flight.
+    let next_round = |states: &States| {
+        let pending = states
+            .values()
+            .any(|k| matches!(k, DeliveryStateKind::Reserved | DeliveryStateKind::Sending));
+        let next = next_due(
+            &meeting.draft.settings.plan,
+            &schedule,
+            from.round,
+            ctx.services.clock.now(),
+            pending,
+            ctx.settings.stale_sending_age,
+        );
+        next.planned().map(|p| NextRound {
+            round: p.round,
+            due_at: p.due_at,
+        })
+    };
     let now = ctx.services.clock.now();
-    let next = next_due(
-        &meeting.draft.settings.plan,
-        &schedule,
-        from.round,
-        now,
-        pending,
-        ctx.settings.stale_sending_age,
-    );
-    let to = next.planned().map(|p| NextRound {
-        round: p.round,
-        due_at: p.due_at,
-    });
+    let mut to = next_round(&states);
     let advanced = if unrecorded.is_empty() {
         store_.advance_round(admin, id, from, to, now).await.map(|_| ())
     } else {
@@ -177,7 +181,9 @@ pub(crate) async fn visit(
             // record them as a batch on its own would be, then advance.
             Err(error) => {
                 tracing::warn!(meeting = %id, round = from.round.get(), %error, "recording the round's last batch with its advance failed; recording it on its own");
-                record_answers(ctx, admin, id, from.round, &unrecorded).await;
+                let lost = record_answers(ctx, admin, id, from.round, &unrecorded).await;
+                mark_sending(&mut states, from.round, &lost);
+                to = next_round(&states);
                 store_.advance_round(admin, id, from, to, now).await.map(|_| ())
             }
         }
@@ -414,7 +420,8 @@ async fn send_round(
             continue;
         }
         let previous = std::mem::take(sends.unrecorded);
-        record_answers(ctx, cx.admin_id(), cx.meeting.id, round, &previous).await;
+        let lost = record_answers(ctx, cx.admin_id(), cx.meeting.id, round, &previous).await;
+        mark_sending(sends.states, round, &lost);
         let reserved = reserve(ctx, cache, cx, round, &batch, InitialState::Sending, plan).await?;
         for friend in &reserved {
             sends
@@ -431,6 +438,14 @@ async fn send_round(
         sends.result.absorb(outcome);
     }
     Ok(())
+}
+
+/// Deliveries whose answer could not be recorded are still `sending` in the store (the closing
+/// visit declares them `unknown`).
+fn mark_sending(states: &mut States, round: Round, friends: &[FriendUuid]) {
+    for friend in friends {
+        states.insert((friend.clone(), round), DeliveryStateKind::Sending);
+    }
 }
 
 /// Folds a batch's outcome into the plan (given-back recipients with a reason are skips) and the
