@@ -115,40 +115,16 @@ impl LinkStore for DynamoStore {
         now: DateTime<Utc>,
     ) -> Result<LinkToken, StoreError> {
         let pointer_key = key(meeting_pk(admin, meeting), link_pointer_sk(friend));
-        if let Some(pointer) = self.get_item("GetItem link pointer", pointer_key.clone()).await? {
+        if let Some(pointer) = self.get_item("GetItem link pointer", pointer_key).await? {
             return pointer_token(&pointer);
         }
-        for _ in 0..MAX_TOKEN_TRIES {
-            let token = LinkToken::generate();
-            let (pointer, target) = link_items(admin, meeting, friend, &token, expires_at, now);
-            let mut tx = Tx::new(self);
-            Self::check_meeting(&mut tx, admin, meeting)?;
-            tx.put(pointer, Some(Condition::not_exists()))?;
-            tx.put(target, Some(Condition::not_exists()))?;
-            match self.transact("TransactWriteItems link token", &tx).await? {
-                Ok(()) => return Ok(token),
-                Err(c) if c.failed(0) => {
-                    return Err(StoreError::not_found(format!(
-                        "meeting {meeting} of admin {admin}"
-                    )));
-                }
-                // Another caller stored the invitee's token first: theirs is the one.
-                Err(c) if c.failed(1) => {
-                    return match c.old_item(1) {
-                        Some(old) => pointer_token(old),
-                        None => Err(StoreError::backend(
-                            "TransactWriteItems link token",
-                            "no stored pointer returned".to_owned(),
-                        )),
-                    };
-                }
-                Err(_) => tracing::warn!(admin = %admin, "link token collided; trying another"),
-            }
-        }
-        Err(StoreError::backend(
-            "TransactWriteItems link token",
-            "tokens kept colliding".to_owned(),
-        ))
+        let made = self
+            .ensure_link_tokens(admin, meeting, std::slice::from_ref(friend), expires_at, now)
+            .await?;
+        made.into_iter()
+            .next()
+            .map(|(_, token)| token)
+            .ok_or_else(|| StoreError::backend("TransactWriteItems link token", "no token made".to_owned()))
     }
 
     async fn ensure_link_tokens(
@@ -162,7 +138,9 @@ impl LinkStore for DynamoStore {
         // One transaction creates every missing token; a pointer that already exists cancels
         // it and names its token (the cancellation carries the old item), and the rest go again.
         let mut found: Vec<Option<LinkToken>> = vec![None; friends.len()];
-        for _ in 0..MAX_TOKEN_TRIES + friends.len() {
+        // Each round settles at least one friend, except a collision of fresh tokens.
+        let tries = MAX_TOKEN_TRIES + friends.len();
+        for _ in 0..tries {
             let missing: Vec<usize> = (0..friends.len()).filter(|&i| found[i].is_none()).collect();
             if missing.is_empty() {
                 break;
@@ -215,7 +193,7 @@ impl LinkStore for DynamoStore {
                 Some(token) => Ok((friend.clone(), token)),
                 None => Err(StoreError::backend(
                     "TransactWriteItems link tokens",
-                    format!("no token settled after {MAX_TOKEN_TRIES} tries"),
+                    format!("no token settled after {tries} transactions"),
                 )),
             })
             .collect()
