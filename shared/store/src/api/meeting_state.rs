@@ -14,7 +14,8 @@ use crate::model::{
     FriendRecord, Invitee, LinkToken, Meeting, NextRound, OptOut, StoredTokens,
 };
 
-/// A meeting's invitees, who has joined, and every delivery, read together.
+/// A meeting's invitees, who has joined, every delivery and the invitees' link tokens, read
+/// together.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MeetingState {
     /// In friend order, as [`crate::api::MeetingStore::list_invitees`] gives them.
@@ -34,8 +35,8 @@ pub struct AdminSweepRead {
     /// `None`: the admin's profile is gone (they unlinked).
     pub profile: Option<AdminProfile>,
     pub preferences: AdminPreferences,
-    /// The admin's stored Kakao tokens when the backend read them along (`None`: not read here,
-    /// or none stored; the token keeper reads them itself then).
+    /// The admin's stored Kakao tokens (`None`: none stored, or they could not be opened; the
+    /// token keeper reads them itself then, and says why).
     pub tokens: Option<StoredTokens>,
     /// The admin-wide opt-outs of (at least) these meetings' invitees.
     pub opt_outs: Vec<OptOut>,

@@ -1,15 +1,15 @@
 //! The sweep's reads and round finish on DynamoDB.
 //!
 //! - One meeting's state is one Query: invitees (`INVITEE#`), attendance (`JOINED#`) and
-//!   deliveries (`SEND#`) all live in the meeting's partition (link pointers and unmatched
-//!   participants there are skipped).
+//!   deliveries (`SEND#`) and link pointers (`LINK#`) all live in the meeting's partition
+//!   (unmatched participants there are skipped).
 //! - One admin's due meetings are read with batched key reads, not a query each: the meetings
 //!   with the admin's profile, preferences and tokens (one BatchGetItem); then, since a meeting
 //!   keeps its invitees' ids (`roster`), every item of those meetings' states is named by key
 //!   (`INVITEE#u`, `JOINED#u`, `SEND#u#r` for each round so far) and read together with the
 //!   invitees' friend and opt-out records (and, for tracked reminders, their link pointers);
-//!   then their client records. A meeting written before
-//!   rosters were kept falls back to its one query.
+//!   then their client records. A meeting written before rosters were kept falls back to its
+//!   one query.
 //! - A batch's outcomes and the round's advance are one TransactWriteItems.
 
 use std::collections::{BTreeSet, HashMap};
@@ -36,11 +36,12 @@ use super::meetings::{
     advance_conflict, invitee_from_item, meeting_from_item, meeting_key, roster_from_item,
 };
 use super::opt_outs::opt_out_from_item;
+use super::preferences::{preferences_from_item, preferences_key};
 use super::requests::{Query, key};
 use super::tokens::{stored_from_item, tokens_key};
 use crate::StoreError;
 use crate::api::{AdminSweepRead, MeetingState, MeetingStateStore, QuotaStore, RoundFinished};
-use crate::model::{AdminPreferences, DeliveryOutcome, DueMeeting, Meeting, NextRound};
+use crate::model::{DeliveryOutcome, DueMeeting, Meeting, NextRound};
 
 /// Sorts a state's lists the way the one-query read gives them (by sort key).
 fn in_key_order(state: &mut MeetingState) {
@@ -84,13 +85,8 @@ impl DynamoStore {
         due: &[&DueMeeting],
         read: &mut AdminSweepRead,
     ) -> Result<HashMap<MeetingId, (Meeting, Option<Vec<FriendUuid>>)>, StoreError> {
-        let admin_pk = admin_pk(admin);
         let mut keys: Vec<Item> = due.iter().map(|d| meeting_key(admin, d.meeting)).collect();
-        keys.extend([
-            profile_key(admin),
-            key(admin_pk.clone(), SK_PREFS),
-            tokens_key(admin),
-        ]);
+        keys.extend([profile_key(admin), preferences_key(admin), tokens_key(admin)]);
         let items = self
             .batch_get("BatchGetItem sweep meetings and admin", keys)
             .await?;
@@ -103,7 +99,7 @@ impl DynamoStore {
             } else if sk == SK_PROFILE {
                 read.profile = Some(profile_from_item(item)?);
             } else if sk == SK_PREFS {
-                read.preferences = Reader::new("admin preferences", item).json("preferences")?;
+                read.preferences = preferences_from_item(item)?;
             } else if sk == SK_TOKENS {
                 // Unreadable tokens are the token keeper's to report (it reads them again).
                 match stored_from_item(self, admin, item).await {
@@ -150,10 +146,7 @@ impl MeetingStateStore for DynamoStore {
             .iter()
             .filter(|d| d.admin == admin && seen.insert(d.meeting))
             .collect();
-        let mut read = AdminSweepRead {
-            preferences: AdminPreferences::default(),
-            ..AdminSweepRead::default()
-        };
+        let mut read = AdminSweepRead::default();
         let mut meetings = self.read_meetings_and_admin(admin, &due, &mut read).await?;
 
         // Every item of the kept rosters' states, and each invitee's friend and opt-out record.

@@ -157,7 +157,7 @@ fn due_from_item(item: &Item) -> Result<DueMeeting, StoreError> {
     Ok(DueMeeting { admin, meeting, next })
 }
 
-pub(crate) fn written_meeting(
+fn written_meeting(
     written: Written,
     admin: KakaoUserId,
     id: MeetingId,

@@ -8,21 +8,30 @@ use domain::KakaoUserId;
 use super::DynamoStore;
 use super::admins::profile_key;
 use super::expr::Condition;
-use super::item::{Reader, s, time};
+use super::item::{Item, Reader, s, time};
 use super::keys::{SK_PREFS, admin_pk};
 use super::requests::{Tx, key};
 use crate::StoreError;
 use crate::api::PreferenceStore;
 use crate::model::AdminPreferences;
 
+/// `ADMIN#{admin}` / `PREFS`.
+pub(crate) fn preferences_key(admin: KakaoUserId) -> Item {
+    key(admin_pk(admin), SK_PREFS)
+}
+
+pub(crate) fn preferences_from_item(item: &Item) -> Result<AdminPreferences, StoreError> {
+    Reader::new("admin preferences", item).json("preferences")
+}
+
 #[async_trait]
 impl PreferenceStore for DynamoStore {
     async fn get_preferences(&self, admin: KakaoUserId) -> Result<AdminPreferences, StoreError> {
         match self
-            .get_item("GetItem preferences", key(admin_pk(admin), SK_PREFS))
+            .get_item("GetItem preferences", preferences_key(admin))
             .await?
         {
-            Some(item) => Reader::new("admin preferences", &item).json("preferences"),
+            Some(item) => preferences_from_item(&item),
             None => Ok(AdminPreferences::default()),
         }
     }

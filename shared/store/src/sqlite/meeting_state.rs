@@ -12,7 +12,7 @@ use super::SqliteStore;
 use crate::StoreError;
 use crate::api::{
     AdminStore, AdminSweepRead, AttendanceStore, ClientStore, DeliveryStore, FriendStore, MeetingState,
-    MeetingStateStore, MeetingStore, OptOutStore, PreferenceStore, QuotaStore, RoundFinished,
+    MeetingStateStore, MeetingStore, OptOutStore, PreferenceStore, QuotaStore, RoundFinished, TokenStore,
 };
 use crate::model::{DeliveryOutcome, DueMeeting, NextRound};
 
@@ -72,8 +72,15 @@ impl MeetingStateStore for SqliteStore {
         Ok(AdminSweepRead {
             profile,
             preferences: self.get_preferences(admin).await?,
-            // The token keeper reads them (in-process: nothing to save).
-            tokens: None,
+            tokens: match self.get_tokens(admin).await {
+                Ok(tokens) => Some(tokens),
+                Err(error) if error.is_not_found() => None,
+                // The token keeper reads them again and reports why.
+                Err(error) => {
+                    tracing::warn!(admin = %admin, %error, "tokens read along by the sweep could not be opened");
+                    None
+                }
+            },
             opt_outs: self.list_opt_outs(admin).await?,
             friends,
             clients,

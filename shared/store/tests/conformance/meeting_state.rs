@@ -73,7 +73,12 @@ async fn another_admins_meeting_state_is_empty(h: Harness) {
 
     let state = s.meeting_state(admin(2), m.id).await.unwrap();
 
-    assert!(state.invitees.is_empty() && state.attendance.is_empty() && state.deliveries.is_empty());
+    assert!(
+        state.invitees.is_empty()
+            && state.attendance.is_empty()
+            && state.deliveries.is_empty()
+            && state.links.is_empty()
+    );
 }
 
 fn friend_with_id(uuid_text: &str, nickname: &str, id: i64) -> FriendProfile {
@@ -211,8 +216,9 @@ async fn the_admin_sweep_read_is_what_the_separate_reads_give(h: Harness) {
     assert_eq!(first_state.links.len(), 1);
     assert_eq!(read.profile, Some(s.get_admin(admin(1)).await.unwrap()));
     assert_eq!(read.preferences.round_summary, Some(true));
-    if let Some(read) = &read.tokens {
+    {
         use secrecy::ExposeSecret;
+        let read = read.tokens.as_ref().expect("the stored tokens, read along");
         let stored = s.get_tokens(admin(1)).await.unwrap();
         assert_eq!(read.version, stored.version);
         assert_eq!(
