@@ -140,15 +140,13 @@ impl AdminCache {
                 let _ = cell.set(standing_of(record));
             }
         }
-        let mut admins = self.admins.lock().unwrap_or_else(PoisonError::into_inner);
-        let cell = admins.entry(admin).or_default();
-        match cell.get() {
-            Some(existing) => existing.clone(),
-            None => {
-                let _ = cell.set(context.clone());
-                cell.get().cloned().unwrap_or(context)
-            }
-        }
+        // The sweep reads each admin once, so this is the admin's first view this sweep.
+        let cell = Arc::new(OnceCell::new_with(Some(context.clone())));
+        self.admins
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(admin, cell);
+        context
     }
 
     fn context(

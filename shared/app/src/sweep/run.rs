@@ -1,10 +1,9 @@
 //! [`Sweeper`]: one sweep over the due index, each admin read once with all their due meetings,
 //! meetings visited with bounded concurrency inside a time budget.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
-
-use std::collections::HashMap;
 
 use domain::{KakaoUserId, MeetingId};
 use futures::StreamExt;
@@ -142,8 +141,9 @@ impl Sweeper {
     }
 
     /// One sweep: every meeting whose round is due by now (one due-index query per shard), each
-    /// visited once, each admin read once (with all of their due meetings). A meeting whose visit fails stays due for the next sweep; only an unreadable
-    /// due index (every shard) fails the sweep.
+    /// visited once, each admin read once (with all of their due meetings). A meeting whose
+    /// visit fails stays due for the next sweep; only an unreadable due index (every shard)
+    /// fails the sweep.
     pub async fn run_once(&self) -> Result<SweepReport, SweepError> {
         let started = Instant::now();
         let store = &self.services.store;
