@@ -67,11 +67,13 @@ async fn the_admin_approves_and_exactly_the_prepared_batch_goes_once(backend: Ba
             .iter()
             .any(|r| r.friend == bed.uuid(1002) && r.joined)
     );
-    let approval = bed
+    let (approved, approval) = bed
         .sweeper
         .approve(bed.admin(), meeting, Round::FIRST)
         .await
         .unwrap();
+    // The batch the approval returns (the result page names its recipients) is the one shown.
+    assert_eq!(approved.recipients, batch.recipients);
     let mut sent = approval.sent.clone();
     sent.sort();
     let mut expected = vec![bed.uuid(1003), bed.uuid(1004)];
@@ -90,7 +92,7 @@ async fn the_admin_approves_and_exactly_the_prepared_batch_goes_once(backend: Ba
     }
 
     // A second tap (or a second device) sends nothing more.
-    let again = bed
+    let (_, again) = bed
         .sweeper
         .approve(bed.admin(), meeting, Round::FIRST)
         .await
@@ -149,7 +151,7 @@ async fn batches_not_approved_before_the_end_expire_unsent(backend: Backend) {
         "the quota is given back"
     );
 
-    let late = bed
+    let (_, late) = bed
         .sweeper
         .approve(bed.admin(), meeting, Round::FIRST)
         .await

@@ -1,7 +1,7 @@
 //! The confirm-first routes: the prepared batch and its approval, as pages and as JSON. Another
 //! admin's meeting is a 404, exactly like one that does not exist.
 
-use app::sweep::{Approval, PreparedBatch, SweepError};
+use app::sweep::{PreparedBatch, SweepError};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::Uri;
@@ -12,7 +12,7 @@ use serde::Serialize;
 use web::extract::{AdminSession, Here};
 use web::{Lang, Session, WebState};
 
-use super::sweeper::sweeper;
+use super::sweeper::{approve as approve_round, sweeper};
 use super::views;
 use crate::meetings::views::Viewer;
 
@@ -82,15 +82,9 @@ pub async fn approve(
     let Some((meeting, round)) = parse(&raw) else {
         return web::pages::not_found(lang, uri).await;
     };
-    let sweeper = sweeper(&state);
-    // Read before approving, so the result page can name who was in the batch.
-    let batch = match sweeper.prepared_batch(session.admin, meeting, round).await {
-        Ok(batch) => batch,
-        Err(error) => return failed(lang, uri, error).await,
-    };
-    match sweeper.approve(session.admin, meeting, round).await {
-        Ok(approval) => {
-            crate::metrics::count_sent(&state, approval.sent.len());
+    // The approval returns the batch it sent, so the result page can name who was in it.
+    match approve_round(&state, session.admin, meeting, round).await {
+        Ok((batch, approval)) => {
             let nickname = nickname(&state, session.admin).await;
             views::approved(&viewer(lang, &nickname, &session, &here), &batch, &approval).into_response()
         }
@@ -151,12 +145,8 @@ pub async fn approve_json(
     let Some((meeting, round)) = parse(&raw) else {
         return web::pages::not_found(lang, uri).await;
     };
-    let result: Result<Approval, SweepError> = sweeper(&state).approve(session.admin, meeting, round).await;
-    match result {
-        Ok(approval) => {
-            crate::metrics::count_sent(&state, approval.sent.len());
-            Json(approval).into_response()
-        }
+    match approve_round(&state, session.admin, meeting, round).await {
+        Ok((_, approval)) => Json(approval).into_response(),
         Err(error) => failed(lang, uri, error).await,
     }
 }

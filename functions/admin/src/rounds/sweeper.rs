@@ -1,7 +1,9 @@
 //! The sweep as the admin function holds it: the same settings the sweep function reads
 //! (`REMINDER_LINKS`, `REMINDER_LINK_BASE`, ...), with the site's own public URL.
 
-use app::sweep::{SweepSettings, Sweeper};
+use app::sweep::{Approval, PreparedBatch, SweepError, SweepSettings, Sweeper};
+use domain::delivery::Round;
+use domain::{KakaoUserId, MeetingId};
 use web::WebState;
 
 /// A sweeper over the app's services (cheap: it clones shared handles).
@@ -12,4 +14,17 @@ pub fn sweeper(state: &WebState) -> Sweeper {
         SweepSettings::for_public_url(public_url.clone())
     });
     Sweeper::new(state.services().clone(), settings)
+}
+
+/// Approves a prepared round ([`Sweeper::approve`]) and counts the reminders it sent, which the
+/// quota alarm adds to the sweep's.
+pub async fn approve(
+    state: &WebState,
+    admin: KakaoUserId,
+    meeting: MeetingId,
+    round: Round,
+) -> Result<(PreparedBatch, Approval), SweepError> {
+    let approved = sweeper(state).approve(admin, meeting, round).await?;
+    crate::metrics::count_sent(state, approved.1.sent.len());
+    Ok(approved)
 }

@@ -9,18 +9,20 @@
 //! sent.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use domain::delivery::{DeliveryStateKind, KakaoErrorCode, Round};
 use domain::sweep::{RoundStatus, RoundSummary, SkipReason, joined_since};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 use serde::Serialize;
 use store::api::MeetingState;
-use store::model::{DeliveryRecord, Meeting};
+use store::model::{DeliveryRecord, LinkToken, Meeting};
 
+use super::admins::{AdminCache, AdminContext};
 use super::error::{SweepError, store};
 use super::memo;
 use super::run::{Ctx, Sweeper};
-use super::send::{MeetingCx, Recording, send_batch};
+use super::send::{MeetingCx, record_answers, send_batch};
 use super::visit::release_all;
 
 /// One recipient of a prepared batch.
@@ -76,6 +78,14 @@ impl Approval {
     }
 }
 
+/// A prepared batch and what sending it needs, read together.
+struct Prepared {
+    batch: PreparedBatch,
+    admin: Arc<AdminContext>,
+    /// The invitees' tracked-link tokens already made (read with the meeting's state).
+    links: HashMap<FriendUuid, LinkToken>,
+}
+
 impl Sweeper {
     /// The batch of `round` waiting for approval.
     ///
@@ -86,6 +96,20 @@ impl Sweeper {
         meeting: MeetingId,
         round: Round,
     ) -> Result<PreparedBatch, SweepError> {
+        Ok(self
+            .prepare(&self.admin_cache(), admin, meeting, round)
+            .await?
+            .batch)
+    }
+
+    /// Reads the batch of `round` (the meeting, its state, the admin through `cache`).
+    async fn prepare(
+        &self,
+        cache: &AdminCache,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        round: Round,
+    ) -> Result<Prepared, SweepError> {
         let store_ = &self.services().store;
         let meeting = get_meeting(self, admin, meeting).await?;
         let now = self.services().clock.now();
@@ -95,9 +119,8 @@ impl Sweeper {
             .map_err(store("reading the meeting's invitees, attendance and deliveries"))?;
         let (reserved, handled) = split_round(&state.deliveries, round);
         let joined = joined_set(&state);
-        let cache = self.admin_cache();
         let admin_cx = cache.get(admin).await.map_err(store("reading the admin"))?;
-        let invitees = state.invitees;
+        let invitees = &state.invitees;
         let recipients = reserved
             .iter()
             .map(|friend| {
@@ -110,16 +133,21 @@ impl Sweeper {
                 }
             })
             .collect();
-        Ok(PreparedBatch {
-            expired: now >= meeting.draft.ends_at,
-            meeting,
-            round,
-            recipients,
-            handled,
+        Ok(Prepared {
+            batch: PreparedBatch {
+                expired: now >= meeting.draft.ends_at,
+                meeting,
+                round,
+                recipients,
+                handled,
+            },
+            admin: admin_cx,
+            links: state.links.into_iter().collect(),
         })
     }
 
     /// Sends the prepared batch of `round` (see the module docs for what "exactly" means).
+    /// Returns the batch as it was when approved (who was in it) and what the approval did.
     ///
     /// Errors: `MeetingNotFound`; `Store` (reading); failures to record are logged and leave
     /// deliveries to become `unknown`, never resent.
@@ -128,10 +156,17 @@ impl Sweeper {
         admin: KakaoUserId,
         meeting: MeetingId,
         round: Round,
-    ) -> Result<Approval, SweepError> {
+    ) -> Result<(PreparedBatch, Approval), SweepError> {
+        let cache = self.admin_cache();
+        let prepared = self.prepare(&cache, admin, meeting, round).await?;
+        let approval = self.send_prepared(&cache, &prepared).await?;
+        Ok((prepared.batch, approval))
+    }
+
+    async fn send_prepared(&self, cache: &AdminCache, prepared: &Prepared) -> Result<Approval, SweepError> {
         let ctx = self.ctx();
-        let batch = self.prepared_batch(admin, meeting, round).await?;
-        let meeting = &batch.meeting;
+        let batch = &prepared.batch;
+        let (admin, meeting, round) = (batch.meeting.admin, &batch.meeting, batch.round);
         let mut approval = Approval::default();
         let all: Vec<FriendUuid> = batch.recipients.iter().map(|r| r.friend.clone()).collect();
         if batch.expired {
@@ -164,22 +199,23 @@ impl Sweeper {
             }
         }
 
-        let cache = self.admin_cache();
-        let admin_cx = cache.get(admin).await.map_err(store("reading the admin"))?;
+        let admin_cx = &prepared.admin;
         let names: HashMap<FriendUuid, String> = batch
             .recipients
             .iter()
             .map(|r| (r.friend.clone(), r.name.clone()))
             .collect();
-        // The links are looked up (or made) with the batch.
-        let cx = MeetingCx::new(meeting, admin_cx.clone(), names, HashMap::new());
+        let cx = MeetingCx::new(meeting, admin_cx.clone(), names, prepared.links.clone());
         let mut failed_codes: Vec<KakaoErrorCode> = Vec::new();
         for chunk in go.chunks(domain::MAX_RECEIVERS_PER_SEND) {
             let confirmed = confirm(&ctx, meeting, round, chunk, &mut approval).await;
             if confirmed.is_empty() {
                 continue;
             }
-            let outcome = send_batch(&ctx, &cache, &cx, round, &confirmed, Recording::Now).await?;
+            let outcome = send_batch(&ctx, cache, &cx, round, &confirmed).await?;
+            // An answer that cannot be recorded leaves its delivery `sending`, to become
+            // `unknown`; the approval still reports what Kakao said.
+            record_answers(&ctx, admin, meeting.id, round, &outcome.answers()).await;
             approval.sent.extend(outcome.sent.iter().cloned());
             for (friend, code, _) in &outcome.failed {
                 approval.failed.push((friend.clone(), code.get()));

@@ -1,6 +1,6 @@
 //! Sending a batch whose deliveries are `sending`: the message for each recipient, one Kakao call
 //! per distinct message, and Kakao's answer recorded in one transaction (slots Kakao did not
-//! count given back). Used by the automatic sweep and by the admin's approval of a prepared
+//! count given back) by the caller, with [`record_answers`]. Used by the automatic sweep and by the admin's approval of a prepared
 //! batch alike.
 //!
 //! At most once: nothing here ever sends a recipient twice. A call whose answer is lost leaves
@@ -74,24 +74,16 @@ pub(crate) struct BatchOutcome {
     pub kakao_latency: Vec<Duration>,
 }
 
-/// When a batch's answers are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Recording {
-    /// At once.
-    Now,
-    /// By the caller ([`BatchOutcome::answers`]), with the round's last write; reservations
-    /// given back are still written at once.
-    Deferred,
-}
-
-/// Sends `recipients` (1 to 5, their deliveries of `round` in `sending`).
+/// Sends `recipients` (1 to 5, their deliveries of `round` in `sending`) and gives back the
+/// reservations of those nothing was sent to. Kakao's answers are the caller's to record
+/// ([`BatchOutcome::answers`], [`record_answers`]): the sweep writes a round's last batch's with
+/// the round's advance.
 pub(crate) async fn send_batch(
     ctx: &Ctx<'_>,
     cache: &AdminCache,
     cx: &MeetingCx<'_>,
     round: Round,
     recipients: &[FriendUuid],
-    recording: Recording,
 ) -> Result<BatchOutcome, SweepError> {
     let services = ctx.services;
     let now = services.clock.now();
@@ -140,10 +132,6 @@ pub(crate) async fn send_batch(
     }
     ctx.crash.check(CrashPoint::AfterKakao)?;
 
-    if recording == Recording::Now {
-        // The approval's caller reports what it sent; an unrecorded answer becomes `unknown`.
-        let _unrecorded = record_answers(ctx, cx.admin_id(), cx.meeting.id, round, &outcome.answers()).await;
-    }
     release_unsent(ctx, cx, round, &outcome).await;
     tracing::info!(
         admin = %cx.admin_id(),
@@ -175,13 +163,13 @@ async fn links_for(
         }
         return recipients.iter().map(|_| direct.clone()).collect();
     };
-    let mut tokens: HashMap<&FriendUuid, LinkToken> = recipients
+    let mut tokens: HashMap<FriendUuid, LinkToken> = recipients
         .iter()
-        .filter_map(|f| cx.links.get(f).map(|t| (f, t.clone())))
+        .filter_map(|f| Some((f.clone(), cx.links.get(f)?.clone())))
         .collect();
     let missing: Vec<FriendUuid> = recipients
         .iter()
-        .filter(|f| !tokens.contains_key(f))
+        .filter(|f| !tokens.contains_key(*f))
         .cloned()
         .collect();
     if !missing.is_empty() {
@@ -193,13 +181,7 @@ async fn links_for(
             .ensure_link_tokens(cx.admin_id(), cx.meeting.id, &missing, expires_at, now)
             .await
         {
-            Ok(made) => {
-                for (friend, token) in made {
-                    if let Some(f) = recipients.iter().find(|r| **r == friend) {
-                        tokens.insert(f, token);
-                    }
-                }
-            }
+            Ok(made) => tokens.extend(made),
             Err(error) => {
                 tracing::warn!(meeting = %cx.meeting.id, missing = missing.len(), %error, "no tracked link tokens; not sending to these invitees now");
             }

@@ -24,7 +24,7 @@ use super::error::{CrashPoint, SweepError, store};
 use super::memo;
 use super::report::SweepReport;
 use super::run::Ctx;
-use super::send::{BatchOutcome, MeetingCx, Recording, record_answers, send_batch};
+use super::send::{BatchOutcome, MeetingCx, record_answers, send_batch};
 
 /// Where each of the meeting's deliveries stands, as this visit leaves it.
 pub(crate) type States = BTreeMap<(FriendUuid, Round), DeliveryStateKind>;
@@ -57,11 +57,10 @@ pub(crate) async fn visit(
     let MeetingState {
         invitees,
         attendance,
-        deliveries,
+        mut deliveries,
         links,
     } = state;
     let joined: BTreeSet<FriendUuid> = attendance.into_iter().map(|(friend, _)| friend).collect();
-    let mut deliveries = deliveries;
     report.stale_unknown = give_up_on_lost_sends(ctx, &mut deliveries, now).await;
 
     let clients = futures::future::try_join_all(
@@ -401,7 +400,7 @@ pub(crate) async fn reserve(
 struct RoundSends<'s> {
     states: &'s mut States,
     result: &'s mut RoundResult,
-    /// The last batch's answers, not yet written (see [`Recording::Deferred`]).
+    /// The last batch's answers, not yet written (they go with the round's advance).
     unrecorded: &'s mut Vec<(FriendUuid, DeliveryOutcome)>,
 }
 
@@ -432,7 +431,7 @@ async fn send_round(
         if reserved.is_empty() {
             continue;
         }
-        let outcome = send_batch(ctx, cache, cx, round, &reserved, Recording::Deferred).await?;
+        let outcome = send_batch(ctx, cache, cx, round, &reserved).await?;
         *sends.unrecorded = outcome.answers();
         apply(&outcome, round, plan, sends.states);
         sends.result.absorb(outcome);
