@@ -137,6 +137,7 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
                 day,
                 initial: InitialState::Sending,
                 limits: services.settings.quotas,
+                links: None,
             },
             now,
         )

@@ -66,6 +66,7 @@ async fn reminded_by_another_admin(bed: &Bed, friend: i64, times: u16) {
             day: KstDay::containing(bed.now()),
             initial: InitialState::Sending,
             limits: QuotaLimits::KAKAO,
+            links: None,
         };
         let reservation = store.reserve(&request, bed.now()).await.unwrap();
         assert_eq!(reservation.reserved.len(), 1);

@@ -94,6 +94,7 @@ fn request(
         day: KstDay::containing(start()),
         initial: InitialState::Sending,
         limits,
+        links: None,
     }
 }
 

@@ -212,6 +212,7 @@ async fn quota_counters_expire_two_days_after_their_kakao_day() {
         day,
         initial: InitialState::Sending,
         limits: QuotaLimits::KAKAO,
+        links: None,
     };
     store.reserve(&request, t0).await.unwrap();
     let expiry = day.resets_at() + Duration::days(2);

@@ -7,8 +7,8 @@
 //! `unknown`; a call refused before anything left (no working token, no connection) gives the
 //! reservation back (`cancelled`), which is never resent either.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use domain::delivery::{KakaoErrorCode, Round};
@@ -24,6 +24,7 @@ use super::error::{CrashPoint, SweepError};
 use super::kakao_call;
 use super::message::{ReminderLinks, message_template, reminder, reminder_text};
 use super::run::Ctx;
+use super::settings::SweepSettings;
 use crate::TokenError;
 
 /// One meeting as a batch sender needs it.
@@ -33,8 +34,9 @@ pub(crate) struct MeetingCx<'a> {
     /// Display names by friend (what `{이름}` becomes).
     pub names: HashMap<FriendUuid, String>,
     pub template: MessageTemplate,
-    /// Tracked-link tokens already known (read with the meeting's state).
-    pub links: HashMap<FriendUuid, LinkToken>,
+    /// Tracked-link tokens known so far: read with the meeting's state, or made with a batch's
+    /// reservation during this visit.
+    links: Mutex<HashMap<FriendUuid, LinkToken>>,
 }
 
 impl<'a> MeetingCx<'a> {
@@ -49,8 +51,32 @@ impl<'a> MeetingCx<'a> {
             meeting,
             admin,
             names,
-            links,
+            links: Mutex::new(links),
         }
+    }
+
+    fn known_links(&self) -> std::sync::MutexGuard<'_, HashMap<FriendUuid, LinkToken>> {
+        // The map is only ever extended; a panic elsewhere cannot leave it half-written.
+        self.links.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The recipients with no tracked-link token yet (empty when reminders carry no tracked
+    /// links): what a reservation is asked to make.
+    pub fn missing_links(&self, settings: &SweepSettings, recipients: &[FriendUuid]) -> BTreeSet<FriendUuid> {
+        if settings.tracked_base().is_none() {
+            return BTreeSet::new();
+        }
+        let known = self.known_links();
+        recipients
+            .iter()
+            .filter(|f| !known.contains_key(*f))
+            .cloned()
+            .collect()
+    }
+
+    /// Remembers tokens made (or found) by a reservation.
+    pub fn learn_links(&self, links: impl IntoIterator<Item = (FriendUuid, LinkToken)>) {
+        self.known_links().extend(links);
     }
 
     pub fn admin_id(&self) -> KakaoUserId {
@@ -148,8 +174,8 @@ pub(crate) async fn send_batch(
     Ok(outcome)
 }
 
-/// Each recipient's buttons: tracked (their own token: known from the meeting's state, or made
-/// for the batch in one store call) or the meeting's join URL. `None` for a recipient no link
+/// Each recipient's buttons: tracked (their own token: known from the meeting's state or made
+/// with the batch's reservation; else made here, in one store call) or the meeting's join URL. `None` for a recipient no link
 /// Kakao would take can be made for (nothing is sent to them).
 async fn links_for(
     ctx: &Ctx<'_>,
@@ -163,10 +189,13 @@ async fn links_for(
         }
         return recipients.iter().map(|_| direct.clone()).collect();
     };
-    let mut tokens: HashMap<FriendUuid, LinkToken> = recipients
-        .iter()
-        .filter_map(|f| Some((f.clone(), cx.links.get(f)?.clone())))
-        .collect();
+    let mut tokens: HashMap<FriendUuid, LinkToken> = {
+        let known = cx.known_links();
+        recipients
+            .iter()
+            .filter_map(|f| Some((f.clone(), known.get(f)?.clone())))
+            .collect()
+    };
     let missing: Vec<FriendUuid> = recipients
         .iter()
         .filter(|f| !tokens.contains_key(*f))

@@ -15,8 +15,9 @@ use domain::sweep::{
 use domain::{FriendUuid, KstDay, QuotaKind};
 use store::api::MeetingState;
 use store::model::{
-    BatchRecipients, DeliveryOutcome, DeliveryRecord, DueMeeting, InitialState, Meeting, MeetingStatus,
-    NextRound, Refusal, ReservationRequest, SendMode,
+    BatchRecipients, DeliveryOutcome, DeliveryRecord, DueMeeting, InitialState,
+    LINK_TOKEN_LIFETIME_AFTER_END, LinkRequest, Meeting, MeetingStatus, NextRound, Refusal,
+    ReservationRequest, SendMode,
 };
 
 use super::admins::{AdminCache, AdminContext};
@@ -363,6 +364,8 @@ pub(crate) async fn reserve(
     plan: &mut RoundPlan,
 ) -> Result<Vec<FriendUuid>, SweepError> {
     let now = ctx.services.clock.now();
+    // Tracked links still missing are made in the reservation's own transaction.
+    let missing = cx.missing_links(ctx.settings, batch.recipients());
     let request = ReservationRequest {
         sender: cx.admin_id(),
         meeting: cx.meeting.id,
@@ -371,6 +374,10 @@ pub(crate) async fn reserve(
         day: KstDay::containing(now),
         initial,
         limits: ctx.services.settings.quotas,
+        links: (!missing.is_empty()).then(|| LinkRequest {
+            friends: missing,
+            expires_at: cx.meeting.draft.ends_at + LINK_TOKEN_LIFETIME_AFTER_END,
+        }),
     };
     let reservation = ctx
         .services
@@ -393,6 +400,7 @@ pub(crate) async fn reserve(
         })
         .collect();
     plan.refuse(&refused);
+    cx.learn_links(reservation.links);
     Ok(reservation.reserved)
 }
 

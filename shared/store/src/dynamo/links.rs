@@ -20,7 +20,7 @@ use crate::model::{LinkTarget, LinkToken};
 /// A fresh token colliding with a stored one is a 2^-256 event; a few tries are plenty.
 const MAX_TOKEN_TRIES: usize = 3;
 
-fn pointer_token(item: &Item) -> Result<LinkToken, StoreError> {
+pub(super) fn pointer_token(item: &Item) -> Result<LinkToken, StoreError> {
     Reader::new("link pointer", item).parsed("token", LinkToken::parse)
 }
 
@@ -36,7 +36,7 @@ fn target_from_item(item: &Item) -> Result<LinkTarget, StoreError> {
 }
 
 /// The invitee's pointer and the token's own item, for a new token.
-fn link_items(
+pub(super) fn link_items(
     admin: KakaoUserId,
     meeting: MeetingId,
     friend: &FriendUuid,

@@ -21,12 +21,14 @@ use super::deliveries::{
 use super::expr::{Condition, Update};
 use super::item::{Item, Reader, boolean, n, s};
 use super::keys::{SK_COUNT, quota_pk};
+use super::links::{link_items, pointer_token};
 use super::requests::{Cancelled, Tx, key};
 use super::{DeliveryFacts, DynamoStore, TTL_ATTRIBUTE};
 use crate::StoreError;
 use crate::api::QuotaStore;
 use crate::model::{
-    DeliveryKey, DeliveryOutcome, DeliveryRecord, QuotaSubject, Refusal, Reservation, ReservationRequest,
+    DeliveryKey, DeliveryOutcome, DeliveryRecord, LinkToken, QuotaSubject, Refusal, Reservation,
+    ReservationRequest,
 };
 
 /// Counters live two days past the end of their Kakao day, then TTL removes them.
@@ -72,6 +74,8 @@ struct Layout {
     sender: usize,
     /// Per candidate: (recipient counter, pair counter, delivery put).
     per_recipient: Vec<(usize, usize, usize)>,
+    /// Per candidate given a new link token: (link pointer put, token put).
+    links: Vec<Option<(usize, usize)>>,
 }
 
 /// What a cancelled reservation taught us about today's usage, as `fit_batch` wants it.
@@ -94,10 +98,12 @@ fn usage_from(cancelled: &Cancelled, index: usize, limit: u32, k: u32) -> u32 {
 }
 
 impl DynamoStore {
+    /// `new_links` runs beside `candidates`: the fresh token to store for each, if any.
     fn reservation_tx(
         &self,
         request: &ReservationRequest,
         candidates: &[&FriendUuid],
+        new_links: &[Option<LinkToken>],
         now: DateTime<Utc>,
     ) -> Result<(Tx, Layout), StoreError> {
         let (day, sender, limits) = (request.day, request.sender, &request.limits);
@@ -143,12 +149,27 @@ impl DynamoStore {
             tx.put(delivery_item(&record), Some(Condition::not_exists()))?;
             per_recipient.push((r, p, d));
         }
+        // After the deliveries, so every index above stays where it is without links.
+        let mut links = Vec::with_capacity(candidates.len());
+        for (recipient, token) in candidates.iter().zip(new_links) {
+            let (Some(token), Some(wanted)) = (token, &request.links) else {
+                links.push(None);
+                continue;
+            };
+            let (pointer, target) =
+                link_items(sender, request.meeting, recipient, token, wanted.expires_at, now);
+            let at = tx.len();
+            tx.put(pointer, Some(Condition::not_exists()))?;
+            tx.put(target, Some(Condition::not_exists()))?;
+            links.push(Some((at, at + 1)));
+        }
         Ok((
             tx,
             Layout {
                 app,
                 sender: sender_at,
                 per_recipient,
+                links,
             },
         ))
     }
@@ -272,6 +293,15 @@ impl QuotaStore for DynamoStore {
         let mut refused: BTreeMap<usize, Refusal> = BTreeMap::new();
         let max = self.inner.config.max_transaction_attempts.max(1);
         let mut reserved: Vec<usize> = Vec::new();
+        // Link tokens settled so far, by recipient: made by the winning transaction, or found
+        // stored when a pointer put was refused.
+        let mut tokens: BTreeMap<usize, LinkToken> = BTreeMap::new();
+        let wants_link = |i: usize| {
+            request
+                .links
+                .as_ref()
+                .is_some_and(|l| l.friends.contains(&all[i]))
+        };
 
         for attempt in 1..=max {
             if candidates.is_empty() {
@@ -281,9 +311,18 @@ impl QuotaStore for DynamoStore {
                 self.inner.metrics.transaction_retry();
             }
             let names: Vec<&FriendUuid> = candidates.iter().map(|&i| &all[i]).collect();
-            let (tx, layout) = self.reservation_tx(request, &names, now)?;
+            let new_links: Vec<Option<LinkToken>> = candidates
+                .iter()
+                .map(|&i| (wants_link(i) && !tokens.contains_key(&i)).then(LinkToken::generate))
+                .collect();
+            let (tx, layout) = self.reservation_tx(request, &names, &new_links, now)?;
             let cancelled = match self.transact("TransactWriteItems reserve", &tx).await? {
                 Ok(()) => {
+                    for (&i, token) in candidates.iter().zip(new_links) {
+                        if let Some(token) = token {
+                            tokens.insert(i, token);
+                        }
+                    }
                     reserved = std::mem::take(&mut candidates);
                     break;
                 }
@@ -298,6 +337,23 @@ impl QuotaStore for DynamoStore {
             let k = candidates.len() as u32;
             let limits: &QuotaLimits = &request.limits;
             let before = candidates.len();
+            // A refused pointer names the token another caller stored: use it. A refused token
+            // put is a collision of fresh tokens: the next attempt draws another.
+            let mut settled_links = 0;
+            for (j, &i) in candidates.iter().enumerate() {
+                if let Some((pointer, _)) = layout.links[j]
+                    && cancelled.failed(pointer)
+                {
+                    let old = cancelled.old_item(pointer).ok_or_else(|| {
+                        StoreError::backend(
+                            "TransactWriteItems reserve",
+                            "a link pointer put was refused without the stored pointer".to_owned(),
+                        )
+                    })?;
+                    tokens.insert(i, pointer_token(old)?);
+                    settled_links += 1;
+                }
+            }
             // Records that already exist are refused first: they take no slot.
             let mut still: Vec<(usize, RecipientUsage)> = Vec::new();
             for (j, &i) in candidates.iter().enumerate() {
@@ -335,7 +391,7 @@ impl QuotaStore for DynamoStore {
                     }
                 }
             }
-            if candidates.len() == before {
+            if candidates.len() == before && settled_links == 0 {
                 tracing::warn!(sender = %request.sender, attempt, "reservation cancelled without a refusal; retrying");
             }
         }
@@ -379,6 +435,10 @@ impl QuotaStore for DynamoStore {
             refused: refused
                 .into_iter()
                 .map(|(i, why)| (all[i].clone(), why))
+                .collect(),
+            links: reserved
+                .iter()
+                .filter_map(|i| Some((all[*i].clone(), tokens.remove(i)?)))
                 .collect(),
         })
     }

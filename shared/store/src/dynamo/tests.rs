@@ -17,7 +17,8 @@ use crate::api::{
 use crate::crypto::StaticKeyProvider;
 use crate::model::{
     AdminLogin, AdminStatus, BatchRecipients, DeliveryOutcome, DueMeeting, InitialState, Invitee, JoinUrl,
-    MeetingDraft, MeetingSettings, MeetingStatus, NextRound, QuotaSubject, Refusal, ReservationRequest,
+    LinkRequest, MeetingDraft, MeetingSettings, MeetingStatus, NextRound, QuotaSubject, Refusal,
+    ReservationRequest,
 };
 
 /// A store on a fresh table made from template.yaml, or `None` (with a notice) when no server is
@@ -97,6 +98,7 @@ fn batch(sender: KakaoUserId, meeting: MeetingId, names: &[&str], limits: QuotaL
         day: KstDay::containing(at(10, 5)),
         initial: InitialState::Sending,
         limits,
+        links: None,
     }
 }
 
@@ -255,6 +257,51 @@ async fn a_batch_of_new_link_tokens_costs_one_request_and_known_ones_none() {
     assert_eq!(read.meetings[0].1.links, made);
     let without = store.admin_sweep_read(sender, &[due], false).await.unwrap();
     assert!(without.meetings[0].1.links.is_empty());
+}
+
+#[tokio::test]
+async fn a_reservation_that_makes_five_link_tokens_is_still_one_request() {
+    let Some(store) = fresh_store().await else { return };
+    let sender = admin(1);
+    let meeting = with_admin_and_meeting(&store, sender).await;
+    let names = ["a", "b", "c", "d", "e"];
+    let mut request = batch(sender, meeting, &names, QuotaLimits::KAKAO);
+    request.links = Some(LinkRequest {
+        friends: names.iter().map(|n| friend(n)).collect(),
+        expires_at: at(12, 0),
+    });
+
+    let before = store.metrics();
+    let reservation = store.reserve(&request, at(10, 5)).await.unwrap();
+    let spent = store.metrics() - before;
+    assert_eq!((spent.requests, spent.transaction_retries), (1, 0), "{spent:?}");
+    assert_eq!(reservation.reserved.len(), 5);
+    assert_eq!(reservation.links.len(), 5);
+    for (name, token) in &reservation.links {
+        assert_eq!(
+            &store.resolve_link_token(token, at(10, 5)).await.unwrap().friend,
+            name
+        );
+    }
+
+    // A token another caller stored meanwhile (the caller did not know it): one retry, and the
+    // stored token wins.
+    let other = with_admin_and_meeting(&store, sender).await;
+    let stored = store
+        .ensure_link_token(sender, other, &friend("c"), at(12, 0), at(10, 5))
+        .await
+        .unwrap();
+    let mut request = batch(sender, other, &names, QuotaLimits::KAKAO);
+    request.links = Some(LinkRequest {
+        friends: names.iter().map(|n| friend(n)).collect(),
+        expires_at: at(12, 0),
+    });
+    let before = store.metrics();
+    let reservation = store.reserve(&request, at(10, 5)).await.unwrap();
+    let spent = store.metrics() - before;
+    assert_eq!((spent.requests, spent.transaction_retries), (2, 1), "{spent:?}");
+    assert_eq!(reservation.links[2], (friend("c"), stored));
+    assert_eq!(reservation.reserved.len(), 5);
 }
 
 #[tokio::test]

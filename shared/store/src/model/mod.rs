@@ -34,6 +34,7 @@ pub use opt_out::{OptOut, OptOutRecorded, OptOutSource};
 pub use participant::UnmatchedParticipant;
 pub use preferences::AdminPreferences;
 pub use quota::{
-    BatchRecipients, DeliveryOutcome, InitialState, QuotaSubject, Refusal, Reservation, ReservationRequest,
+    BatchRecipients, DeliveryOutcome, InitialState, LinkRequest, QuotaSubject, Refusal, Reservation,
+    ReservationRequest,
 };
 pub use tokens::{KakaoTokens, RefreshedTokens, StoredTokens};

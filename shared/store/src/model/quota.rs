@@ -3,11 +3,13 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
 use domain::delivery::{DeliveryState, KakaoErrorCode, Round};
 use domain::{FriendUuid, KakaoUserId, KstDay, MAX_RECEIVERS_PER_SEND, MeetingId, QuotaKind, QuotaLimits};
 use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
+use crate::model::LinkToken;
 
 /// 1 to 5 distinct recipients: one Kakao send-to-friends call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +65,19 @@ pub struct ReservationRequest {
     pub day: KstDay,
     pub initial: InitialState,
     pub limits: QuotaLimits,
+    /// Tracked-link tokens to make in the same transaction, for the recipients the caller
+    /// found without one (`None`: no links). Folding them into the reservation saves a
+    /// meeting's first tracked round one store request per batch.
+    pub links: Option<LinkRequest>,
+}
+
+/// Recipients of a reservation who need a tracked-link token, and how long a new one lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRequest {
+    /// Usually the batch's recipients with no token in the meeting's state. Those refused a
+    /// slot get none made.
+    pub friends: BTreeSet<FriendUuid>,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Why a recipient got no slot.
@@ -82,6 +97,9 @@ pub struct Reservation {
     pub reserved: Vec<FriendUuid>,
     /// In request order.
     pub refused: Vec<(FriendUuid, Refusal)>,
+    /// The tracked-link token of every reserved recipient named in [`ReservationRequest::links`]:
+    /// made now, or the one already stored (a token is one per invitee, however callers race).
+    pub links: Vec<(FriendUuid, LinkToken)>,
 }
 
 /// What Kakao said about one recipient of a batch.

@@ -4,14 +4,50 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use super::SqliteStore;
 use super::codec::{parse_ts, stored, ts};
 use super::meetings::require_meeting;
+use super::{SqliteStore, TxError};
 use crate::StoreError;
 use crate::api::LinkStore;
 use crate::model::{LinkTarget, LinkToken};
+
+/// The invitee's token for the meeting, made now if there is none, inside the caller's
+/// transaction (which has checked the meeting).
+pub(super) fn ensure_link_row(
+    tx: &Connection,
+    admin: KakaoUserId,
+    meeting: MeetingId,
+    friend: &FriendUuid,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<LinkToken, TxError> {
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT token FROM link_tokens WHERE admin = ?1 AND meeting = ?2 AND friend = ?3",
+            params![admin.get(), meeting.to_string(), friend.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(token) = existing {
+        return Ok(stored("link token", LinkToken::parse(&token))?);
+    }
+    let token = LinkToken::generate();
+    tx.execute(
+        "INSERT INTO link_tokens (token, admin, meeting, friend, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            token.as_str(),
+            admin.get(),
+            meeting.to_string(),
+            friend.as_str(),
+            ts(now),
+            ts(expires_at)
+        ],
+    )?;
+    Ok(token)
+}
 
 impl SqliteStore {
     /// Each invitee's token for the meeting, in friend order (the sweep's meeting state).
@@ -56,30 +92,7 @@ impl LinkStore for SqliteStore {
         let friend = friend.clone();
         self.write("ensure link token", move |tx| {
             require_meeting(tx, admin, meeting)?;
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT token FROM link_tokens WHERE admin = ?1 AND meeting = ?2 AND friend = ?3",
-                    params![admin.get(), meeting.to_string(), friend.as_str()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(token) = existing {
-                return Ok(stored("link token", LinkToken::parse(&token))?);
-            }
-            let token = LinkToken::generate();
-            tx.execute(
-                "INSERT INTO link_tokens (token, admin, meeting, friend, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    token.as_str(),
-                    admin.get(),
-                    meeting.to_string(),
-                    friend.as_str(),
-                    ts(now),
-                    ts(expires_at)
-                ],
-            )?;
-            Ok(token)
+            ensure_link_row(tx, admin, meeting, &friend, expires_at, now)
         })
         .await
     }

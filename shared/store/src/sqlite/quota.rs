@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::codec::ts;
 use super::deliveries::{batch_keys, insert_delivery, load_delivery, move_to, require_state};
+use super::links::ensure_link_row;
 use super::meetings::require_meeting;
 use super::{SqliteStore, TxError};
 use crate::StoreError;
@@ -141,6 +142,12 @@ impl QuotaStore for SqliteStore {
                 match decision {
                     None => reservation.reserved.push(recipient.clone()),
                     Some(refusal) => reservation.refused.push((recipient.clone(), refusal)),
+                }
+            }
+            if let Some(links) = &request.links {
+                for friend in reservation.reserved.iter().filter(|f| links.friends.contains(*f)) {
+                    let token = ensure_link_row(tx, sender, request.meeting, friend, links.expires_at, now)?;
+                    reservation.links.push((friend.clone(), token));
                 }
             }
             let blocked_by_quota = reservation

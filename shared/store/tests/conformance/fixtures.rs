@@ -129,6 +129,7 @@ pub fn batch(
         day: today(),
         initial: InitialState::Sending,
         limits: QuotaLimits::KAKAO,
+        links: None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use domain::MeetingId;
 use futures::future::join_all;
-use store::model::{LinkToken, OptOutSource};
+use store::model::{LinkRequest, LinkToken, OptOutSource};
 
 use crate::fixtures::*;
 use crate::harness::{Harness, conformance};
@@ -212,7 +212,80 @@ async fn a_batch_of_link_tokens_keeps_the_existing_and_makes_the_missing(h: Harn
     assert!(matches!(unknown, Err(e) if e.is_not_found()));
 }
 
+async fn a_reservation_makes_the_missing_link_tokens_with_its_slots(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    let until = t0() + minutes(600);
+    let existing = s
+        .ensure_link_token(admin(1), m.id, &uuid("f2"), until, t0())
+        .await
+        .unwrap();
+    s.reserve(&batch(admin(1), m.id, 1, &["f4"]), t0()).await.unwrap();
+
+    let mut request = batch(admin(1), m.id, 1, &["f1", "f2", "f3", "f4"]);
+    request.links = Some(LinkRequest {
+        friends: uuids(&["f1", "f2", "f4"]).into_iter().collect(),
+        expires_at: until,
+    });
+    let reservation = s.reserve(&request, t0()).await.unwrap();
+
+    assert_eq!(reservation.reserved, uuids(&["f1", "f2", "f3"]));
+    assert_eq!(
+        reservation.refused.len(),
+        1,
+        "f4 already has this round's delivery"
+    );
+    let linked: Vec<&str> = reservation.links.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        linked,
+        ["f1", "f2"],
+        "named and reserved: f3 was not asked for, f4 was refused"
+    );
+    assert_eq!(
+        reservation.links[1].1, existing,
+        "a stored token is kept, not replaced"
+    );
+    let made = &reservation.links[0].1;
+    assert_ne!(made, &existing);
+    let target = s.resolve_link_token(made, t0()).await.unwrap();
+    assert_eq!(
+        (target.admin, target.meeting, &target.friend, target.expires_at),
+        (admin(1), m.id, &uuid("f1"), until)
+    );
+    let again = s
+        .ensure_link_token(admin(1), m.id, &uuid("f1"), until, t0())
+        .await
+        .unwrap();
+    assert_eq!(&again, made, "the reservation's token is the invitee's one token");
+    let stored: Vec<String> = s
+        .meeting_state(admin(1), m.id)
+        .await
+        .unwrap()
+        .links
+        .iter()
+        .map(|(f, _)| f.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        stored,
+        ["f1", "f2"],
+        "nothing made for the refused or the unnamed"
+    );
+
+    // A batch refused by a full counter makes no token either.
+    let mut full = batch(admin(1), m.id, 2, &["f5"]);
+    full.limits.sender = 0;
+    full.links = Some(LinkRequest {
+        friends: uuids(&["f5"]).into_iter().collect(),
+        expires_at: until,
+    });
+    let refused = s.reserve(&full, t0()).await.unwrap();
+    assert!(refused.reserved.is_empty() && refused.links.is_empty());
+    assert_eq!(s.meeting_state(admin(1), m.id).await.unwrap().links.len(), 2);
+}
+
 conformance!(
+    a_reservation_makes_the_missing_link_tokens_with_its_slots,
     a_batch_of_link_tokens_keeps_the_existing_and_makes_the_missing,
     an_invitee_gets_one_token_per_meeting_and_it_resolves_to_them,
     unknown_and_expired_tokens_are_refused,

@@ -1,0 +1,55 @@
+//! Tracked links in a meeting's first round: every absent invitee gets a personal join and stop
+//! link, made with the batch's quota reservation (one store transaction), and it is the
+//! invitee's one token for the meeting, whoever asks for it later.
+
+mod common;
+
+use app::testing::Backend;
+use common::{Bed, MeetingSetup, link_token};
+
+async fn a_first_tracked_round_makes_each_invitees_link_with_the_reservation(backend: Backend) {
+    let Some(bed) = Bed::start(5, backend).await else {
+        return;
+    };
+    let invitees = [1001, 1002, 1003, 1004, 1005];
+    let meeting = bed.meeting(&invitees, MeetingSetup::default()).await;
+    bed.advance(5);
+
+    let before = bed.s.store.dynamo_metrics();
+    let report = bed.sweep().await;
+    let spent = bed
+        .s
+        .store
+        .dynamo_metrics()
+        .zip(before)
+        .map(|(after, before)| after - before);
+    assert_eq!(report.sent, 5, "{report:?}");
+
+    let store = &bed.s.store.store;
+    let mut seen = Vec::new();
+    for user in invitees {
+        let reminder = bed.reminders(user).await.pop().expect("a reminder");
+        let join = link_token(&reminder, 0, "/j/");
+        assert_eq!(link_token(&reminder, 1, "/stop/"), join, "one token per invitee");
+        let target = store.resolve_link_token(&join, bed.now()).await.unwrap();
+        assert_eq!((target.meeting, &target.friend), (meeting, &bed.uuid(user)));
+        let asked_later = store
+            .ensure_link_token(bed.admin(), meeting, &bed.uuid(user), bed.now(), bed.now())
+            .await
+            .unwrap();
+        assert_eq!(asked_later, join, "user {user}: the stored token is the one sent");
+        seen.push(join);
+    }
+    seen.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    seen.dedup();
+    assert_eq!(seen.len(), 5, "every invitee has their own link");
+
+    // On DynamoDB the whole round writes twice: the reservation (slots, deliveries and the five
+    // links) and the answers with the round's advance.
+    if let Some(spent) = spent {
+        assert_eq!(spent.write_requests, 2, "{spent:?}");
+        assert_eq!(spent.transaction_retries, 0, "{spent:?}");
+    }
+}
+
+app::on_both_backends!(a_first_tracked_round_makes_each_invitees_link_with_the_reservation);
