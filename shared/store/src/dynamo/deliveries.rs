@@ -12,7 +12,7 @@ use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
 use super::expr::Update;
 use super::item::{Item, Reader, boolean, n, s, time};
 use super::keys::{
-    FRIEND_SENDS_INDEX, PK, SEND_PREFIX, SK, friend_sends_pk, friend_sends_sk, meeting_pk, send_sk,
+    FRIEND_SENDS_INDEX, PK, SEND_PREFIX, friend_sends_pk, friend_sends_sk, meeting_pk, send_sk,
 };
 use super::requests::{Query, Tx, Written, key};
 use super::{DeliveryFacts, DynamoStore};
@@ -240,24 +240,13 @@ impl DeliveryStore for DynamoStore {
             start: None,
             consistent: false,
         };
-        let keys: Vec<Item> = self
-            .query_all("Query friend_sends index", query)
-            .await?
-            .into_iter()
-            .filter_map(|entry| {
-                Some(key(
-                    entry.get(PK)?.as_s().ok()?.clone(),
-                    entry.get(SK)?.as_s().ok()?.clone(),
-                ))
-            })
-            .collect();
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
         // The index partition is the admin's own (`ADMIN#{admin}#FRIEND#{uuid}`); the records
         // are read from the table, keyed by the admin too, and checked once more.
+        let items = self
+            .query_keys_then_get(("Query friend_sends index", "BatchGetItem deliveries"), query)
+            .await?;
         let mut records: BTreeMap<(MeetingId, Round), DeliveryRecord> = BTreeMap::new();
-        for item in self.batch_get("BatchGetItem deliveries", keys).await? {
+        for item in items {
             let record = delivery_from_item(&item)?;
             if record.key.admin == admin && record.key.recipient == *friend {
                 records.insert((record.key.meeting, record.key.round), record);

@@ -312,24 +312,13 @@ impl MeetingStore for DynamoStore {
             start: None,
             consistent: false,
         };
-        let keys: Vec<Item> = self
-            .query_all("Query zoom index", query)
-            .await?
-            .into_iter()
-            .filter_map(|entry| {
-                Some(key(
-                    entry.get(PK)?.as_s().ok()?.clone(),
-                    entry.get(SK)?.as_s().ok()?.clone(),
-                ))
-            })
-            .collect();
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
         // The index is eventually consistent: read the meetings themselves, and keep only those
         // that still carry this Zoom id.
+        let items = self
+            .query_keys_then_get(("Query zoom index", "BatchGetItem meetings"), query)
+            .await?;
         let mut found: BTreeMap<(KakaoUserId, MeetingId), Meeting> = BTreeMap::new();
-        for item in self.batch_get("BatchGetItem meetings", keys).await? {
+        for item in items {
             let meeting = meeting_from_item(&item)?;
             if meeting.draft.zoom_meeting_id.as_ref() == Some(zoom) {
                 found.insert((meeting.admin, meeting.id), meeting);

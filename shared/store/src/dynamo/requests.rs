@@ -382,6 +382,31 @@ impl DynamoStore {
         }
     }
 
+    /// The table's items behind a keys-only index query: every matching entry's key, then the
+    /// items themselves (strongly consistent, so the caller can check each still matches; the
+    /// index is only eventually consistent).
+    pub(crate) async fn query_keys_then_get(
+        &self,
+        op: (&'static str, &'static str),
+        q: Query,
+    ) -> Result<Vec<Item>, StoreError> {
+        let keys: Vec<Item> = self
+            .query_all(op.0, q)
+            .await?
+            .into_iter()
+            .filter_map(|entry| {
+                Some(key(
+                    entry.get(PK)?.as_s().ok()?.clone(),
+                    entry.get(SK)?.as_s().ok()?.clone(),
+                ))
+            })
+            .collect();
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.batch_get(op.1, keys).await
+    }
+
     /// Sends a transaction, again after a jittered backoff while DynamoDB cancels it only for
     /// conflicts with other transactions or throttling. `Ok(Err(..))` when a condition failed.
     pub(crate) async fn transact(
