@@ -52,4 +52,35 @@ async fn a_first_tracked_round_makes_each_invitees_link_with_the_reservation(bac
     }
 }
 
-app::on_both_backends!(a_first_tracked_round_makes_each_invitees_link_with_the_reservation);
+/// A token that exists before the first round (made by a sweep that began the round and died
+/// before sending) is the one the reminder carries: the first round's read does not look for
+/// tokens, and the reservation finds the stored one instead of making another.
+async fn a_token_made_before_the_first_round_is_the_one_sent(backend: Backend) {
+    let Some(bed) = Bed::start(2, backend).await else {
+        return;
+    };
+    let meeting = bed.meeting(&[1001, 1002], MeetingSetup::default()).await;
+    let store = &bed.s.store.store;
+    let earlier = store
+        .ensure_link_token(
+            bed.admin(),
+            meeting,
+            &bed.uuid(1001),
+            bed.now() + chrono::Duration::days(1),
+            bed.now(),
+        )
+        .await
+        .unwrap();
+    bed.advance(5);
+
+    assert_eq!(bed.sweep().await.sent, 2);
+    let reminder = bed.reminders(1001).await.pop().expect("a reminder");
+    assert_eq!(link_token(&reminder, 0, "/j/"), earlier);
+    let other = bed.reminders(1002).await.pop().expect("a reminder");
+    assert_ne!(link_token(&other, 0, "/j/"), earlier);
+}
+
+app::on_both_backends!(
+    a_first_tracked_round_makes_each_invitees_link_with_the_reservation,
+    a_token_made_before_the_first_round_is_the_one_sent,
+);

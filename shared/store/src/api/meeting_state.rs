@@ -67,8 +67,10 @@ pub trait MeetingStateStore: Send + Sync {
 
     /// One admin's due meetings (entries of other admins are ignored) with their state, and
     /// what the sweep's planner needs about the admin and those meetings' invitees. The states'
-    /// `links` are read only `with_links` (only tracked reminders need them); otherwise they may
-    /// be empty.
+    /// `links` are read only `with_links` (only tracked reminders need them); otherwise, and for a
+    /// meeting due for its first round, they may be empty (a token made by a sweep that already
+    /// began that round is found by the reservation that would make one: see
+    /// [`crate::model::ReservationRequest::links`]).
     async fn admin_sweep_read(
         &self,
         admin: KakaoUserId,

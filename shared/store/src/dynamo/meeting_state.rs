@@ -162,10 +162,15 @@ impl MeetingStateStore for DynamoStore {
             let state = match roster {
                 Some(roster) => {
                     let rounds = rounds_so_far(meeting, entry);
+                    // Before a meeting's first round only a sweep that already began it can
+                    // have made a link token, and then the reservation finds it: its pointer
+                    // put is refused with the stored token. So the pointers are named from the
+                    // second round on, which keeps a first round's read as small as `direct`'s.
+                    let links = with_links && rounds > 1;
                     for friend in roster {
                         keys.push(key(pk.clone(), invitee_sk(friend)));
                         keys.push(key(pk.clone(), joined_sk(friend)));
-                        if with_links {
+                        if links {
                             keys.push(key(pk.clone(), link_pointer_sk(friend)));
                         }
                         for round in (1..=rounds).filter_map(|r| Round::new(r).ok()) {
