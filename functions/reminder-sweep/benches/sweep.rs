@@ -34,8 +34,7 @@ const LATENCY_MS: u64 = 50;
 const ADMINS: i64 = 20;
 
 /// `SWEEP_BENCH_ADMINS` or 20: how many admins share the 1,000 reminders' set-up (fewer admins,
-/// fewer meetings: moto, which grows with every transaction it serves, may not last a full
-/// tracked run).
+/// fewer meetings and a shorter run against moto).
 fn admins() -> i64 {
     std::env::var("SWEEP_BENCH_ADMINS")
         .ok()
