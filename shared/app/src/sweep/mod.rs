@@ -9,8 +9,9 @@
 //! 3. per meeting, turn sends left `sending` past their age into `unknown`, and ask the planner
 //!    who gets a reminder in this round and why not everyone else;
 //! 4. per batch of at most five: one store transaction reserves the quota and creates the
-//!    delivery records (and the tracked-link tokens of recipients who have none yet); Kakao gets one call per distinct message (tracked links make every
-//!    message personal; with direct links a batch is one call); Kakao's answer is recorded in
+//!    delivery records (and the tracked-link tokens of recipients who have none yet); Kakao
+//!    gets one call per distinct message (tracked links make every message personal; with
+//!    direct links a batch is one call); Kakao's answer is recorded in
 //!    one transaction, giving back the slots Kakao did not count (before the next batch is
 //!    reserved; the last batch's with step 5);
 //! 5. the meeting's due entry moves on conditionally (of two sweeps one wins), to the next

@@ -175,8 +175,8 @@ pub(crate) async fn send_batch(
 }
 
 /// Each recipient's buttons: tracked (their own token: known from the meeting's state or made
-/// with the batch's reservation; else made here, in one store call) or the meeting's join URL. `None` for a recipient no link
-/// Kakao would take can be made for (nothing is sent to them).
+/// with the batch's reservation; else made here, in one store call) or the meeting's join URL.
+/// `None` for a recipient no link Kakao would take can be made for (nothing is sent to them).
 async fn links_for(
     ctx: &Ctx<'_>,
     cx: &MeetingCx<'_>,
