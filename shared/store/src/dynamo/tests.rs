@@ -102,6 +102,15 @@ fn batch(sender: KakaoUserId, meeting: MeetingId, names: &[&str], limits: QuotaL
     }
 }
 
+/// `request`, asking for tracked-link tokens for `names` (valid until 12:00).
+fn with_links(mut request: ReservationRequest, names: &[&str]) -> ReservationRequest {
+    request.links = Some(LinkRequest {
+        friends: names.iter().map(|n| friend(n)).collect(),
+        expires_at: at(12, 0),
+    });
+    request
+}
+
 #[tokio::test]
 async fn a_five_recipient_batch_costs_one_request_to_reserve_and_one_to_record() {
     let Some(store) = fresh_store().await else { return };
@@ -270,11 +279,7 @@ async fn a_reservation_that_makes_five_link_tokens_is_still_one_request() {
     let sender = admin(1);
     let meeting = with_admin_and_meeting(&store, sender).await;
     let names = ["a", "b", "c", "d", "e"];
-    let mut request = batch(sender, meeting, &names, QuotaLimits::KAKAO);
-    request.links = Some(LinkRequest {
-        friends: names.iter().map(|n| friend(n)).collect(),
-        expires_at: at(12, 0),
-    });
+    let request = with_links(batch(sender, meeting, &names, QuotaLimits::KAKAO), &names);
 
     let before = store.metrics();
     let reservation = store.reserve(&request, at(10, 5)).await.unwrap();
@@ -296,11 +301,7 @@ async fn a_reservation_that_makes_five_link_tokens_is_still_one_request() {
         .ensure_link_token(sender, other, &friend("c"), at(12, 0), at(10, 5))
         .await
         .unwrap();
-    let mut request = batch(sender, other, &names, QuotaLimits::KAKAO);
-    request.links = Some(LinkRequest {
-        friends: names.iter().map(|n| friend(n)).collect(),
-        expires_at: at(12, 0),
-    });
+    let request = with_links(batch(sender, other, &names, QuotaLimits::KAKAO), &names);
     let before = store.metrics();
     let reservation = store.reserve(&request, at(10, 5)).await.unwrap();
     let spent = store.metrics() - before;

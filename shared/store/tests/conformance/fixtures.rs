@@ -9,8 +9,8 @@ use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId, QuotaLimits};
 use secrecy::SecretString;
 use store::Store;
 use store::model::{
-    AdminLogin, AdminStatus, BatchRecipients, InitialState, Invitee, JoinUrl, KakaoTokens, MatchKeys,
-    Meeting, MeetingDraft, MeetingSettings, MeetingStatus, NextRound, ReservationRequest, ScopeId,
+    AdminLogin, AdminStatus, BatchRecipients, InitialState, Invitee, JoinUrl, KakaoTokens, LinkRequest,
+    MatchKeys, Meeting, MeetingDraft, MeetingSettings, MeetingStatus, NextRound, ReservationRequest, ScopeId,
 };
 
 /// 10:00 in Seoul on 2026-11-21: a meeting morning.
@@ -131,6 +131,19 @@ pub fn batch(
         limits: QuotaLimits::KAKAO,
         links: None,
     }
+}
+
+/// `request`, asking for tracked-link tokens (valid until `until`) for `friends`.
+pub fn with_links(
+    mut request: ReservationRequest,
+    friends: &[&str],
+    until: DateTime<Utc>,
+) -> ReservationRequest {
+    request.links = Some(LinkRequest {
+        friends: uuids(friends).into_iter().collect(),
+        expires_at: until,
+    });
+    request
 }
 
 pub fn uuids(list: &[&str]) -> Vec<FriendUuid> {

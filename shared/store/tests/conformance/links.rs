@@ -3,7 +3,7 @@
 
 use domain::MeetingId;
 use futures::future::join_all;
-use store::model::{LinkRequest, LinkToken, OptOutSource};
+use store::model::{LinkToken, OptOutSource};
 
 use crate::fixtures::*;
 use crate::harness::{Harness, conformance};
@@ -223,11 +223,11 @@ async fn a_reservation_makes_the_missing_link_tokens_with_its_slots(h: Harness) 
         .unwrap();
     s.reserve(&batch(admin(1), m.id, 1, &["f4"]), t0()).await.unwrap();
 
-    let mut request = batch(admin(1), m.id, 1, &["f1", "f2", "f3", "f4"]);
-    request.links = Some(LinkRequest {
-        friends: uuids(&["f1", "f2", "f4"]).into_iter().collect(),
-        expires_at: until,
-    });
+    let request = with_links(
+        batch(admin(1), m.id, 1, &["f1", "f2", "f3", "f4"]),
+        &["f1", "f2", "f4"],
+        until,
+    );
     let reservation = s.reserve(&request, t0()).await.unwrap();
 
     assert_eq!(reservation.reserved, uuids(&["f1", "f2", "f3"]));
@@ -273,12 +273,8 @@ async fn a_reservation_makes_the_missing_link_tokens_with_its_slots(h: Harness) 
     );
 
     // A batch refused by a full counter makes no token either.
-    let mut full = batch(admin(1), m.id, 2, &["f5"]);
+    let mut full = with_links(batch(admin(1), m.id, 2, &["f5"]), &["f5"], until);
     full.limits.sender = 0;
-    full.links = Some(LinkRequest {
-        friends: uuids(&["f5"]).into_iter().collect(),
-        expires_at: until,
-    });
     let refused = s.reserve(&full, t0()).await.unwrap();
     assert!(refused.reserved.is_empty() && refused.links.is_empty());
     assert_eq!(s.meeting_state(admin(1), m.id).await.unwrap().links.len(), 2);
