@@ -7,8 +7,12 @@
 # port, waits until it answers, and exports DYNAMODB_ENDPOINT plus dummy AWS credentials and
 # region so the AWS SDK talks to it and nothing else. moto_stop stops that one process by its
 # PID. Functions return non-zero on failure instead of exiting, so sourcing into an interactive
-# shell is safe. Sourcing this file has no side effects. The server itself is
-# infra/lib/dynamo_server.py.
+# shell is safe. Sourcing this file has no side effects.
+#
+# The server is infra/lib/dynamo_server.py: moto behind a middleware that serialises moto's
+# calls (its backend takes no locks) and adds what real DynamoDB does and moto does not
+# (ClientRequestToken idempotency, transaction conflicts, and faults switched per table through
+# a control endpoint at $DYNAMODB_ENDPOINT/_faults/...). Its docstring documents that API.
 
 # Pinned; bump deliberately (`pip index versions moto`).
 MOTO_VERSION=5.2.5
