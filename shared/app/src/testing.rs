@@ -126,6 +126,13 @@ impl TestStore {
         }
     }
 
+    /// The DynamoDB test server's fault switches for this store's table (DynamoDB only).
+    pub fn fault_control(&self) -> Option<store::dynamo::test_server::FaultControl> {
+        self.dynamo
+            .as_ref()
+            .map(store::dynamo::test_server::FaultControl::for_store)
+    }
+
     /// DynamoDB requests made so far through this handle (DynamoDB only).
     pub fn dynamo_metrics(&self) -> Option<MetricsSnapshot> {
         self.dynamo.as_ref().map(DynamoStore::metrics)

@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::item::item_size;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Expr {
     names: HashMap<String, String>,
     values: HashMap<String, AttributeValue>,
@@ -44,7 +44,7 @@ impl Expr {
 }
 
 /// An UpdateExpression under construction (SET, REMOVE and ADD clauses) with its condition.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Update {
     pub(crate) expr: Expr,
     set: Vec<String>,

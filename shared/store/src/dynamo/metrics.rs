@@ -14,6 +14,7 @@ pub struct DynamoMetrics {
     write_requests: AtomicU64,
     write_units: AtomicU64,
     transaction_retries: AtomicU64,
+    request_retries: AtomicU64,
 }
 
 /// A point-in-time copy of [`DynamoMetrics`]; subtract two to measure a stretch of work.
@@ -27,6 +28,9 @@ pub struct MetricsSnapshot {
     pub write_units: u64,
     /// Transactions sent again after a conflict or a refusal (part of `requests`).
     pub transaction_retries: u64,
+    /// Requests sent again after they failed without an answer (no response, a 5xx, a
+    /// timeout, throttling past the SDK's retries; part of `requests`).
+    pub request_retries: u64,
 }
 
 impl std::ops::Sub for MetricsSnapshot {
@@ -39,6 +43,7 @@ impl std::ops::Sub for MetricsSnapshot {
             transaction_retries: self
                 .transaction_retries
                 .saturating_sub(earlier.transaction_retries),
+            request_retries: self.request_retries.saturating_sub(earlier.request_retries),
         }
     }
 }
@@ -51,6 +56,7 @@ impl std::ops::Add for MetricsSnapshot {
             write_requests: self.write_requests + other.write_requests,
             write_units: self.write_units + other.write_units,
             transaction_retries: self.transaction_retries + other.transaction_retries,
+            request_retries: self.request_retries + other.request_retries,
         }
     }
 }
@@ -62,6 +68,7 @@ impl DynamoMetrics {
             write_requests: self.write_requests.load(Ordering::Relaxed),
             write_units: self.write_units.load(Ordering::Relaxed),
             transaction_retries: self.transaction_retries.load(Ordering::Relaxed),
+            request_retries: self.request_retries.load(Ordering::Relaxed),
         }
     }
 
@@ -73,6 +80,10 @@ impl DynamoMetrics {
         self.requests.fetch_add(1, Ordering::Relaxed);
         self.write_requests.fetch_add(1, Ordering::Relaxed);
         self.write_units.fetch_add(units, Ordering::Relaxed);
+    }
+
+    pub(crate) fn request_retry(&self) {
+        self.request_retries.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn transaction_retry(&self) {

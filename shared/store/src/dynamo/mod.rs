@@ -6,12 +6,15 @@
 //! - [`DynamoConfig`]: due-index shards and retry tuning.
 //! - [`TableSchema`]: the table read from the SAM template, to create test and local tables.
 //! - [`DynamoMetrics`]: requests and write units made, for the benchmark.
+//! - `test_server` (feature `testing`): the control API of the fault-injecting test server.
 
 mod admins;
 mod attendance;
 mod clients;
 mod deliveries;
 mod expr;
+#[cfg(test)]
+mod fault_tests;
 mod friends;
 mod item;
 mod keys;
@@ -25,6 +28,8 @@ mod preferences;
 mod quota;
 mod requests;
 mod table;
+#[cfg(any(test, feature = "testing"))]
+pub mod test_server;
 #[cfg(test)]
 mod tests;
 mod tokens;
@@ -65,6 +70,12 @@ pub struct DynamoConfig {
     /// First backoff delay; doubled each retry, with full jitter, up to `backoff_max`.
     pub backoff_base: Duration,
     pub backoff_max: Duration,
+    /// How long one attempt of one request may take before the SDK abandons it (and it is
+    /// sent again, see `requests.rs`): a stalled connection must not hold a sweep until the
+    /// Lambda deadline. DynamoDB answers in milliseconds; this is for when it does not.
+    pub attempt_timeout: Duration,
+    /// How long opening a connection may take.
+    pub connect_timeout: Duration,
 }
 
 impl Default for DynamoConfig {
@@ -75,6 +86,8 @@ impl Default for DynamoConfig {
             max_batch_attempts: 10,
             backoff_base: Duration::from_millis(10),
             backoff_max: Duration::from_millis(500),
+            attempt_timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(2),
         }
     }
 }
@@ -116,13 +129,30 @@ impl std::fmt::Debug for DynamoStore {
 }
 
 impl DynamoStore {
-    /// A store on `table_name` using `client`; tokens are sealed with `keys`.
+    /// A store on `table_name` using `client` (with `config`'s timeouts); tokens are sealed
+    /// with `keys`.
     pub fn new(
         client: aws_sdk_dynamodb::Client,
         table_name: impl Into<String>,
         keys: Arc<dyn KeyProvider>,
         config: DynamoConfig,
     ) -> Self {
+        let timeouts = aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
+            .connect_timeout(config.connect_timeout)
+            .operation_attempt_timeout(config.attempt_timeout)
+            .build();
+        // The SDK's own retries back off as ours do (its default starts at a second).
+        let retries = aws_sdk_dynamodb::config::retry::RetryConfig::standard()
+            .with_initial_backoff(config.backoff_base)
+            .with_max_backoff(config.backoff_max);
+        let client = aws_sdk_dynamodb::Client::from_conf(
+            client
+                .config()
+                .to_builder()
+                .timeout_config(timeouts)
+                .retry_config(retries)
+                .build(),
+        );
         Self {
             inner: Arc::new(Inner {
                 client,

@@ -34,7 +34,7 @@ use crate::model::{
 /// Counters live two days past the end of their Kakao day, then TTL removes them.
 const COUNTER_LIFETIME_AFTER_DAY: Duration = Duration::days(2);
 
-fn counter_key(day: KstDay, subject: &QuotaSubject) -> Item {
+pub(super) fn counter_key(day: KstDay, subject: &QuotaSubject) -> Item {
     key(quota_pk(day, subject), SK_COUNT)
 }
 
@@ -175,13 +175,22 @@ impl DynamoStore {
     }
 
     /// Adds the counter decrements that give back one slot per released delivery.
+    ///
+    /// Not for a day whose counters have outlived their TTL: TTL may or may not have deleted
+    /// them yet (DynamoDB does it up to days late), and `ADD` on a deleted counter would bring
+    /// it back as a negative count that never expires. Either way that day's count is no
+    /// longer read, so leaving it is the same whether or not TTL has run.
     fn give_back_slots(
         tx: &mut Tx,
         admin: KakaoUserId,
         released: &[(&DeliveryKey, KstDay)],
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut by_counter: BTreeMap<String, (Item, u32)> = BTreeMap::new();
         for (k, day) in released {
+            if now >= day.resets_at() + COUNTER_LIFETIME_AFTER_DAY {
+                continue;
+            }
             for subject in [
                 QuotaSubject::App,
                 QuotaSubject::Sender(admin),
@@ -270,7 +279,7 @@ impl DynamoStore {
             }
             tx.update(delivery_key(k), &update)?;
         }
-        Self::give_back_slots(&mut tx, admin, &released)?;
+        Self::give_back_slots(&mut tx, admin, &released, now)?;
         let released = released.len();
         Ok(OutcomesTx {
             tx,
@@ -485,7 +494,7 @@ impl QuotaStore for DynamoStore {
         }
         let released: Vec<(&DeliveryKey, KstDay)> =
             keys.iter().zip(&facts).map(|(k, f)| (k, f.day)).collect();
-        Self::give_back_slots(&mut tx, admin, &released)?;
+        Self::give_back_slots(&mut tx, admin, &released, now)?;
         if let Err(c) = self.transact("TransactWriteItems release", &tx).await? {
             return Err(batch_cancelled(&c, &keys, 0, "reserved or sending"));
         }

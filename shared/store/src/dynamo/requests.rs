@@ -1,9 +1,22 @@
 //! Every request this backend sends goes through here: error mapping to [`StoreError`],
 //! request and write-unit counting, pagination, transactions retried on conflicts, and
 //! BatchWriteItem/BatchGetItem with their unprocessed leftovers retried with backoff.
+//!
+//! What real DynamoDB does under load, and the answer to each (docs/data-model.md, "Faults"):
+//! - Every request that fails without a definite answer (no response, a 5xx, a timeout,
+//!   throttling past the SDK's own retries, a single-item write refused because a transaction
+//!   holds the item) is sent again with jittered backoff: [`DynamoStore::retrying`].
+//! - A transaction carries one `ClientRequestToken` for as long as its outcome is unknown, so a
+//!   re-send of a transaction that already committed answers success and changes nothing; a
+//!   new token is drawn only after DynamoDB definitely cancelled it.
+//! - A conditional single-item write stamps the item (`write_stamp`): when a re-sent write
+//!   (the SDK's or ours) finds its condition failed on an item carrying its own stamp, the
+//!   first send committed, and the write is reported done.
 
+use std::future::Future;
 use std::time::Duration;
 
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -25,6 +38,59 @@ use crate::model::check_item_size;
 pub(crate) const BATCH_WRITE_MAX: usize = 25;
 /// The largest BatchGetItem DynamoDB accepts.
 const BATCH_GET_MAX: usize = 100;
+
+/// The attribute a conditional single-item write leaves its stamp in.
+const WRITE_STAMP: &str = "write_stamp";
+
+/// A fresh random token: a transaction's `ClientRequestToken` (at most 36 characters) or a
+/// write stamp.
+pub(crate) fn fresh_token() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+/// How a failed request left the table, as far as its sender can know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// Refused before anything was applied, and worth another try: throttling, or a
+    /// single-item write that met an unfinished transaction.
+    Refused,
+    /// It may or may not have been applied: no answer, a 5xx, a timeout, or a transaction with
+    /// the same token still running.
+    Unknown,
+    /// It will fail the same way again (a failed condition, a cancelled transaction, a bad
+    /// request): the caller reads the answer.
+    Answered,
+}
+
+/// DynamoDB's error codes that mean "nothing was applied, try again later".
+const REFUSED_CODES: &[&str] = &[
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "TransactionConflictException",
+];
+
+fn failure<E: ProvideErrorMetadata>(error: &SdkError<E>) -> Failure {
+    match error {
+        SdkError::ConstructionFailure(_) => Failure::Answered,
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            Failure::Unknown
+        }
+        SdkError::ServiceError(service) => {
+            let code = service.err().code();
+            if code.is_some_and(|c| REFUSED_CODES.contains(&c)) {
+                Failure::Refused
+            } else if code == Some("TransactionInProgressException")
+                || service.raw().status().is_server_error()
+            {
+                Failure::Unknown
+            } else {
+                Failure::Answered
+            }
+        }
+        _ => Failure::Unknown,
+    }
+}
 
 fn build_error(op: &'static str) -> impl FnOnce(aws_sdk_dynamodb::error::BuildError) -> StoreError {
     move |e| StoreError::backend(op, e)
@@ -220,7 +286,40 @@ fn is_retryable_reason(code: Option<&str>) -> bool {
     )
 }
 
+/// Whether `old` (the item a failed condition found) carries `stamp`: the write already
+/// committed on an earlier send.
+fn stamped_by(old: Option<&Item>, stamp: &str) -> bool {
+    old.and_then(|item| item.get(WRITE_STAMP))
+        .and_then(|v| v.as_s().ok())
+        .is_some_and(|found| found == stamp)
+}
+
 impl DynamoStore {
+    /// Sends a request (built anew by `send` for each attempt) until it gets an answer, or
+    /// until `max_transaction_attempts` sends have all failed without one: see [`Failure`].
+    /// The SDK's own retries run inside each attempt; these are for when it gives up.
+    pub(crate) async fn retrying<T, E, F, Fut>(&self, op: &'static str, mut send: F) -> Result<T, SdkError<E>>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E>>>,
+    {
+        let max = self.inner.config.max_transaction_attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            match send().await {
+                Ok(answer) => return Ok(answer),
+                Err(error) if attempt < max && failure(&error) != Failure::Answered => {
+                    tracing::debug!(op, attempt, error = %DisplayErrorContext(&error), "DynamoDB request failed; sending again");
+                    self.inner.metrics.request_retry();
+                    self.backoff(attempt).await;
+                    attempt += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
     /// Full-jitter exponential backoff before retry number `attempt` (1-based).
     pub(crate) async fn backoff(&self, attempt: u32) {
         let config = &self.inner.config;
@@ -234,108 +333,156 @@ impl DynamoStore {
     }
 
     pub(crate) async fn get_item(&self, op: &'static str, key: Item) -> Result<Option<Item>, StoreError> {
-        self.inner.metrics.read();
         let out = self
-            .inner
-            .client
-            .get_item()
-            .table_name(&self.inner.table)
-            .set_key(Some(key))
-            .consistent_read(true)
-            .send()
+            .retrying(op, || {
+                self.inner.metrics.read();
+                self.inner
+                    .client
+                    .get_item()
+                    .table_name(&self.inner.table)
+                    .set_key(Some(key.clone()))
+                    .consistent_read(true)
+                    .send()
+            })
             .await
             .map_err(|e| StoreError::backend(op, e))?;
         Ok(out.item)
     }
 
-    /// PutItem with an optional condition.
+    /// PutItem with an optional condition. A conditional put stamps the item, so a re-send
+    /// that finds its own stamp reports the put done.
     pub(crate) async fn put_item(
         &self,
         op: &'static str,
-        item: Item,
+        mut item: Item,
         condition: Option<Condition>,
     ) -> Result<Written, StoreError> {
+        let stamp = condition.as_ref().map(|_| fresh_token());
+        if let Some(stamp) = &stamp {
+            item.insert(WRITE_STAMP.to_owned(), item::s(stamp));
+        }
         let size = item_size(&item);
         check_item_size(op, size)?;
-        self.inner.metrics.write(write_units(size));
-        let mut request = self
-            .inner
-            .client
-            .put_item()
-            .table_name(&self.inner.table)
-            .set_item(Some(item));
-        if let Some(c) = condition {
-            request = request
-                .condition_expression(c.expression())
-                .set_expression_attribute_names(c.expr.names())
-                .set_expression_attribute_values(c.expr.values())
-                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        }
-        match request.send().await {
+        let result = self
+            .retrying(op, || {
+                self.inner.metrics.write(write_units(size));
+                let mut request = self
+                    .inner
+                    .client
+                    .put_item()
+                    .table_name(&self.inner.table)
+                    .set_item(Some(item.clone()));
+                if let Some(c) = &condition {
+                    request = request
+                        .condition_expression(c.expression())
+                        .set_expression_attribute_names(c.expr.names())
+                        .set_expression_attribute_values(c.expr.values())
+                        .return_values_on_condition_check_failure(
+                            ReturnValuesOnConditionCheckFailure::AllOld,
+                        );
+                }
+                request.send()
+            })
+            .await;
+        match result {
             Ok(_) => Ok(Written::Done(None)),
             Err(e) => match e.into_service_error() {
+                PutItemError::ConditionalCheckFailedException(c)
+                    if stamp.as_deref().is_some_and(|s| stamped_by(c.item.as_ref(), s)) =>
+                {
+                    Ok(Written::Done(None))
+                }
                 PutItemError::ConditionalCheckFailedException(c) => Ok(Written::ConditionFailed(c.item)),
                 other => Err(StoreError::backend(op, other)),
             },
         }
     }
 
-    /// UpdateItem returning the new item (or the old one if the condition failed).
+    /// UpdateItem returning the new item (or the old one if the condition failed). A
+    /// conditional update stamps the item, so a re-send that finds its own stamp reports the
+    /// update done, with the item as that first send left it.
     pub(crate) async fn update_item(
         &self,
         op: &'static str,
         key: Item,
         update: &Update,
     ) -> Result<Written, StoreError> {
-        self.inner
-            .metrics
-            .write(write_units(item_size(&key) + update.expr.payload_size()));
+        let stamp = update.condition_expression().map(|_| fresh_token());
+        let stamped;
+        let update = match &stamp {
+            Some(stamp) => {
+                let mut copy = update.clone();
+                copy.set(WRITE_STAMP, item::s(stamp));
+                stamped = copy;
+                &stamped
+            }
+            None => update,
+        };
+        let units = write_units(item_size(&key) + update.expr.payload_size());
         let result = self
-            .inner
-            .client
-            .update_item()
-            .table_name(&self.inner.table)
-            .set_key(Some(key))
-            .update_expression(update.update_expression())
-            .set_condition_expression(update.condition_expression())
-            .set_expression_attribute_names(update.expr.names())
-            .set_expression_attribute_values(update.expr.values())
-            .return_values(ReturnValue::AllNew)
-            .set_return_values_on_condition_check_failure(old_item_on_failure(update))
-            .send()
+            .retrying(op, || {
+                self.inner.metrics.write(units);
+                self.inner
+                    .client
+                    .update_item()
+                    .table_name(&self.inner.table)
+                    .set_key(Some(key.clone()))
+                    .update_expression(update.update_expression())
+                    .set_condition_expression(update.condition_expression())
+                    .set_expression_attribute_names(update.expr.names())
+                    .set_expression_attribute_values(update.expr.values())
+                    .return_values(ReturnValue::AllNew)
+                    .set_return_values_on_condition_check_failure(old_item_on_failure(update))
+                    .send()
+            })
             .await;
         match result {
             Ok(out) => Ok(Written::Done(out.attributes)),
             Err(e) => match e.into_service_error() {
+                UpdateItemError::ConditionalCheckFailedException(c)
+                    if stamp.as_deref().is_some_and(|s| stamped_by(c.item.as_ref(), s)) =>
+                {
+                    Ok(Written::Done(c.item))
+                }
                 UpdateItemError::ConditionalCheckFailedException(c) => Ok(Written::ConditionFailed(c.item)),
                 other => Err(StoreError::backend(op, other)),
             },
         }
     }
 
-    /// DeleteItem returning the deleted item (`Done(None)` if there was none).
+    /// DeleteItem returning the deleted item (`Done(None)` if there was none). A deleted item
+    /// keeps no stamp: when the first send of a conditional delete committed but its answer
+    /// was lost, the re-send finds the item gone (`ConditionFailed(None)`).
     pub(crate) async fn delete_item(
         &self,
         op: &'static str,
         key: Item,
         condition: Option<Condition>,
     ) -> Result<Written, StoreError> {
-        self.inner.metrics.write(write_units(item_size(&key)));
-        let mut request = self
-            .inner
-            .client
-            .delete_item()
-            .table_name(&self.inner.table)
-            .set_key(Some(key))
-            .return_values(ReturnValue::AllOld);
-        if let Some(c) = condition {
-            request = request
-                .condition_expression(c.expression())
-                .set_expression_attribute_names(c.expr.names())
-                .set_expression_attribute_values(c.expr.values())
-                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        }
-        match request.send().await {
+        let units = write_units(item_size(&key));
+        let result = self
+            .retrying(op, || {
+                self.inner.metrics.write(units);
+                let mut request = self
+                    .inner
+                    .client
+                    .delete_item()
+                    .table_name(&self.inner.table)
+                    .set_key(Some(key.clone()))
+                    .return_values(ReturnValue::AllOld);
+                if let Some(c) = &condition {
+                    request = request
+                        .condition_expression(c.expression())
+                        .set_expression_attribute_names(c.expr.names())
+                        .set_expression_attribute_values(c.expr.values())
+                        .return_values_on_condition_check_failure(
+                            ReturnValuesOnConditionCheckFailure::AllOld,
+                        );
+                }
+                request.send()
+            })
+            .await;
+        match result {
             Ok(out) => Ok(Written::Done(out.attributes)),
             Err(e) => match e.into_service_error() {
                 DeleteItemError::ConditionalCheckFailedException(c) => Ok(Written::ConditionFailed(c.item)),
@@ -350,20 +497,22 @@ impl DynamoStore {
         op: &'static str,
         q: &Query,
     ) -> Result<(Vec<Item>, Option<Item>), StoreError> {
-        self.inner.metrics.read();
         let out = self
-            .inner
-            .client
-            .query()
-            .table_name(&self.inner.table)
-            .set_index_name(q.index.map(str::to_owned))
-            .key_condition_expression(&q.key_condition)
-            .set_expression_attribute_names(q.expr.names())
-            .set_expression_attribute_values(q.expr.values())
-            .set_limit(q.limit)
-            .set_exclusive_start_key(q.start.clone())
-            .consistent_read(q.consistent && q.index.is_none())
-            .send()
+            .retrying(op, || {
+                self.inner.metrics.read();
+                self.inner
+                    .client
+                    .query()
+                    .table_name(&self.inner.table)
+                    .set_index_name(q.index.map(str::to_owned))
+                    .key_condition_expression(&q.key_condition)
+                    .set_expression_attribute_names(q.expr.names())
+                    .set_expression_attribute_values(q.expr.values())
+                    .set_limit(q.limit)
+                    .set_exclusive_start_key(q.start.clone())
+                    .consistent_read(q.consistent && q.index.is_none())
+                    .send()
+            })
             .await
             .map_err(|e| StoreError::backend(op, e))?;
         Ok((out.items.unwrap_or_default(), out.last_evaluated_key))
@@ -409,6 +558,12 @@ impl DynamoStore {
 
     /// Sends a transaction, again after a jittered backoff while DynamoDB cancels it only for
     /// conflicts with other transactions or throttling. `Ok(Err(..))` when a condition failed.
+    ///
+    /// Each attempt carries one `ClientRequestToken`, re-sent unchanged (by the SDK and by
+    /// [`Self::retrying`]) while the outcome is unknown, well within DynamoDB's 10-minute
+    /// window: a re-send of a transaction that already committed answers success and changes
+    /// nothing, so a commit whose answer was lost reads as done, never as someone else's
+    /// write. Only a definite cancellation draws a new token.
     pub(crate) async fn transact(
         &self,
         op: &'static str,
@@ -420,13 +575,17 @@ impl DynamoStore {
                 self.inner.metrics.transaction_retry();
                 self.backoff(attempt - 1).await;
             }
-            self.inner.metrics.write(tx.units);
+            let token = fresh_token();
             let result = self
-                .inner
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(tx.items.clone()))
-                .send()
+                .retrying(op, || {
+                    self.inner.metrics.write(tx.units);
+                    self.inner
+                        .client
+                        .transact_write_items()
+                        .set_transact_items(Some(tx.items.clone()))
+                        .client_request_token(&token)
+                        .send()
+                })
                 .await;
             let err = match result {
                 Ok(_) => return Ok(Ok(())),
@@ -449,9 +608,6 @@ impl DynamoStore {
                         ));
                     }
                     tracing::debug!(op, attempt, "transaction conflicted; retrying");
-                }
-                TransactWriteItemsError::TransactionInProgressException(_) => {
-                    tracing::debug!(op, attempt, "transaction in progress; retrying");
                 }
                 other => return Err(StoreError::backend(op, other)),
             }
@@ -490,14 +646,16 @@ impl DynamoStore {
                 if attempt > 1 {
                     self.backoff(attempt - 1).await;
                 }
-                self.inner.metrics.write(units);
-                made += 1;
                 let out = self
-                    .inner
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.inner.table, pending.clone())
-                    .send()
+                    .retrying(op, || {
+                        self.inner.metrics.write(units);
+                        made += 1;
+                        self.inner
+                            .client
+                            .batch_write_item()
+                            .request_items(&self.inner.table, pending.clone())
+                            .send()
+                    })
                     .await
                     .map_err(|e| StoreError::backend(op, e))?;
                 pending = out
@@ -528,18 +686,20 @@ impl DynamoStore {
                 if attempt > 1 {
                     self.backoff(attempt - 1).await;
                 }
-                self.inner.metrics.read();
                 let request = KeysAndAttributes::builder()
                     .set_keys(Some(pending.clone()))
                     .consistent_read(true)
                     .build()
                     .map_err(build_error("BatchGetItem (build)"))?;
                 let out = self
-                    .inner
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.inner.table, request)
-                    .send()
+                    .retrying(op, || {
+                        self.inner.metrics.read();
+                        self.inner
+                            .client
+                            .batch_get_item()
+                            .request_items(&self.inner.table, request.clone())
+                            .send()
+                    })
                     .await
                     .map_err(|e| StoreError::backend(op, e))?;
                 if let Some(mut responses) = out.responses {

@@ -23,7 +23,7 @@ use crate::model::{
 
 /// A store on a fresh table made from template.yaml, or `None` (with a notice) when no server is
 /// configured. Under `CI=true` a missing server fails instead.
-async fn fresh_store() -> Option<DynamoStore> {
+pub(super) async fn fresh_store() -> Option<DynamoStore> {
     if std::env::var(super::ENDPOINT_ENV).is_err() {
         assert_ne!(
             std::env::var("CI").as_deref(),
@@ -50,19 +50,19 @@ async fn fresh_store() -> Option<DynamoStore> {
     ))
 }
 
-fn at(h: u32, m: u32) -> DateTime<Utc> {
+pub(super) fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, h, m, 0).unwrap()
 }
 
-fn admin(n: i64) -> KakaoUserId {
+pub(super) fn admin(n: i64) -> KakaoUserId {
     KakaoUserId::new(n).unwrap()
 }
 
-fn friend(s: &str) -> FriendUuid {
+pub(super) fn friend(s: &str) -> FriendUuid {
     FriendUuid::parse(s).unwrap()
 }
 
-async fn with_admin_and_meeting(store: &DynamoStore, id: KakaoUserId) -> MeetingId {
+pub(super) async fn with_admin_and_meeting(store: &DynamoStore, id: KakaoUserId) -> MeetingId {
     let login = AdminLogin {
         id,
         nickname: "선생님".into(),
@@ -89,7 +89,12 @@ async fn with_admin_and_meeting(store: &DynamoStore, id: KakaoUserId) -> Meeting
     meeting
 }
 
-fn batch(sender: KakaoUserId, meeting: MeetingId, names: &[&str], limits: QuotaLimits) -> ReservationRequest {
+pub(super) fn batch(
+    sender: KakaoUserId,
+    meeting: MeetingId,
+    names: &[&str],
+    limits: QuotaLimits,
+) -> ReservationRequest {
     ReservationRequest {
         sender,
         meeting,

@@ -1,0 +1,293 @@
+//! The store against DynamoDB's faults, switched on per table in the project's test server
+//! (`infra/lib/dynamo_server.py`; the control API is [`super::test_server`]): answers lost
+//! after a commit, transactions holding items, conflicts, throttling, partial batches and TTL
+//! that runs days late. Each test fails on a store that trusts the first answer.
+
+use std::time::Duration;
+
+use chrono::Duration as Days;
+use domain::delivery::{KakaoErrorCode, Round};
+use domain::friends::FriendProfile;
+use domain::{KakaoUserId, KstDay, QuotaLimits};
+
+use super::test_server::{FaultControl, FaultRates, Faults};
+use super::tests::{admin, at, batch, fresh_store, friend, with_admin_and_meeting};
+use crate::api::{FriendStore, MeetingStore, QuotaStore};
+use crate::model::{DeliveryOutcome, NextRound, QuotaSubject};
+
+const NAMES: [&str; 5] = ["a", "b", "c", "d", "e"];
+
+fn lost(next: u32, op: &'static str, mode: &'static str) -> Faults {
+    Faults {
+        lost_responses_next: Some(next),
+        lost_response_ops: Some(vec![op]),
+        lost_response_mode: Some(mode),
+        ..Faults::default()
+    }
+}
+
+async fn sender_used(store: &super::DynamoStore, sender: KakaoUserId) -> u32 {
+    store
+        .quota_used(KstDay::containing(at(10, 5)), &QuotaSubject::Sender(sender))
+        .await
+        .unwrap()
+}
+
+/// The SDK sends a request three times; these answers are lost on every one of them and once
+/// more, so only a store that re-sends the same transaction token itself gets through.
+async fn a_reservation_whose_answers_were_lost_reads_as_its_own(mode: &'static str) {
+    let Some(store) = fresh_store().await else { return };
+    let control = FaultControl::for_store(&store);
+    let sender = admin(1);
+    let meeting = with_admin_and_meeting(&store, sender).await;
+
+    control.set(&lost(4, "TransactWriteItems", mode)).await;
+    let reservation = store
+        .reserve(&batch(sender, meeting, &NAMES, QuotaLimits::KAKAO), at(10, 5))
+        .await
+        .expect("a reservation whose answer was lost is re-sent, not failed");
+
+    assert_eq!(reservation.reserved.len(), 5, "{reservation:?}");
+    assert!(
+        reservation.refused.is_empty(),
+        "its own records read as someone else's: {reservation:?}"
+    );
+    assert_eq!(sender_used(&store, sender).await, 5, "the slots were taken once");
+    assert_eq!(control.report().await.injected_total(), 4);
+}
+
+#[tokio::test]
+async fn a_reservation_answered_500_after_its_commit_reads_as_done() {
+    a_reservation_whose_answers_were_lost_reads_as_its_own("500").await;
+}
+
+#[tokio::test]
+async fn a_reservation_whose_connection_dropped_after_its_commit_reads_as_done() {
+    a_reservation_whose_answers_were_lost_reads_as_its_own("drop").await;
+}
+
+#[tokio::test]
+async fn recorded_outcomes_whose_answer_was_lost_are_recorded_once() {
+    let Some(store) = fresh_store().await else { return };
+    let control = FaultControl::for_store(&store);
+    let sender = admin(2);
+    let meeting = with_admin_and_meeting(&store, sender).await;
+    store
+        .reserve(
+            &batch(sender, meeting, &["a", "b"], QuotaLimits::KAKAO),
+            at(10, 5),
+        )
+        .await
+        .unwrap();
+
+    control.set(&lost(4, "TransactWriteItems", "mixed")).await;
+    let outcomes = [
+        (friend("a"), DeliveryOutcome::Sent),
+        (
+            friend("b"),
+            DeliveryOutcome::failed(KakaoErrorCode::RECEIVER_REFUSES),
+        ),
+    ];
+    let records = store
+        .record_outcomes(sender, meeting, Round::FIRST, &outcomes, at(10, 5))
+        .await
+        .expect("outcomes whose answer was lost are re-sent with the same token");
+    assert!(records[0].holds_quota && !records[1].holds_quota);
+    // b's slot was given back once, not once per send.
+    assert_eq!(sender_used(&store, sender).await, 1);
+}
+
+/// The SDK re-sends an UpdateItem whose answer was lost; the re-send finds its own write and
+/// its condition fails. That is the write done, not a conflict with someone else.
+#[tokio::test]
+async fn a_conditional_update_that_already_committed_is_done_not_a_conflict() {
+    let Some(store) = fresh_store().await else { return };
+    let control = FaultControl::for_store(&store);
+    let sender = admin(3);
+    let meeting = with_admin_and_meeting(&store, sender).await;
+    let from = NextRound {
+        round: Round::FIRST,
+        due_at: at(10, 5),
+    };
+    let to = NextRound {
+        round: Round::FIRST.next().unwrap(),
+        due_at: at(10, 10),
+    };
+
+    for next in [1, 4] {
+        control.set(&lost(next, "UpdateItem", "500")).await;
+        let (from, to) = if next == 1 { (from, to) } else { (to, from) };
+        let advanced = store
+            .advance_round(sender, meeting, from, Some(to), at(10, 6))
+            .await
+            .unwrap_or_else(|e| panic!("{next} lost answers: the advance read as {e:?}"));
+        assert_eq!(advanced.draft.next_round, Some(to));
+    }
+    let stored = store.get_meeting(sender, meeting).await.unwrap();
+    assert_eq!(stored.draft.next_round, Some(from));
+}
+
+/// A transaction holds its items until it finishes; a single-item write to one of them meanwhile
+/// is refused with TransactionConflictException, and waits its turn instead of failing.
+#[tokio::test]
+async fn a_write_that_meets_an_unfinished_transaction_waits_for_it() {
+    let Some(store) = fresh_store().await else { return };
+    let control = FaultControl::for_store(&store);
+    let sender = admin(4);
+    let meeting = with_admin_and_meeting(&store, sender).await;
+    control
+        .set(&Faults {
+            hold_ms: Some(600),
+            ..Faults::default()
+        })
+        .await;
+
+    let reserving = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .reserve(&batch(sender, meeting, &NAMES, QuotaLimits::KAKAO), at(10, 5))
+                .await
+        })
+    };
+    // The reservation's condition check on the meeting holds the meeting item.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let from = NextRound {
+        round: Round::FIRST,
+        due_at: at(10, 5),
+    };
+    let advanced = store
+        .advance_round(sender, meeting, from, None, at(10, 6))
+        .await
+        .expect("the advance waits for the transaction instead of failing");
+    assert_eq!(advanced.draft.next_round, None);
+    assert_eq!(reserving.await.unwrap().unwrap().reserved.len(), 5);
+    assert!(
+        store.metrics().request_retries > 0,
+        "the write never met the transaction: {:?}",
+        control.report().await
+    );
+}
+
+/// Throttling, conflicts and transactions in progress, at rates that beat the SDK's three
+/// attempts now and then: every reservation settles once and the counters hold what the
+/// deliveries hold.
+#[tokio::test]
+async fn refusals_and_conflicts_are_waited_out_and_nothing_is_taken_twice() {
+    let Some(store) = fresh_store().await else { return };
+    let control = FaultControl::for_store(&store);
+    let sender = admin(5);
+    let mut meetings = Vec::new();
+    for _ in 0..4 {
+        meetings.push(with_admin_and_meeting(&store, sender).await);
+    }
+    control
+        .set(&Faults {
+            seed: Some(14),
+            rates: FaultRates {
+                throttle: 0.5,
+                transaction_conflict: 0.5,
+                in_progress: 0.3,
+                item_conflict: 0.5,
+                ..FaultRates::default()
+            },
+            ..Faults::default()
+        })
+        .await;
+
+    for meeting in &meetings {
+        let reservation = store
+            .reserve(&batch(sender, *meeting, &NAMES, QuotaLimits::KAKAO), at(10, 5))
+            .await
+            .expect("a refused or conflicting reservation is sent again");
+        assert_eq!(reservation.reserved.len(), 5);
+        store
+            .get_meeting(sender, *meeting)
+            .await
+            .expect("a throttled read is sent again");
+    }
+    assert_eq!(sender_used(&store, sender).await, 20);
+    let report = control.report().await;
+    assert!(report.injected_total() > 4, "{report:?}");
+}
+
+/// BatchWriteItem and BatchGetItem leave part of a request unprocessed under load: every part
+/// is sent again until none is left.
+#[tokio::test]
+async fn batch_writes_and_reads_drain_what_was_left_unprocessed() {
+    let Some(store) = fresh_store().await else { return };
+    let control = FaultControl::for_store(&store);
+    let sender = admin(6);
+    with_admin_and_meeting(&store, sender).await;
+    let profiles: Vec<FriendProfile> = (0..60)
+        .map(|i| FriendProfile {
+            uuid: friend(&format!("f{i:02}")),
+            kakao_id: Some(KakaoUserId::new(1_000 + i).unwrap()),
+            nickname: format!("friend {i}"),
+            thumbnail_url: None,
+            favorite: false,
+        })
+        .collect();
+    control
+        .set(&Faults {
+            seed: Some(6),
+            rates: FaultRates {
+                unprocessed: 0.5,
+                ..FaultRates::default()
+            },
+            ..Faults::default()
+        })
+        .await;
+
+    store.replace_friends(sender, &profiles, at(9, 0)).await.unwrap();
+    let listed = store.list_friends(sender, false).await.unwrap();
+    assert_eq!(listed.len(), 60);
+    assert!(
+        control
+            .report()
+            .await
+            .injected
+            .get("unprocessed")
+            .copied()
+            .unwrap_or(0)
+            > 0
+    );
+}
+
+/// TTL removes a day's counters some time after they expire, up to days late. A slot given
+/// back after that must not bring a counter back (as a negative count that never expires),
+/// whether or not TTL has run yet.
+#[tokio::test]
+async fn a_slot_given_back_after_its_counters_expired_does_not_bring_them_back() {
+    let Some(store) = fresh_store().await else { return };
+    let control = FaultControl::for_store(&store);
+    let sender = admin(7);
+    let meeting = with_admin_and_meeting(&store, sender).await;
+    store
+        .reserve(&batch(sender, meeting, &["a"], QuotaLimits::KAKAO), at(10, 5))
+        .await
+        .unwrap();
+    let day = KstDay::containing(at(10, 5));
+    let later = day.resets_at() + Days::days(3);
+
+    assert!(
+        control.expire_ttl(later).await >= 4,
+        "the day's four counters expire"
+    );
+    store
+        .release(sender, meeting, Round::FIRST, &[friend("a")], later)
+        .await
+        .unwrap();
+    for subject in [
+        QuotaSubject::App,
+        QuotaSubject::Sender(sender),
+        QuotaSubject::Recipient(friend("a")),
+        QuotaSubject::Pair(sender, friend("a")),
+    ] {
+        let counter = store
+            .get_item("GetItem quota counter", super::quota::counter_key(day, &subject))
+            .await
+            .unwrap();
+        assert!(counter.is_none(), "{subject:?} came back: {counter:?}");
+    }
+}
