@@ -28,8 +28,8 @@ pub(crate) struct AdminContext {
     pub friends: HashMap<FriendUuid, (FriendStanding, Option<KakaoUserId>)>,
     /// The admin's choice, or the service's default when they never chose.
     pub round_summary: bool,
-    /// The access token, read once per sweep (see `kakao_call`).
-    pub(crate) token: tokio::sync::Mutex<Option<kakao::AccessToken>>,
+    /// The access token, read once per sweep (`TokenKeeper::call_remembering`).
+    pub(crate) token: crate::tokens::TokenSlot,
 }
 
 impl AdminContext {

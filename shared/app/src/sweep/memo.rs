@@ -8,7 +8,6 @@ use domain::delivery::Round;
 use domain::sweep::{RoundSummary, confirm_memo_text, summary_memo_text};
 use kakao::Template;
 
-use super::kakao_call;
 use super::message::{CONFIRM_BUTTON, SUMMARY_BUTTON, memo};
 use super::run::Ctx;
 use super::send::MeetingCx;
@@ -60,11 +59,14 @@ pub(crate) async fn summary(ctx: &Ctx<'_>, cx: &MeetingCx<'_>, summary: &RoundSu
 
 async fn send(ctx: &Ctx<'_>, cx: &MeetingCx<'_>, template: &Template, kind: &'static str) -> bool {
     let kakao = ctx.services.kakao.clone();
-    let answer = kakao_call::call(ctx.services, &cx.admin, cx.admin_id(), |token| {
-        let kakao = kakao.clone();
-        async move { kakao.send_to_me(&token, template).await }
-    })
-    .await;
+    let answer = ctx
+        .services
+        .tokens
+        .call_remembering(cx.admin_id(), &cx.admin.token, |token| {
+            let kakao = kakao.clone();
+            async move { kakao.send_to_me(&token, template).await }
+        })
+        .await;
     match answer {
         Ok(()) => {
             tracing::info!(admin = %cx.admin_id(), meeting = %cx.meeting.id, memo = kind, "memo sent to the admin");

@@ -31,7 +31,6 @@
 mod admins;
 mod confirm;
 mod error;
-mod kakao_call;
 mod local_loop;
 mod memo;
 pub mod message;

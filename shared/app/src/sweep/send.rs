@@ -21,7 +21,6 @@ use store::model::{DeliveryOutcome, LINK_TOKEN_LIFETIME_AFTER_END, LinkToken, Me
 
 use super::admins::{AdminCache, AdminContext};
 use super::error::{CrashPoint, SweepError};
-use super::kakao_call;
 use super::message::{ReminderLinks, message_template, reminder, reminder_text};
 use super::run::Ctx;
 use super::settings::SweepSettings;
@@ -235,11 +234,14 @@ async fn call_kakao(
 ) -> (Result<Vec<ReceiverResult>, TokenError>, Duration) {
     let started = Instant::now();
     let kakao = ctx.services.kakao.clone();
-    let answer = kakao_call::call(ctx.services, &cx.admin, cx.admin_id(), |token| {
-        let kakao = kakao.clone();
-        async move { needs_keeper(kakao.send_to_friends(&token, receivers, message).await) }
-    })
-    .await;
+    let answer = ctx
+        .services
+        .tokens
+        .call_remembering(cx.admin_id(), &cx.admin.token, |token| {
+            let kakao = kakao.clone();
+            async move { needs_keeper(kakao.send_to_friends(&token, receivers, message).await) }
+        })
+        .await;
     (answer, started.elapsed())
 }
 

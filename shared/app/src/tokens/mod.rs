@@ -18,6 +18,10 @@
 
 pub mod convert;
 
+/// A caller's memory of one admin's access token across several calls
+/// ([`TokenKeeper::call_remembering`]); empty until the first call reads it.
+pub type TokenSlot = tokio::sync::Mutex<Option<AccessToken>>;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
@@ -168,17 +172,45 @@ impl TokenKeeper {
     /// let profile = keeper.call(admin, |token| async move { kakao.me(&token).await }).await?;
     /// # let _ = profile; Ok(()) }
     /// ```
-    pub async fn call<T, F, Fut>(&self, admin: KakaoUserId, mut call: F) -> Result<T, TokenError>
+    pub async fn call<T, F, Fut>(&self, admin: KakaoUserId, call: F) -> Result<T, TokenError>
     where
         F: FnMut(AccessToken) -> Fut,
         Fut: Future<Output = Result<T, KakaoError>>,
     {
-        let token = self.access_token(admin).await?;
+        self.call_remembering(admin, &TokenSlot::default(), call).await
+    }
+
+    /// [`Self::call`], with the access token kept in `slot` between calls: a sweep keeps one
+    /// slot per admin, so the token is read once per sweep rather than once per call (a sweep
+    /// lasts seconds; tokens live hours, and one expiring within five minutes is refreshed
+    /// before it is handed out). A token refreshed after a -401 replaces the remembered one.
+    pub async fn call_remembering<T, F, Fut>(
+        &self,
+        admin: KakaoUserId,
+        slot: &TokenSlot,
+        mut call: F,
+    ) -> Result<T, TokenError>
+    where
+        F: FnMut(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T, KakaoError>>,
+    {
+        let token = {
+            let mut remembered = slot.lock().await;
+            match remembered.as_ref() {
+                Some(token) => token.clone(),
+                None => {
+                    let token = self.access_token(admin).await?;
+                    *remembered = Some(token.clone());
+                    token
+                }
+            }
+        };
         match call(token.clone()).await {
             Ok(answer) => Ok(answer),
             Err(error) if error.needs_refresh() => {
                 tracing::info!(admin = %admin, "Kakao refused the access token (-401); refreshing once");
                 let fresh = self.refresh_after_rejection(admin, &token).await?;
+                *slot.lock().await = Some(fresh.clone());
                 match call(fresh).await {
                     Ok(answer) => Ok(answer),
                     Err(error) => Err(self.refresher.judge(admin, error, true).await),
