@@ -11,7 +11,7 @@ use super::item::{Item, Reader, n, s, time};
 use super::keys::{
     ACTIVE_ADMINS_INDEX, ACTIVE_ADMINS_PK, FRIEND_PREFIX, INVITEE_PREFIX, JOINED_PREFIX, MEETING_PREFIX, PK,
     SEEN_PREFIX, SK, SK_PREFS, SK_PROFILE, SK_SYNC, SK_TOKENS, active_sk, admin_pk, meeting_from_sk,
-    meeting_pk,
+    meeting_pk, zoom_hint_pk, zoom_hint_sk,
 };
 use super::requests::{Query, Written, key};
 use crate::StoreError;
@@ -191,8 +191,12 @@ impl AdminStore for DynamoStore {
 
     async fn delete_admin_data(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError> {
         let pk = admin_pk(id);
-        // Tokens first: from here on nothing can act for the admin.
+        // Tokens first: from here on nothing can act for the admin. Then the profile: every
+        // write of the admin's data that could race with this deletion (a friend sync, a new
+        // meeting) is conditional on it, so none lands after the rest is deleted.
         self.delete_item("DeleteItem tokens", key(&pk, SK_TOKENS), None)
+            .await?;
+        self.delete_item("DeleteItem admin", profile_key(id), None)
             .await?;
         self.delete_prefixed(&pk, &[FRIEND_PREFIX]).await?;
         self.delete_item("DeleteItem sync report", key(&pk, SK_SYNC), None)
@@ -218,12 +222,19 @@ impl AdminStore for DynamoStore {
                 &[INVITEE_PREFIX, JOINED_PREFIX, SEEN_PREFIX],
             )
             .await?;
-            // Deleting the meeting drops its due and Zoom index entries with it.
+            // Deleting the meeting drops its due and Zoom index entries with it; its Zoom hint
+            // (another partition) goes too.
+            if let Some(zoom) = meeting.get("zoom_id").and_then(|v| v.as_s().ok()) {
+                self.delete_item(
+                    "DeleteItem zoom hint",
+                    key(zoom_hint_pk(zoom), zoom_hint_sk(id, mid)),
+                    None,
+                )
+                .await?;
+            }
             self.delete_item("DeleteItem meeting", super::meetings::meeting_key(id, mid), None)
                 .await?;
         }
-        self.delete_item("DeleteItem admin", profile_key(id), None)
-            .await?;
         tracing::info!(admin = %id, meetings = meetings.len(), at = %now, "deleted the admin's personal data");
         Ok(())
     }

@@ -218,7 +218,27 @@ async fn batch_writes_and_reads_drain_what_was_left_unprocessed() {
     let Some(store) = fresh_store().await else { return };
     let control = FaultControl::for_store(&store);
     let sender = admin(6);
-    with_admin_and_meeting(&store, sender).await;
+    let mut due = Vec::new();
+    for _ in 0..10 {
+        let meeting = with_admin_and_meeting(&store, sender).await;
+        for name in NAMES {
+            let invitee = crate::model::Invitee {
+                friend: friend(name),
+                display_name: name.to_owned(),
+                match_keys: Default::default(),
+                opted_out: false,
+            };
+            store.put_invitee(sender, meeting, &invitee).await.unwrap();
+        }
+        due.push(crate::model::DueMeeting {
+            admin: sender,
+            meeting,
+            next: NextRound {
+                round: Round::FIRST,
+                due_at: at(10, 5),
+            },
+        });
+    }
     let profiles: Vec<FriendProfile> = (0..60)
         .map(|i| FriendProfile {
             uuid: friend(&format!("f{i:02}")),
@@ -228,6 +248,7 @@ async fn batch_writes_and_reads_drain_what_was_left_unprocessed() {
             favorite: false,
         })
         .collect();
+    store.replace_friends(sender, &profiles, at(9, 0)).await.unwrap();
     control
         .set(&Faults {
             seed: Some(6),
@@ -239,9 +260,17 @@ async fn batch_writes_and_reads_drain_what_was_left_unprocessed() {
         })
         .await;
 
-    store.replace_friends(sender, &profiles, at(9, 0)).await.unwrap();
-    let listed = store.list_friends(sender, false).await.unwrap();
-    assert_eq!(listed.len(), 60);
+    // BatchGetItem: the sweep's read of ten meetings' states.
+    let read = crate::api::MeetingStateStore::admin_sweep_read(&store, sender, &due, false)
+        .await
+        .unwrap();
+    assert_eq!(read.meetings.len(), 10);
+    assert!(read.meetings.iter().all(|(_, state)| state.invitees.len() == 5));
+    // BatchWriteItem: deleting the admin's friends (and the rest of their data).
+    crate::api::AdminStore::delete_admin_data(&store, sender, at(9, 1))
+        .await
+        .unwrap();
+    assert!(store.list_friends(sender, true).await.unwrap().is_empty());
     assert!(
         control
             .report()
@@ -289,5 +318,99 @@ async fn a_slot_given_back_after_its_counters_expired_does_not_bring_them_back()
             .await
             .unwrap();
         assert!(counter.is_none(), "{subject:?} came back: {counter:?}");
+    }
+}
+
+/// The `zoom` index is eventually consistent: a Zoom join that arrives just after the admin
+/// typed the meeting number must still find the meeting, whether it was created with the number
+/// or given it by an edit.
+#[tokio::test]
+async fn a_meeting_given_a_zoom_number_a_moment_ago_is_found_while_the_index_lags() {
+    let Some(store) = fresh_store().await else { return };
+    let control = FaultControl::for_store(&store);
+    let sender = admin(8);
+    control
+        .set(&Faults {
+            index_lag_seconds: Some(60.0),
+            ..Faults::default()
+        })
+        .await;
+
+    let edited = with_admin_and_meeting(&store, sender).await;
+    let mut meeting = store.get_meeting(sender, edited).await.unwrap();
+    let zoom = crate::model::ZoomMeetingId::parse("85012345678").unwrap();
+    meeting.draft.zoom_meeting_id = Some(zoom.clone());
+    store
+        .update_meeting(sender, edited, meeting.version, &meeting.draft, at(9, 30))
+        .await
+        .unwrap();
+    let created = domain::MeetingId::new_v7();
+    store
+        .create_meeting(sender, created, &meeting.draft, at(9, 31))
+        .await
+        .unwrap();
+
+    let mut found: Vec<_> = store
+        .find_meetings_by_zoom_id(&zoom)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    found.sort();
+    let mut expected = vec![edited, created];
+    expected.sort();
+    assert_eq!(found, expected, "both meetings, though the index has neither yet");
+
+    // A number taken off a meeting is not found through the hint it left.
+    meeting = store.get_meeting(sender, edited).await.unwrap();
+    meeting.draft.zoom_meeting_id = None;
+    store
+        .update_meeting(sender, edited, meeting.version, &meeting.draft, at(9, 40))
+        .await
+        .unwrap();
+    let found: Vec<_> = store
+        .find_meetings_by_zoom_id(&zoom)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(found, vec![created]);
+}
+
+/// An admin unlinks (all their data is deleted) while a friend sync is writing their friends:
+/// whichever finishes last, no friend record outlives the admin.
+#[tokio::test]
+async fn a_friend_sync_racing_an_unlink_leaves_no_friends_behind() {
+    let Some(store) = fresh_store().await else { return };
+    let profiles: Vec<FriendProfile> = (0..150)
+        .map(|i| FriendProfile {
+            uuid: friend(&format!("u{i:03}")),
+            kakao_id: Some(KakaoUserId::new(2_000 + i).unwrap()),
+            nickname: format!("friend {i}"),
+            thumbnail_url: None,
+            favorite: false,
+        })
+        .collect();
+    for round in 0..8u64 {
+        let id = admin(100 + round as i64);
+        with_admin_and_meeting(&store, id).await;
+        let syncing = {
+            let (store, profiles) = (store.clone(), profiles.clone());
+            tokio::spawn(async move { store.replace_friends(id, &profiles, at(9, 0)).await })
+        };
+        tokio::time::sleep(Duration::from_millis(round * 7)).await;
+        crate::api::AdminStore::delete_admin_data(&store, id, at(9, 1))
+            .await
+            .unwrap();
+        let _ = syncing.await.unwrap();
+        let left = store.list_friends(id, true).await.unwrap();
+        let admin_exists = crate::api::AdminStore::get_admin(&store, id).await.is_ok();
+        assert!(
+            left.is_empty() || admin_exists,
+            "round {round}: {} friend records outlived their admin",
+            left.len()
+        );
     }
 }

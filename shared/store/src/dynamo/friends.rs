@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use chrono::{DateTime, Utc};
 use domain::friends::{FriendChange, FriendProfile, KnownFriend, diff_friends};
 use domain::{FriendUuid, KakaoUserId};
@@ -66,6 +65,9 @@ fn sync_from_item(item: &Item) -> Result<SyncReport, StoreError> {
     Reader::new("sync report", item).json("report")
 }
 
+/// Friend records written per transaction: DynamoDB's 100 items, less the admin check.
+const FRIENDS_PER_TRANSACTION: usize = 99;
+
 impl DynamoStore {
     async fn stored_friends(&self, admin: KakaoUserId) -> Result<Vec<FriendRecord>, StoreError> {
         let items = self
@@ -125,18 +127,27 @@ impl FriendStore for DynamoStore {
             records.push(record);
         }
         // Check every size before the first write, so a bad friend leaves nothing half-written.
-        let mut requests = Vec::with_capacity(records.len());
+        let mut items = Vec::with_capacity(records.len());
         for record in &records {
             let item = friend_item(record);
-            let size = item_size(&item);
-            check_item_size("friend", size)?;
-            let put = PutRequest::builder()
-                .set_item(Some(item))
-                .build()
-                .map_err(|e| StoreError::backend("PutRequest (build)", e))?;
-            requests.push((WriteRequest::builder().put_request(put).build(), size));
+            check_item_size("friend", item_size(&item))?;
+            items.push(item);
         }
-        let write_requests = self.batch_write("BatchWriteItem friends", requests).await?;
+        // Each write is conditional on the admin still existing, so a sync that overlaps the
+        // admin's unlinking cannot bring back friends the deletion removed: deleting an admin's
+        // data removes the profile before the friends.
+        let mut write_requests = 0;
+        for chunk in items.chunks(FRIENDS_PER_TRANSACTION) {
+            let mut tx = Tx::new(self);
+            tx.check(profile_key(admin), Condition::exists())?;
+            for item in chunk {
+                tx.put(item.clone(), None)?;
+            }
+            write_requests += 1;
+            if self.transact("TransactWriteItems friends", &tx).await?.is_err() {
+                return Err(StoreError::not_found(format!("admin {admin}")));
+            }
+        }
         let counts = FriendSyncCounts {
             added: diff.added() as u32,
             changed: diff.changed() as u32,

@@ -77,6 +77,26 @@ pub(crate) fn friend_sends_sk(meeting: MeetingId, round: Round) -> String {
     format!("{meeting}#{:02}", round.get())
 }
 
+/// `ZOOM#{number}` / `{admin}#{meeting}`: a meeting that was given this Zoom number (a hint,
+/// read strongly consistent so a join just after the number was set is not missed while the
+/// `zoom` index catches up; the meeting itself is always re-read).
+pub(crate) fn zoom_hint_pk(zoom: &str) -> String {
+    format!("ZOOM#{zoom}")
+}
+
+pub(crate) fn zoom_hint_sk(admin: KakaoUserId, meeting: MeetingId) -> String {
+    format!("{admin}#{meeting}")
+}
+
+/// The admin and meeting a Zoom hint names.
+pub(crate) fn from_zoom_hint_sk(sk: &str) -> Option<(KakaoUserId, MeetingId)> {
+    let (admin, meeting) = sk.split_once('#')?;
+    Some((
+        KakaoUserId::new(admin.parse().ok()?).ok()?,
+        MeetingId::parse(meeting).ok()?,
+    ))
+}
+
 /// `LINK#{token}` / `LINK`: whom a tracked-link token is for.
 pub(crate) fn link_pk(token: &LinkToken) -> String {
     format!("{LINK_PREFIX}{}", token.as_str())

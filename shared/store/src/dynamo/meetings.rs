@@ -14,15 +14,16 @@ use chrono_tz::Tz;
 use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
-use super::DynamoStore;
 use super::admins::profile_key;
 use super::expr::{Condition, Expr, Update};
 use super::item::{Item, Reader, boolean, item_size, n, s, time};
 use super::keys::{
     DUE_INDEX, INVITEE_PREFIX, MEETING_PREFIX, PK, SK, ZOOM_INDEX, admin_from_pk, admin_pk, due_pk, due_sk,
-    due_sk_upper, invitee_sk, meeting_from_sk, meeting_pk, meeting_sk,
+    due_sk_upper, from_zoom_hint_sk, invitee_sk, meeting_from_sk, meeting_pk, meeting_sk, zoom_hint_pk,
+    zoom_hint_sk,
 };
 use super::requests::{Query, Tx, Written, key};
+use super::{DynamoStore, TTL_ATTRIBUTE};
 use crate::StoreError;
 use crate::api::MeetingStore;
 use crate::model::{
@@ -82,6 +83,21 @@ fn draft_fields(
         ("due_pk", next.map(|_| s(due_pk(shards.shard_of(meeting))))),
         ("due_sk", next.map(|r| s(due_sk(r.due_at, meeting)))),
     ])
+}
+
+/// How long a Zoom hint outlives its meeting's end (Zoom retries an event for up to 85 minutes).
+const ZOOM_HINT_LIFETIME_AFTER_END: chrono::Duration = chrono::Duration::days(2);
+
+/// The meeting's Zoom hint (see `keys::zoom_hint_pk`), when it has a Zoom number.
+fn zoom_hint_item(admin: KakaoUserId, id: MeetingId, draft: &MeetingDraft) -> Option<Item> {
+    let zoom = draft.zoom_meeting_id.as_ref()?;
+    let mut item = key(zoom_hint_pk(zoom.as_str()), zoom_hint_sk(admin, id));
+    item.insert("kind".into(), s("zoom_hint"));
+    item.insert(
+        TTL_ATTRIBUTE.into(),
+        n((draft.ends_at + ZOOM_HINT_LIFETIME_AFTER_END).timestamp()),
+    );
+    Some(item)
 }
 
 fn next_round_from(r: &Reader<'_>) -> Result<Option<NextRound>, StoreError> {
@@ -253,6 +269,9 @@ impl MeetingStore for DynamoStore {
         let mut tx = Tx::new(self);
         tx.check(profile_key(admin), Condition::exists())?;
         tx.put(item, Some(Condition::not_exists()))?;
+        if let Some(hint) = zoom_hint_item(admin, id, draft) {
+            tx.put(hint, None)?;
+        }
         match self.transact("TransactWriteItems create meeting", &tx).await? {
             Ok(()) => Ok(meeting),
             Err(c) if c.failed(0) => Err(StoreError::not_found(format!("admin {admin}"))),
@@ -281,6 +300,11 @@ impl MeetingStore for DynamoStore {
         update.condition(|e| format!("attribute_exists({})", e.name(PK)));
         update.condition(|e| format!("{} = {}", e.name("version"), e.value(n(expected.get()))));
         check_item_size("meeting", update.expr.payload_size() + 256)?;
+        // The hint first: one left by an update that then fails names a meeting that does not
+        // carry the number, which the lookup ignores.
+        if let Some(hint) = zoom_hint_item(admin, id, draft) {
+            self.put_item("PutItem zoom hint", hint, None).await?;
+        }
         let written = self
             .update_item("UpdateItem meeting", meeting_key(admin, id), &update)
             .await?;
@@ -304,7 +328,7 @@ impl MeetingStore for DynamoStore {
     async fn find_meetings_by_zoom_id(&self, zoom: &ZoomMeetingId) -> Result<Vec<Meeting>, StoreError> {
         let mut expr = Expr::default();
         let key_condition = format!("{} = {}", expr.name("zoom_id"), expr.value(s(zoom.as_str())));
-        let query = Query {
+        let indexed = Query {
             index: Some(ZOOM_INDEX),
             key_condition,
             expr,
@@ -312,10 +336,39 @@ impl MeetingStore for DynamoStore {
             start: None,
             consistent: false,
         };
-        // The index is eventually consistent: read the meetings themselves, and keep only those
-        // that still carry this Zoom id.
+        // The index is eventually consistent: a meeting given this number a moment ago may not
+        // be in it yet, so the hints (strongly consistent, written with the number) are read
+        // too. Either way the meetings themselves are read, and kept only if they still carry
+        // this number.
+        let mut keys: BTreeMap<(String, String), Item> = BTreeMap::new();
+        for entry in self.query_all("Query zoom index", indexed).await? {
+            if let (Some(pk), Some(sk)) = (
+                entry.get(PK).and_then(|v| v.as_s().ok()),
+                entry.get(SK).and_then(|v| v.as_s().ok()),
+            ) {
+                keys.insert((pk.clone(), sk.clone()), key(pk.clone(), sk.clone()));
+            }
+        }
+        let hints = self
+            .query_all("Query zoom hints", Query::partition(&zoom_hint_pk(zoom.as_str())))
+            .await?;
+        for hint in hints {
+            let Some((admin, meeting)) = hint
+                .get(SK)
+                .and_then(|v| v.as_s().ok())
+                .and_then(|sk| from_zoom_hint_sk(sk))
+            else {
+                continue;
+            };
+            let at = meeting_key(admin, meeting);
+            let pk = admin_pk(admin);
+            keys.insert((pk, meeting_sk(meeting)), at);
+        }
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
         let items = self
-            .query_keys_then_get(("Query zoom index", "BatchGetItem meetings"), query)
+            .batch_get("BatchGetItem meetings", keys.into_values().collect())
             .await?;
         let mut found: BTreeMap<(KakaoUserId, MeetingId), Meeting> = BTreeMap::new();
         for item in items {

@@ -467,8 +467,8 @@ async fn an_unchanged_friend_resync_writes_nothing() {
     let first = store.replace_friends(id, &friends, at(3, 0)).await.unwrap();
     assert_eq!(
         (first.added, first.write_requests),
-        (60, 3),
-        "25 per BatchWriteItem: {first:?}"
+        (60, 1),
+        "99 per transaction, beside the admin check: {first:?}"
     );
     let before = store.metrics();
     let second = store
