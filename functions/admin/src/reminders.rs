@@ -9,17 +9,18 @@
 //! At most once beats twice: a send whose outcome is lost is recorded `unknown` and never
 //! retried; a send refused before it left gives its quota back.
 
-use chrono::{DateTime, Utc};
-use domain::delivery::{KakaoErrorCode, Round};
-use domain::{KakaoUserId, KstDay, MeetingId};
-use kakao::{
-    Button, Buttons, FailureReason, KakaoError, Link, ReceiverOutcome, ReceiverResult, Receivers, SendResult,
-    Template, TextTemplate,
+use app::delivery::{
+    CrashHook, DeliverError, Fate, Held, Messages, NotReached, Outgoing, Recording, Start, deliver,
 };
+use app::tokens::TokenSlot;
+use chrono::{DateTime, Utc};
+use domain::delivery::Round;
+use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
+use kakao::{Button, Buttons, Link, Template, TextTemplate};
 use store::StoreError;
 use store::model::{
-    BatchRecipients, ClientStatus, DeliveryOutcome, DeliveryRecord, FriendRecord, InitialState, MeetingDraft,
-    MeetingSettings, MeetingStatus, QuotaSubject, Refusal, ReservationRequest,
+    BatchRecipients, ClientStatus, DeliveryRecord, FriendRecord, InitialState, LinkToken, MeetingDraft,
+    MeetingSettings, MeetingStatus, QuotaSubject, ReservationRequest,
 };
 use web::WebState;
 
@@ -116,7 +117,10 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
     }
     // A dead login or missing consent is known before anything is reserved.
     if let Err(error) = services.tokens.access_token(admin).await {
-        return fail(token_problem(error), &friend);
+        let fate = app::delivery::judge(std::slice::from_ref(&reminder.friend), Err(error));
+        if let Some((_, Fate::NotSent(why))) = fate.first() {
+            return fail(not_reached(why), &friend);
+        }
     }
 
     let meeting = MeetingId::new_v7();
@@ -127,70 +131,54 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
         .map_err(store_failed("creating the manual send"))?;
     let recipients =
         BatchRecipients::new(vec![reminder.friend.clone()]).map_err(store_failed("naming the recipient"))?;
-    let reservation = store
-        .reserve(
-            &ReservationRequest {
-                sender: admin,
-                meeting,
-                round: Round::FIRST,
-                recipients,
-                day,
-                initial: InitialState::Sending,
-                limits: services.settings.quotas,
-                links: None,
-            },
-            now,
-        )
-        .await
-        .map_err(store_failed("reserving quota"))?;
-    if let Some((_, refusal)) = reservation.refused.first() {
-        return match refusal {
-            Refusal::Quota(kind) => fail(SendProblem::quota((*kind).into(), now), &friend),
-            Refusal::AlreadyExists(state) => Err(SendFailure::Store {
+    let request = ReservationRequest {
+        sender: admin,
+        meeting,
+        round: Round::FIRST,
+        recipients,
+        day,
+        initial: InitialState::Sending,
+        limits: services.settings.quotas,
+        links: None,
+    };
+    let out = Outgoing {
+        admin,
+        meeting,
+        round: Round::FIRST,
+        start: Start::Reserve(request),
+        token: &TokenSlot::default(),
+        recording: Recording::Now,
+        crash: &CrashHook::default(),
+    };
+    let delivered = deliver(services, out, &TheMessage(template(reminder))).await?;
+    if let Some((_, held)) = delivered.held.first() {
+        return match held {
+            Held::Quota(kind) => fail(SendProblem::quota((*kind).into(), now), &friend),
+            other => Err(SendFailure::Store {
                 step: "reserving quota",
-                source: StoreError::conflict(format!("a new manual send already has a delivery ({state})")),
+                source: StoreError::conflict(format!("a new manual send already has a delivery ({other:?})")),
             }),
         };
     }
-
-    let template = template(reminder);
-    let receivers = Receivers::one(reminder.friend.clone());
-    let kakao = services.kakao.clone();
-    let answer = services
-        .tokens
-        .call(admin, |token| {
-            let (kakao, receivers, template) = (kakao.clone(), receivers.clone(), template.clone());
-            async move { needs_keeper(kakao.send_to_friends(&token, &receivers, &template).await) }
-        })
-        .await;
+    if !delivered.unrecorded.is_empty() {
+        return Err(SendFailure::Store {
+            step: "recording Kakao's answer",
+            source: StoreError::backend(
+                "recording Kakao's answer",
+                "the answer could not be written".to_owned(),
+            ),
+        });
+    }
     let now = state.now();
-    let (outcome, problem) = match answer {
-        Ok(receivers) => judge(&receivers, &friend, standing, now),
-        Err(error) => (None, Some(token_problem(error))),
-    };
-    let records = match outcome {
-        Some(outcome) => store
-            .record_outcomes(
-                admin,
-                meeting,
-                Round::FIRST,
-                &[(reminder.friend.clone(), outcome)],
-                now,
-            )
-            .await
-            .map_err(store_failed("recording Kakao's answer"))?,
-        // Refused before it left (login, consent, connection): nothing was sent; give the slot back.
-        None => store
-            .release(
-                admin,
-                meeting,
-                Round::FIRST,
-                std::slice::from_ref(&reminder.friend),
-                now,
-            )
-            .await
-            .map_err(store_failed("giving back unused quota"))?,
-    };
+    let problem =
+        match delivered.fates.first().map(|(_, fate)| fate) {
+            Some(Fate::Sent) => None,
+            Some(Fate::Failed { reason, .. } | Fate::Unknown(Some(reason))) => Some(
+                SendProblem::from_failure(reason, standing == ClientStanding::JoinedAndAgreed, now),
+            ),
+            Some(Fate::Unknown(None)) | None => Some(SendProblem::OutcomeUnknown),
+            Some(Fate::NotSent(why)) => Some(not_reached(why)),
+        };
     tracing::info!(
         admin = %admin,
         friend = %reminder.friend,
@@ -198,7 +186,7 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
         outcome = problem.as_ref().map(SendProblem::id).unwrap_or("sent"),
         "manual reminder"
     );
-    match (problem, records.into_iter().next()) {
+    match (problem, delivered.records.into_iter().next()) {
         (None, Some(delivery)) => {
             crate::metrics::count_sent(state, 1);
             Ok(Sent { friend, delivery })
@@ -211,53 +199,40 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
     }
 }
 
-/// Hands the token keeper the failures it acts on (-401: refresh and retry; -402: consent);
-/// everything else is a per-receiver answer for [`judge`].
-fn needs_keeper(result: SendResult) -> Result<Vec<ReceiverResult>, KakaoError> {
-    match result.into_parts() {
-        (_, Some(error)) if error.needs_refresh() || error.needs_consent().is_some() => Err(error),
-        (receivers, _) => Ok(receivers),
+/// What the dialog says when nothing left.
+fn not_reached(why: &NotReached) -> SendProblem {
+    match why {
+        NotReached::AdminNeedsLogin => SendProblem::AdminNeedsLogin,
+        NotReached::AdminNeedsConsent { missing } => SendProblem::AdminNeedsConsent {
+            missing: missing.clone(),
+        },
+        _ => SendProblem::KakaoUnavailable,
     }
 }
 
-/// The delivery outcome to record (`None`: never sent, release) and the problem to show.
-fn judge(
-    receivers: &[ReceiverResult],
-    friend: &FriendRecord,
-    standing: ClientStanding,
-    now: DateTime<Utc>,
-) -> (Option<DeliveryOutcome>, Option<SendProblem>) {
-    let outcome = receivers
-        .iter()
-        .find(|r| r.uuid == friend.profile.uuid)
-        .map(|r| &r.outcome);
-    match outcome {
-        Some(ReceiverOutcome::Sent) => (Some(DeliveryOutcome::Sent), None),
-        Some(ReceiverOutcome::Failed(FailureReason::NotSent)) => (None, Some(SendProblem::KakaoUnavailable)),
-        Some(ReceiverOutcome::Failed(reason)) => {
-            let problem = SendProblem::from_failure(reason, standing == ClientStanding::JoinedAndAgreed, now);
-            let outcome = reason
-                .kakao_code()
-                .and_then(|code| i32::try_from(code).ok())
-                .and_then(|code| KakaoErrorCode::new(code).ok())
-                .map(DeliveryOutcome::failed)
-                // A refusal without a code to keep is recorded as lost rather than invented.
-                .unwrap_or(DeliveryOutcome::Unknown);
-            (Some(outcome), Some(problem))
-        }
-        Some(ReceiverOutcome::Unknown) | None => {
-            (Some(DeliveryOutcome::Unknown), Some(SendProblem::OutcomeUnknown))
-        }
+/// The manual send's one message, the same for its one recipient.
+struct TheMessage(Template);
+
+#[async_trait::async_trait]
+impl Messages for TheMessage {
+    async fn messages(
+        &self,
+        recipients: &[FriendUuid],
+        _: &[(FriendUuid, LinkToken)],
+    ) -> Vec<Option<Template>> {
+        recipients.iter().map(|_| Some(self.0.clone())).collect()
     }
 }
 
-fn token_problem(error: app::TokenError) -> SendProblem {
-    match error {
-        app::TokenError::NeedsLogin => SendProblem::AdminNeedsLogin,
-        app::TokenError::NeedsConsent { missing } => SendProblem::AdminNeedsConsent { missing },
-        other => {
-            tracing::warn!(error = %other, "no working Kakao token for a manual send");
-            SendProblem::KakaoUnavailable
+impl From<DeliverError> for SendFailure {
+    fn from(error: DeliverError) -> Self {
+        match error {
+            DeliverError::Store { step, source } => SendFailure::Store { step, source },
+            // A manual send arms no crash hook.
+            DeliverError::Crashed(crashed) => SendFailure::Store {
+                step: "sending",
+                source: StoreError::backend("sending", crashed),
+            },
         }
     }
 }

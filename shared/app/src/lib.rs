@@ -10,6 +10,11 @@
 //!   the environment as the fallback; [`secrets::lookup`] is the view settings readers use.
 //! - [`emf`]: CloudWatch metrics as Embedded Metric Format lines; [`logs`]: the functions' JSON
 //!   log set-up.
+//! - [`delivery`]: one batch of reminders from its start (quota reserved, or the admin's
+//!   approval) through Kakao to recorded outcomes and released slots; used by the sweep, by
+//!   confirm-first approvals and by the manual send.
+//! - [`sweep`]: the reminder sweep: due meetings, their rounds planned and their batches
+//!   delivered, the round summary and confirm-first memos.
 //! - [`sync`]: the friend-sync core, its triggers, the daily run and the local daily loop.
 //! - `testing` (feature `testing`): a Kakao sandbox, fresh stores and a manual clock for tests.
 //!
@@ -22,6 +27,7 @@
 //! ```
 
 pub mod config;
+pub mod delivery;
 pub mod emf;
 pub mod logs;
 pub mod secrets;

@@ -8,9 +8,9 @@ use domain::delivery::Round;
 use domain::sweep::{RoundSummary, confirm_memo_text, summary_memo_text};
 use kakao::Template;
 
+use super::batch::MeetingCx;
+use super::context::Ctx;
 use super::message::{CONFIRM_BUTTON, SUMMARY_BUTTON, memo};
-use super::run::Ctx;
-use super::send::MeetingCx;
 
 /// The page that sends a prepared batch: `/meetings/{id}/rounds/{n}/send`.
 pub fn confirm_path(meeting: domain::MeetingId, round: Round) -> String {

@@ -25,22 +25,32 @@
 //! `unknown`, never resent. A crash between any two steps ([`CrashPoint`]) leaves at worst a
 //! delivery that becomes `unknown`.
 //!
-//! - [`settings`]: links, pacing, the round summary policy; [`report`]: counts, logs, EMF.
-//! - `visit`, `send`, `confirm`, `memo`, `message`, `admins`: the steps, one file each.
+//! Layers, each calling only those below it (a batch is delivered by [`crate::delivery`]):
+//!
+//! | layer | module | what it does |
+//! |---|---|---|
+//! | run | `run` | [`Sweeper::run_once`]: the due index, one read per admin, visits with bounded concurrency |
+//! | round | `round` | one meeting's visit: plan the round, deliver its batches, advance the due entry |
+//! | approvals | `approve` | confirm-first: the prepared batch and the admin's approval ([`Sweeper::approve`]) |
+//! | batch | `batch`, `memo` | one meeting as its batches need it, a batch delivered, memos to the admin |
+//! | context | `context`, `admins`, `message`, `settings`, `error`, `report` | what every step shares |
+//!
+//! [`local_loop`](run_sweep_loop) runs the sweep every minute in the local run.
 
 mod admins;
-mod confirm;
+mod approve;
+mod batch;
+mod context;
 mod error;
 mod local_loop;
 mod memo;
 pub mod message;
 pub mod report;
+mod round;
 mod run;
-mod send;
 pub mod settings;
-mod visit;
 
-pub use confirm::{Approval, NotSent, PreparedBatch, PreparedRecipient};
+pub use approve::{Approval, NotSent, PreparedBatch, PreparedRecipient};
 pub use error::{CrashPoint, SweepError};
 pub use local_loop::run_sweep_loop;
 pub use memo::{confirm_path, meeting_path};

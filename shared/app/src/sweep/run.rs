@@ -1,5 +1,6 @@
-//! [`Sweeper`]: one sweep over the due index, each admin read once with all their due meetings,
-//! meetings visited with bounded concurrency inside a time budget.
+//! The sweep's top layer, [`Sweeper`]: one sweep over the due index, each admin read once with
+//! all their due meetings, meetings visited (`round`) with bounded concurrency inside a time
+//! budget.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,10 +12,12 @@ use store::api::MeetingState;
 use store::model::{DueMeeting, Meeting};
 
 use super::admins::{AdminCache, AdminContext};
-use super::error::{CrashHook, CrashPoint, SweepError, store};
+use super::context::Ctx;
+use super::error::{CrashPoint, SweepError, store};
 use super::report::SweepReport;
+use super::round::visit;
 use super::settings::SweepSettings;
-use super::visit::visit;
+use crate::delivery::CrashHook;
 use crate::services::Services;
 
 /// One due entry's part in a sweep.
@@ -69,13 +72,6 @@ async fn read_admin(
         .map(|(meeting, state)| (meeting.id, (meeting, state)))
         .collect();
     Ok((admin_cx, meetings))
-}
-
-/// What every step of a sweep shares.
-pub(crate) struct Ctx<'a> {
-    pub services: &'a Services,
-    pub settings: &'a SweepSettings,
-    pub crash: &'a CrashHook,
 }
 
 /// The reminder sweep over some services. Cheap to clone.

@@ -19,11 +19,11 @@ use store::api::MeetingState;
 use store::model::{DeliveryRecord, LinkToken, Meeting};
 
 use super::admins::{AdminCache, AdminContext};
+use super::batch::{BatchOutcome, MeetingCx, release_all, send_batch};
 use super::error::{SweepError, store};
 use super::memo;
-use super::run::{Ctx, Sweeper};
-use super::send::{MeetingCx, record_answers, send_batch};
-use super::visit::release_all;
+use super::run::Sweeper;
+use crate::delivery::{Held, Recording, Start};
 
 /// One recipient of a prepared batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -208,14 +208,16 @@ impl Sweeper {
         let cx = MeetingCx::new(meeting, admin_cx.clone(), names, prepared.links.clone());
         let mut failed_codes: Vec<KakaoErrorCode> = Vec::new();
         for chunk in go.chunks(domain::MAX_RECEIVERS_PER_SEND) {
-            let confirmed = confirm(&ctx, meeting, round, chunk, &mut approval).await;
-            if confirmed.is_empty() {
-                continue;
-            }
-            let outcome = send_batch(&ctx, cache, &cx, round, &confirmed).await?;
             // An answer that cannot be recorded leaves its delivery `sending`, to become
             // `unknown`; the approval still reports what Kakao said.
-            record_answers(&ctx, admin, meeting.id, round, &outcome.answers()).await;
+            let delivered =
+                send_batch(&ctx, &cx, round, Start::Approve(chunk.to_vec()), Recording::Now).await?;
+            for (friend, held) in &delivered.held {
+                if *held == Held::AlreadyHandled {
+                    approval.not_sent.push((friend.clone(), NotSent::AlreadyHandled));
+                }
+            }
+            let outcome = BatchOutcome::of(cache, admin_cx, &delivered);
             approval.sent.extend(outcome.sent.iter().cloned());
             for (friend, code, _) in &outcome.failed {
                 approval.failed.push((friend.clone(), code.get()));
@@ -278,42 +280,6 @@ fn split_round(deliveries: &[DeliveryRecord], round: Round) -> (Vec<FriendUuid>,
         .filter(|d| d.state.kind() != DeliveryStateKind::Reserved)
         .count();
     (reserved, handled)
-}
-
-/// Moves a chunk `reserved -> sending` (all or none; one by one if someone else took some).
-async fn confirm(
-    ctx: &Ctx<'_>,
-    meeting: &Meeting,
-    round: Round,
-    chunk: &[FriendUuid],
-    approval: &mut Approval,
-) -> Vec<FriendUuid> {
-    let store_ = &ctx.services.store;
-    let now = ctx.services.clock.now();
-    if store_
-        .confirm_reserved(meeting.admin, meeting.id, round, chunk, now)
-        .await
-        .is_ok()
-    {
-        return chunk.to_vec();
-    }
-    let mut confirmed = Vec::new();
-    for friend in chunk {
-        match store_
-            .confirm_reserved(
-                meeting.admin,
-                meeting.id,
-                round,
-                std::slice::from_ref(friend),
-                now,
-            )
-            .await
-        {
-            Ok(_) => confirmed.push(friend.clone()),
-            Err(_) => approval.not_sent.push((friend.clone(), NotSent::AlreadyHandled)),
-        }
-    }
-    confirmed
 }
 
 async fn approval_summary(

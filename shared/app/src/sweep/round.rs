@@ -1,6 +1,7 @@
-//! Visiting one due meeting: read its state, give up on lost sends, plan the round, send it (or
-//! prepare it for the admin's approval, or expire what was never approved), and move the
-//! meeting's due entry on, conditionally, so two sweeps cannot both advance it.
+//! The sweep's round layer: visiting one due meeting. Read its state, give up on lost sends,
+//! plan the round, deliver it batch by batch (or reserve it for the admin's approval, or expire
+//! what was never approved), and move the meeting's due entry on, conditionally, so two sweeps
+//! cannot both advance it. Called by `run`; calls `batch`, `memo`, `admins` and `context`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -12,20 +13,19 @@ use domain::sweep::{
     AdminReadiness, Batch, DeliveryFact, InviteeFacts, RoundFacts, RoundPlan, RoundStatus, RoundSummary,
     SkipReason, joined_since, next_due, plan_round, reach_from_history,
 };
-use domain::{FriendUuid, KstDay, QuotaKind};
+use domain::{FriendUuid, QuotaKind};
 use store::api::MeetingState;
 use store::model::{
-    BatchRecipients, DeliveryOutcome, DeliveryRecord, DueMeeting, InitialState,
-    LINK_TOKEN_LIFETIME_AFTER_END, LinkRequest, Meeting, MeetingStatus, NextRound, Refusal,
-    ReservationRequest, SendMode,
+    DeliveryOutcome, DeliveryRecord, DueMeeting, InitialState, Meeting, MeetingStatus, NextRound, SendMode,
 };
 
 use super::admins::{AdminCache, AdminContext};
+use super::batch::{BatchOutcome, MeetingCx, release_all, reservation, send_batch, skip_for};
+use super::context::Ctx;
 use super::error::{CrashPoint, SweepError, store};
 use super::memo;
 use super::report::SweepReport;
-use super::run::Ctx;
-use super::send::{BatchOutcome, MeetingCx, record_answers, send_batch};
+use crate::delivery::{self, Recording, Start};
 
 /// Where each of the meeting's deliveries stands, as this visit leaves it.
 pub(crate) type States = BTreeMap<(FriendUuid, Round), DeliveryStateKind>;
@@ -181,7 +181,8 @@ pub(crate) async fn visit(
             // record them as a batch on its own would be, then advance.
             Err(error) => {
                 tracing::warn!(meeting = %id, round = from.round.get(), %error, "recording the round's last batch with its advance failed; recording it on its own");
-                let lost = record_answers(ctx, admin, id, from.round, &unrecorded).await;
+                let (_, lost) =
+                    delivery::record_answers(ctx.services, admin, id, from.round, &unrecorded).await;
                 mark_sending(&mut states, from.round, &lost);
                 to = next_round(&states);
                 store_.advance_round(admin, id, from, to, now).await.map(|_| ())
@@ -353,55 +354,18 @@ fn stopped(cache: &AdminCache, cx: &MeetingCx<'_>, batch: &Batch, plan: &mut Rou
     true
 }
 
-/// Reserves one batch in one transaction (quota and delivery records); refusals become skips.
-pub(crate) async fn reserve(
-    ctx: &Ctx<'_>,
+/// Turns the recipients a batch's start held into the round's skips.
+fn refuse_held(
     cache: &AdminCache,
     cx: &MeetingCx<'_>,
-    round: Round,
-    batch: &Batch,
-    initial: InitialState,
+    held: &[(FriendUuid, delivery::Held)],
     plan: &mut RoundPlan,
-) -> Result<Vec<FriendUuid>, SweepError> {
-    let now = ctx.services.clock.now();
-    // Tracked links still missing are made in the reservation's own transaction.
-    let missing = cx.missing_links(ctx.settings, batch.recipients());
-    let request = ReservationRequest {
-        sender: cx.admin_id(),
-        meeting: cx.meeting.id,
-        round,
-        recipients: BatchRecipients::new(batch.recipients().to_vec()).map_err(store("naming a batch"))?,
-        day: KstDay::containing(now),
-        initial,
-        limits: ctx.services.settings.quotas,
-        links: (!missing.is_empty()).then(|| LinkRequest {
-            friends: missing,
-            expires_at: cx.meeting.draft.ends_at + LINK_TOKEN_LIFETIME_AFTER_END,
-        }),
-    };
-    let reservation = ctx
-        .services
-        .store
-        .reserve(&request, now)
-        .await
-        .map_err(store("reserving quota"))?;
-    let refused: Vec<(FriendUuid, SkipReason)> = reservation
-        .refused
+) {
+    let refused: Vec<(FriendUuid, SkipReason)> = held
         .iter()
-        .map(|(friend, refusal)| {
-            let reason = match refusal {
-                Refusal::Quota(kind) => {
-                    cache.counter_full(&cx.admin, *kind);
-                    SkipReason::Quota { kind: *kind }
-                }
-                Refusal::AlreadyExists(state) => SkipReason::AlreadyReminded { state: state.kind() },
-            };
-            (friend.clone(), reason)
-        })
+        .map(|(friend, held)| (friend.clone(), skip_for(cache, &cx.admin, *held)))
         .collect();
     plan.refuse(&refused);
-    cx.learn_links(reservation.links);
-    Ok(reservation.reserved)
 }
 
 /// Where an automatic round's sends leave their mark.
@@ -412,8 +376,8 @@ struct RoundSends<'s> {
     unrecorded: &'s mut Vec<(FriendUuid, DeliveryOutcome)>,
 }
 
-/// The automatic round: batch by batch, reserve, send, record (each batch's answers are written
-/// before the next batch is reserved; the last batch's with the round's advance).
+/// The automatic round: batch by batch, delivered (each batch's answers are written before the
+/// next batch is reserved; the last batch's with the round's advance).
 async fn send_round(
     ctx: &Ctx<'_>,
     cache: &AdminCache,
@@ -427,20 +391,19 @@ async fn send_round(
             continue;
         }
         let previous = std::mem::take(sends.unrecorded);
-        let lost = record_answers(ctx, cx.admin_id(), cx.meeting.id, round, &previous).await;
+        let (_, lost) =
+            delivery::record_answers(ctx.services, cx.admin_id(), cx.meeting.id, round, &previous).await;
         mark_sending(sends.states, round, &lost);
-        let reserved = reserve(ctx, cache, cx, round, &batch, InitialState::Sending, plan).await?;
-        for friend in &reserved {
+        let request = reservation(ctx, cx, round, &batch, InitialState::Sending)?;
+        let delivered = send_batch(ctx, cx, round, Start::Reserve(request), Recording::WithCaller).await?;
+        refuse_held(cache, cx, &delivered.held, plan);
+        for friend in delivered.going() {
             sends
                 .states
                 .insert((friend.clone(), round), DeliveryStateKind::Sending);
         }
-        ctx.crash.check(CrashPoint::AfterReserve)?;
-        if reserved.is_empty() {
-            continue;
-        }
-        let outcome = send_batch(ctx, cache, cx, round, &reserved).await?;
-        *sends.unrecorded = outcome.answers();
+        let outcome = BatchOutcome::of(cache, &cx.admin, &delivered);
+        *sends.unrecorded = delivered.answers;
         apply(&outcome, round, plan, sends.states);
         sends.result.absorb(outcome);
     }
@@ -491,7 +454,10 @@ async fn prepare_round(
         if stopped(cache, cx, &batch, plan) {
             continue;
         }
-        let reserved = reserve(ctx, cache, cx, round, &batch, InitialState::Reserved, plan).await?;
+        let request = reservation(ctx, cx, round, &batch, InitialState::Reserved)?;
+        let (reserved, held, links) = delivery::reserve(ctx.services, &request).await?;
+        refuse_held(cache, cx, &held, plan);
+        cx.learn_links(links);
         for friend in &reserved {
             states.insert((friend.clone(), round), DeliveryStateKind::Reserved);
         }
@@ -536,40 +502,4 @@ async fn expire_reserved(
         tracing::info!(meeting = %meeting.id, expired, "unapproved reminders expired at the meeting's end; not sent");
     }
     expired
-}
-
-/// Gives back `friends`' reservations of `round`, five at a time (one by one if a batch is
-/// refused because one of them moved meanwhile). Returns how many were given back.
-pub(crate) async fn release_all(
-    ctx: &Ctx<'_>,
-    meeting: &Meeting,
-    round: Round,
-    friends: &[FriendUuid],
-) -> usize {
-    let store_ = &ctx.services.store;
-    let now = ctx.services.clock.now();
-    let mut released = 0;
-    for chunk in friends.chunks(domain::MAX_RECEIVERS_PER_SEND) {
-        match store_.release(meeting.admin, meeting.id, round, chunk, now).await {
-            Ok(records) => released += records.len(),
-            Err(_) => {
-                for friend in chunk {
-                    if store_
-                        .release(
-                            meeting.admin,
-                            meeting.id,
-                            round,
-                            std::slice::from_ref(friend),
-                            now,
-                        )
-                        .await
-                        .is_ok()
-                    {
-                        released += 1;
-                    }
-                }
-            }
-        }
-    }
-    released
 }
