@@ -13,7 +13,13 @@
 //! `SWEEP_BENCH_ADMINS` the 20 admins, `SWEEP_BENCH_MEETINGS_PER_ADMIN` the 10 (an admin's reads are shared by their due meetings,
 //! so fewer meetings per admin cost more requests per message), and
 //! `SWEEP_BENCH_ONLY=dynamo:direct` (or `sqlite`, `dynamo`, `sqlite:tracked`, ...) runs only the
-//! matching part-1 rows. Results go in docs/benchmarks.md.
+//! matching part-1 rows. `SWEEP_BENCH_FAULTS=0.1` switches every fault of the DynamoDB test
+//! server on at that rate for the DynamoDB rows (lost answers, dropped connections, conflicts,
+//! transactions in progress, throttling, partial batches, a due index 1 s behind) and sweeps
+//! again, a minute later each time, until every reminder is out or the round is over: sent in
+//! the first sweep and in all, sweeps, duplicates and lost reminders counted in the sandbox's
+//! inboxes, `unknown` deliveries, DynamoDB requests per message. Results go in
+//! docs/benchmarks.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
@@ -174,6 +180,90 @@ fn sweeper(s: &Scenario, links: LinkMode) -> Sweeper {
     Sweeper::new(s.services.clone(), settings).with_budget(std::time::Duration::from_secs(3600))
 }
 
+/// `SWEEP_BENCH_FAULTS`: the rate every DynamoDB fault is injected at (unset: none).
+fn fault_rate() -> Option<f64> {
+    std::env::var("SWEEP_BENCH_FAULTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|r: &f64| *r > 0.0 && *r <= 1.0)
+}
+
+/// Reminders each friend's inbox holds from the admin's meetings, against one per meeting:
+/// (duplicates, missing).
+async fn inbox_tally(s: &Scenario) -> (usize, usize) {
+    let (mut duplicates, mut missing) = (0, 0);
+    let expected = meetings_per_admin();
+    for i in 0..admins() {
+        for k in 0..ABSENT {
+            let friend = friend_id(admin_id(i), k);
+            let inbox: Vec<Value> = reqwest::get(format!("{}/_sandbox/inbox/{friend}", s.sandbox.url()))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let got = inbox.iter().filter(|m| m["kind"] == "friend").count();
+            duplicates += got.saturating_sub(expected);
+            missing += expected.saturating_sub(got);
+        }
+    }
+    (duplicates, missing)
+}
+
+/// The 1,000 reminders with every DynamoDB fault at `rate`: the first sweep, then one a minute
+/// until all are out or the meetings are over.
+async fn thousand_due_with_faults(s: &Scenario, sweeper: &Sweeper, mode: &str, rate: f64) {
+    use store::dynamo::test_server::{FaultRates, Faults};
+    let control = s.store.fault_control().expect("DynamoDB");
+    control
+        .set(&Faults {
+            seed: Some(2026),
+            rates: FaultRates::all(rate),
+            lost_response_mode: Some("mixed"),
+            index_lag_seconds: Some(1.0),
+            ..Faults::default()
+        })
+        .await;
+    let total = admins() as usize * meetings_per_admin() * ABSENT as usize;
+    let dynamo_before = s.store.dynamo_metrics().unwrap();
+    let started = Instant::now();
+    let first: SweepReport = sweeper.run_once().await.expect("the first sweep");
+    let first_wall = started.elapsed();
+    let (mut sent, mut unknown, mut errors, mut sweeps) = (first.sent, first.unknown, first.errors, 1);
+    while sent < total && sweeps < 60 {
+        s.advance(chrono::Duration::minutes(1));
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await; // the lagging index
+        match sweeper.run_once().await {
+            Ok(report) => {
+                sent += report.sent;
+                unknown += report.unknown;
+                errors += report.errors;
+            }
+            Err(error) => {
+                errors += 1;
+                eprintln!("a sweep failed: {error}");
+            }
+        }
+        sweeps += 1;
+    }
+    let wall = started.elapsed();
+    let spent = s.store.dynamo_metrics().unwrap() - dynamo_before;
+    let injected = control.report().await;
+    control.clear().await;
+    let (duplicates, missing) = inbox_tally(s).await;
+    println!(
+        "| Dynamo | {mode} | {:.0}% | {} of {total} | {sent} of {total} ({missing} missing) | {sweeps} | {duplicates} | {unknown} | {errors} | {} ({:.2} per message; {} retried) | {:.1} s first, {:.1} s all | {} |",
+        rate * 100.0,
+        first.sent,
+        spent.requests,
+        spent.requests as f64 / sent.max(1) as f64,
+        spent.request_retries + spent.transaction_retries,
+        first_wall.as_secs_f64(),
+        wall.as_secs_f64(),
+        injected.injected_total(),
+    );
+}
+
 fn meetings_per_admin() -> usize {
     std::env::var("SWEEP_BENCH_MEETINGS_PER_ADMIN")
         .ok()
@@ -235,6 +325,10 @@ async fn thousand_due(backend: Backend, mode: &str) {
     s.advance(chrono::Duration::minutes(5));
     s.add_latency(LATENCY_MS).await;
     let sweeper = sweeper(&s, links);
+    if let (Backend::Dynamo, Some(rate)) = (backend, fault_rate()) {
+        thousand_due_with_faults(&s, &sweeper, mode, rate).await;
+        return;
+    }
     let kakao_before = requests_on(&s, SEND_PATH).await;
     let dynamo_before = s.store.dynamo_metrics();
     reset_peak_rss();
@@ -429,6 +523,10 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
+    if fault_rate().is_some() && std::env::var("RUST_LOG").is_ok() {
+        // What went wrong under faults, when asked (`RUST_LOG=warn`): JSON lines on stderr.
+        app::logs::init_lambda_json();
+    }
     runtime.block_on(async {
         println!(
             "\n{} due reminders ({} meetings x 5 absent, {} admins), +{LATENCY_MS} ms per Kakao request",
@@ -436,8 +534,13 @@ fn main() {
             admins() as usize * meetings_per_admin(),
             admins()
         );
-        println!("| backend | links | sweep | wall time | Kakao send requests | DynamoDB requests | peak memory (process) |");
-        println!("|---|---|---|---|---|---|---|");
+        if fault_rate().is_some() {
+            println!("| backend | links | faults | sent by the first sweep | sent in all | sweeps | duplicates | unknown | meeting errors | DynamoDB requests | wall time | faults injected |");
+            println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        } else {
+            println!("| backend | links | sweep | wall time | Kakao send requests | DynamoDB requests | peak memory (process) |");
+            println!("|---|---|---|---|---|---|---|");
+        }
         for backend in [Backend::Sqlite, Backend::Dynamo] {
             for mode in ["direct", "tracked"] {
                 thousand_due(backend, mode).await;
