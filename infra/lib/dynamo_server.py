@@ -9,11 +9,15 @@ Always on, for every table
     different request, IdempotentParameterMismatchException; while its first use is still in
     flight, TransactionInProgressException. A cancelled or failed attempt does not use the token.
   * Transaction conflicts: a TransactWriteItems claims the keys of all its items, without waiting,
-    until it has been applied. If another in-flight transaction holds one of them, it is cancelled
-    (TransactionCanceledException, reason TransactionConflict for each such item, None for the
-    others, nothing applied); a PutItem/UpdateItem/DeleteItem on a claimed item answers
-    TransactionConflictException. Requests are served on threads; only moto itself runs one
-    request at a time (its in-memory backend takes no locks).
+    when its turn at moto comes, and holds them until it answers, which is at the earliest
+    COMMIT_SECONDS (10 ms, about what a DynamoDB transaction takes) after that turn. If another
+    transaction holds one of them, it is cancelled (TransactionCanceledException, reason
+    TransactionConflict for each such item, None for the others, nothing applied); a
+    PutItem/UpdateItem/DeleteItem on a claimed item answers TransactionConflictException.
+    Requests are served on threads; only moto itself runs one request at a time (its in-memory
+    backend takes no locks). Claims start at the turn, not at arrival, because DynamoDB holds a
+    transaction's items for the transaction's own duration: time spent queueing for moto, which
+    DynamoDB does not have, would otherwise make every hot item conflict all the time.
 
 Faults, switched per table (the TableName a request names; for TransactWriteItems the first
 item's table; for BatchWriteItem/BatchGetItem the first RequestItems key), all off by default.
@@ -67,8 +71,9 @@ Config fields, all optional:
                                 it was that many seconds ago (GSIs are eventually consistent);
                                 base-table and LSI reads stay current. PartiQL writes are not
                                 tracked.
-  hold_ms (int)                 a TransactWriteItems on the table holds its claims this long
-                                before it applies (widens the window for conflicts in tests).
+  hold_ms (int)                 a TransactWriteItems on the table holds its claims at least
+                                this long after its turn, and answers then (widens the window
+                                for conflicts in tests).
 Fault names in "injected": throttle, lost_response, item_conflict, transaction_conflict,
 in_progress, unprocessed.
 """
@@ -161,6 +166,8 @@ RATE_NAMES = ("throttle", "lost_response", "item_conflict", "transaction_conflic
 CONFIG_FIELDS = {"seed", "rates", "lost_response_mode", "lost_responses_next", "lost_response_ops",
                  "index_lag_seconds", "hold_ms"}
 TOKEN_TTL_SECONDS = 600
+# How long a transaction holds its items at least, from its turn at moto.
+COMMIT_SECONDS = 0.010
 CONFLICT_MESSAGE = "Transaction is ongoing for the item"
 
 
@@ -581,7 +588,21 @@ def _run_app(env, start_response):
 
 tokens_in_flight = {}  # (account, region, token) -> request hash
 tokens_done = OrderedDict()  # (account, region, token) -> (request hash, time of success), oldest first
-claims = {}  # claim id -> transaction id
+claims = {}  # claim id -> (transaction, None)
+
+
+def claimed_by_other(cid, txn):
+    """Under state_lock: whether another transaction holds `cid`."""
+    held = claims.get(cid)
+    return held is not None and held[0] is not txn
+
+
+class Refused(Exception):
+    """Raised by a `before` hook under moto_lock: answer this instead of calling moto."""
+
+    def __init__(self, answer):
+        super().__init__("refused")
+        self.answer = answer
 
 
 def prune_tokens(now):
@@ -670,17 +691,24 @@ def single_write(req, raw, tf):
         if tf is not None and tf.draw("item_conflict"):
             tf.injected["item_conflict"] += 1
             return transaction_conflict_exception()
-    table = find_table(req.backend, req.table_name)
-    if table is not None:
-        op_type = "PutItem" if req.op == "PutItem" else "Key"
-        key = key_of(table, op_type, req.body)
+    op_type = "PutItem" if req.op == "PutItem" else "Key"
+    log = WriteLog(req.account, req.region, req.backend)
+    log.add(req.table_name, op_type, req.body)
+
+    def before():
+        # Under moto_lock: a transaction that holds the item now refuses the write.
+        table = find_table(req.backend, req.table_name)
+        key = key_of(table, op_type, req.body) if table is not None else None
         if key is not None:
             with state_lock:
-                if claim_id(req.account, req.region, table, key) in claims:
-                    return transaction_conflict_exception()
-    log = WriteLog(req.account, req.region, req.backend)
-    log.add(req.table_name, "PutItem" if req.op == "PutItem" else "Key", req.body)
-    return call_moto(req.environ, raw, before=log.before, after=log.after)
+                if claimed_by_other(claim_id(req.account, req.region, table, key), None):
+                    raise Refused(transaction_conflict_exception())
+        log.before()
+
+    try:
+        return call_moto(req.environ, raw, before=before, after=log.after)
+    except Refused as refused:
+        return refused.answer
 
 
 def transact_write_items(req, raw, tf):
@@ -725,27 +753,52 @@ def transact_write_items(req, raw, tf):
                         log.add(op["TableName"], op_type, op)
             ids.append(cid)
         txn = object()
-        with state_lock:
-            conflicting = {i for i, cid in enumerate(ids) if cid is not None and cid in claims}
-            if not conflicting:
+
+        def before():
+            # Under moto_lock: the transaction's turn. It claims its items now, or is cancelled
+            # by the transactions that hold some of them.
+            turn = time.monotonic()
+            with state_lock:
+                conflicting = {i for i, cid in enumerate(ids) if cid is not None and claimed_by_other(cid, txn)}
+                if conflicting:
+                    raise Refused(transaction_canceled(len(items), conflicting))
                 for cid in ids:
                     if cid is not None:
-                        claims.setdefault(cid, txn)
-        if conflicting:
-            return transaction_canceled(len(items), conflicting)
-        try:
-            hold_ms = 0
-            if tf is not None:
-                with state_lock:
-                    hold_ms = int((tf.config or {}).get("hold_ms", 0) or 0)
-            if hold_ms:
-                time.sleep(hold_ms / 1000)
-            answer = call_moto(req.environ, raw, before=log.before, after=log.after)
-        finally:
+                        claims[cid] = (txn, None)
+            held["turn"] = turn
+            log.before()
+
+        def release():
             with state_lock:
                 for cid in ids:
-                    if cid is not None and claims.get(cid) is txn:
+                    if cid is not None and claims.get(cid, (None,))[0] is txn:
                         del claims[cid]
+            held["released"] = True
+
+        def after():
+            log.after()
+            # Still under moto_lock: a transaction whose time is up lets go of its items before
+            # the next request's turn (else a thread switch would make it conflict with nothing).
+            if time.monotonic() - held["turn"] >= max(COMMIT_SECONDS, hold_ms / 1000):
+                release()
+
+        hold_ms = 0
+        if tf is not None:
+            with state_lock:
+                hold_ms = int((tf.config or {}).get("hold_ms", 0) or 0)
+        held = {}
+        try:
+            try:
+                answer = call_moto(req.environ, raw, before=before, after=after)
+            except Refused as refused:
+                return refused.answer
+            # A transaction answers once it is committed, and holds its items until then.
+            rest = held["turn"] + max(COMMIT_SECONDS, hold_ms / 1000) - time.monotonic()
+            if rest > 0 and not held.get("released"):
+                time.sleep(rest)
+        finally:
+            if "turn" in held and not held.get("released"):
+                release()
         succeeded = answer.status == 200
         return answer
     finally:
