@@ -271,7 +271,7 @@ pub async fn live(
         attendance,
         deliveries,
         ..
-    } = store.meeting_state(admin, id).await?;
+    } = store.meeting_state(admin, id, state.now()).await?;
     let friends = friends(state, admin).await?;
     let opt_outs = store.list_opt_outs(admin).await?;
     let status = live_status(&Facts {

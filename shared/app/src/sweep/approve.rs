@@ -114,7 +114,7 @@ impl Sweeper {
         let meeting = get_meeting(self, admin, meeting).await?;
         let now = self.services().clock.now();
         let state = store_
-            .meeting_state(admin, meeting.id)
+            .meeting_state(admin, meeting.id, now)
             .await
             .map_err(store("reading the meeting's invitees, attendance and deliveries"))?;
         let (reserved, handled) = split_round(&state.deliveries, round);
@@ -293,7 +293,7 @@ async fn approval_summary(
     let state = sweeper
         .services()
         .store
-        .meeting_state(meeting.admin, meeting.id)
+        .meeting_state(meeting.admin, meeting.id, sweeper.services().clock.now())
         .await
         .unwrap_or_default();
     let joined = joined_set(&state);

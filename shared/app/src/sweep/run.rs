@@ -61,7 +61,12 @@ async fn read_admin(
     let read = ctx
         .services
         .store
-        .admin_sweep_read(admin, entries, ctx.settings.tracked_base().is_some())
+        .admin_sweep_read(
+            admin,
+            entries,
+            ctx.settings.tracked_base().is_some(),
+            ctx.services.clock.now(),
+        )
         .await
         .map_err(store("reading the admin and their due meetings"))?;
     let token = read.tokens.as_ref().and_then(|t| ctx.services.tokens.usable(t));

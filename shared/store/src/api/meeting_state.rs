@@ -61,9 +61,14 @@ pub struct RoundFinished {
 
 #[async_trait]
 pub trait MeetingStateStore: Send + Sync {
-    /// The same lists the separate reads give (an unknown meeting has empty lists).
-    async fn meeting_state(&self, admin: KakaoUserId, meeting: MeetingId)
-    -> Result<MeetingState, StoreError>;
+    /// The same lists the separate reads give (an unknown meeting has empty lists). Link
+    /// tokens past their expiry at `now` are left out, deleted or not.
+    async fn meeting_state(
+        &self,
+        admin: KakaoUserId,
+        meeting: MeetingId,
+        now: DateTime<Utc>,
+    ) -> Result<MeetingState, StoreError>;
 
     /// One admin's due meetings (entries of other admins are ignored) with their state, and
     /// what the sweep's planner needs about the admin and those meetings' invitees. The states'
@@ -76,6 +81,7 @@ pub trait MeetingStateStore: Send + Sync {
         admin: KakaoUserId,
         due: &[DueMeeting],
         with_links: bool,
+        now: DateTime<Utc>,
     ) -> Result<AdminSweepRead, StoreError>;
 
     /// Records a batch's outcomes exactly as [`crate::api::QuotaStore::record_outcomes`] does

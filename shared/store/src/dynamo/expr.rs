@@ -153,6 +153,16 @@ impl Condition {
         Self::new(|e| format!("attribute_not_exists({})", e.name(super::keys::PK)))
     }
 
+    /// No item with this key exists, or the one there is past its TTL at `now`: an expired item
+    /// that DynamoDB has not deleted yet (it may take days) counts as deleted.
+    pub(crate) fn absent_or_expired(now: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::new(|e| {
+            let (pk, ttl) = (e.name(super::keys::PK), e.name(super::TTL_ATTRIBUTE));
+            let now = e.value(super::item::n(now.timestamp()));
+            format!("attribute_not_exists({pk}) OR {ttl} <= {now}")
+        })
+    }
+
     pub(crate) fn and(&mut self, build: impl FnOnce(&mut Expr) -> String) -> &mut Self {
         let c = build(&mut self.expr);
         self.parts.push(format!("({c})"));

@@ -11,8 +11,8 @@ use domain::friends::FriendProfile;
 use domain::{KakaoUserId, KstDay, QuotaLimits};
 
 use super::test_server::{FaultControl, FaultRates, Faults};
-use super::tests::{admin, at, batch, fresh_store, friend, with_admin_and_meeting};
-use crate::api::{FriendStore, MeetingStore, QuotaStore};
+use super::tests::{admin, at, batch, fresh_store, friend, with_admin_and_meeting, with_links};
+use crate::api::{FriendStore, LinkStore as _, MeetingStateStore, MeetingStore, QuotaStore};
 use crate::model::{DeliveryOutcome, NextRound, QuotaSubject};
 
 const NAMES: [&str; 5] = ["a", "b", "c", "d", "e"];
@@ -261,7 +261,7 @@ async fn batch_writes_and_reads_drain_what_was_left_unprocessed() {
         .await;
 
     // BatchGetItem: the sweep's read of ten meetings' states.
-    let read = crate::api::MeetingStateStore::admin_sweep_read(&store, sender, &due, false)
+    let read = crate::api::MeetingStateStore::admin_sweep_read(&store, sender, &due, false, at(9, 0))
         .await
         .unwrap();
     assert_eq!(read.meetings.len(), 10);
@@ -412,5 +412,46 @@ async fn a_friend_sync_racing_an_unlink_leaves_no_friends_behind() {
             "round {round}: {} friend records outlived their admin",
             left.len()
         );
+    }
+}
+
+/// An expired link pointer reads and is replaced the same whether TTL has deleted it or not:
+/// the same story on two tables, TTL run on one of them only.
+#[tokio::test]
+async fn an_expired_link_pointer_behaves_the_same_whether_or_not_ttl_deleted_it() {
+    let names = ["a", "b"];
+    let expired = at(12, 0) + Days::minutes(1);
+    for ttl_ran in [false, true] {
+        let Some(store) = fresh_store().await else { return };
+        let sender = admin(8);
+        let meeting = with_admin_and_meeting(&store, sender).await;
+        let first = store
+            .reserve(
+                &with_links(batch(sender, meeting, &names, QuotaLimits::KAKAO), &names),
+                at(10, 5),
+            )
+            .await
+            .unwrap();
+        assert_eq!(first.links.len(), 2);
+        if ttl_ran {
+            let deleted = FaultControl::for_store(&store).expire_ttl(expired).await;
+            assert!(deleted >= 4, "two pointers and two tokens expire: {deleted}");
+        }
+
+        let state = store.meeting_state(sender, meeting, expired).await.unwrap();
+        assert!(state.links.is_empty(), "TTL ran: {ttl_ran}; {:?}", state.links);
+        let mut request = with_links(batch(sender, meeting, &names, QuotaLimits::KAKAO), &names);
+        request.round = Round::new(2).unwrap();
+        request.links.as_mut().unwrap().expires_at = expired + Days::hours(2);
+        let second = store.reserve(&request, expired).await.unwrap();
+        assert_eq!(second.links.len(), 2, "TTL ran: {ttl_ran}");
+        for (friend, token) in &second.links {
+            assert!(
+                !first.links.iter().any(|(_, old)| old == token),
+                "TTL ran: {ttl_ran}; {friend}'s expired token was handed out again"
+            );
+            let target = store.resolve_link_token(token, expired).await.unwrap();
+            assert_eq!(&target.friend, friend);
+        }
     }
 }

@@ -62,9 +62,25 @@ pub(super) fn link_items(
 }
 
 /// The token a stored link pointer names (for the sweep's batched read of a meeting's state).
-pub(crate) fn link_from_pointer(item: &Item) -> Result<(FriendUuid, LinkToken), StoreError> {
+/// The invitee and token a pointer names, or `None` once it is past its TTL at `now`: an
+/// expired pointer reads as the deleted one it will become (DynamoDB deletes it days late).
+pub(crate) fn link_from_pointer(
+    item: &Item,
+    now: DateTime<Utc>,
+) -> Result<Option<(FriendUuid, LinkToken)>, StoreError> {
+    if pointer_expired(item, now)? {
+        return Ok(None);
+    }
     let r = Reader::new("link pointer", item);
-    Ok((r.parsed("friend", FriendUuid::parse)?, pointer_token(item)?))
+    Ok(Some((
+        r.parsed("friend", FriendUuid::parse)?,
+        pointer_token(item)?,
+    )))
+}
+
+fn pointer_expired(item: &Item, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let ttl: i64 = Reader::new("link pointer", item).n(TTL_ATTRIBUTE)?;
+    Ok(ttl <= now.timestamp())
 }
 
 impl DynamoStore {
@@ -115,8 +131,10 @@ impl LinkStore for DynamoStore {
         now: DateTime<Utc>,
     ) -> Result<LinkToken, StoreError> {
         let pointer_key = key(meeting_pk(admin, meeting), link_pointer_sk(friend));
-        if let Some(pointer) = self.get_item("GetItem link pointer", pointer_key).await? {
-            return pointer_token(&pointer);
+        if let Some(pointer) = self.get_item("GetItem link pointer", pointer_key).await?
+            && let Some((_, token)) = link_from_pointer(&pointer, now)?
+        {
+            return Ok(token);
         }
         let made = self
             .ensure_link_tokens(admin, meeting, std::slice::from_ref(friend), expires_at, now)
@@ -151,7 +169,7 @@ impl LinkStore for DynamoStore {
             for &i in &missing {
                 let token = LinkToken::generate();
                 let (pointer, target) = link_items(admin, meeting, &friends[i], &token, expires_at, now);
-                tx.put(pointer, Some(Condition::not_exists()))?;
+                tx.put(pointer, Some(Condition::absent_or_expired(now)))?;
                 tx.put(target, Some(Condition::not_exists()))?;
                 made.push((i, token));
             }

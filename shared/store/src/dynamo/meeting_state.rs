@@ -56,7 +56,7 @@ fn in_key_order(state: &mut MeetingState) {
 }
 
 /// Adds one item of a meeting's partition to its state (other kinds are skipped).
-fn add_to_state(state: &mut MeetingState, item: &Item) -> Result<(), StoreError> {
+fn add_to_state(state: &mut MeetingState, item: &Item, now: DateTime<Utc>) -> Result<(), StoreError> {
     let sk = Reader::new("meeting state item", item).s(SK)?;
     if sk.starts_with(INVITEE_PREFIX) {
         state.invitees.push(invitee_from_item(item)?);
@@ -65,7 +65,7 @@ fn add_to_state(state: &mut MeetingState, item: &Item) -> Result<(), StoreError>
     } else if sk.starts_with(SEND_PREFIX) {
         state.deliveries.push(delivery_from_item(item)?);
     } else if sk.starts_with(LINK_PREFIX) {
-        state.links.push(link_from_pointer(item)?);
+        state.links.extend(link_from_pointer(item, now)?);
     }
     Ok(())
 }
@@ -120,6 +120,7 @@ impl MeetingStateStore for DynamoStore {
         &self,
         admin: KakaoUserId,
         meeting: MeetingId,
+        now: DateTime<Utc>,
     ) -> Result<MeetingState, StoreError> {
         let items = self
             .query_all(
@@ -130,7 +131,7 @@ impl MeetingStateStore for DynamoStore {
         let mut state = MeetingState::default();
         // Items come in sort-key order, so each list keeps the order its own query gives.
         for item in &items {
-            add_to_state(&mut state, item)?;
+            add_to_state(&mut state, item, now)?;
         }
         Ok(state)
     }
@@ -140,6 +141,7 @@ impl MeetingStateStore for DynamoStore {
         admin: KakaoUserId,
         due: &[DueMeeting],
         with_links: bool,
+        now: DateTime<Utc>,
     ) -> Result<AdminSweepRead, StoreError> {
         let mut seen = BTreeSet::new();
         let due: Vec<&DueMeeting> = due
@@ -182,7 +184,7 @@ impl MeetingStateStore for DynamoStore {
                 }
                 // Written before rosters were kept: its one query.
                 None => {
-                    let state = self.meeting_state(admin, meeting.id).await?;
+                    let state = self.meeting_state(admin, meeting.id, now).await?;
                     invited.extend(state.invitees.iter().map(|i| i.friend.clone()));
                     state
                 }
@@ -203,7 +205,7 @@ impl MeetingStateStore for DynamoStore {
                     read.opt_outs.push(opt_out_from_item(&item)?);
                 }
             } else if let Some(state) = states.get_mut(pk) {
-                add_to_state(state, &item)?;
+                add_to_state(state, &item, now)?;
             }
         }
 

@@ -159,7 +159,7 @@ impl DynamoStore {
             let (pointer, target) =
                 link_items(sender, request.meeting, recipient, token, wanted.expires_at, now);
             let at = tx.len();
-            tx.put(pointer, Some(Condition::not_exists()))?;
+            tx.put(pointer, Some(Condition::absent_or_expired(now)))?;
             tx.put(target, Some(Condition::not_exists()))?;
             links.push(Some((at, at + 1)));
         }

@@ -108,7 +108,7 @@ pub(super) fn batch(
 }
 
 /// `request`, asking for tracked-link tokens for `names` (valid until 12:00).
-fn with_links(mut request: ReservationRequest, names: &[&str]) -> ReservationRequest {
+pub(super) fn with_links(mut request: ReservationRequest, names: &[&str]) -> ReservationRequest {
     request.links = Some(LinkRequest {
         friends: names.iter().map(|n| friend(n)).collect(),
         expires_at: at(12, 0),
@@ -188,7 +188,10 @@ async fn ten_due_meetings_of_an_admin_are_read_in_four_requests_and_each_finishe
     store.replace_friends(sender, &profiles, at(9, 0)).await.unwrap();
 
     let before = store.metrics();
-    let read = store.admin_sweep_read(sender, &due, false).await.unwrap();
+    let read = store
+        .admin_sweep_read(sender, &due, false, at(9, 0))
+        .await
+        .unwrap();
     let reading = store.metrics() - before;
     assert_eq!(read.meetings.len(), 10);
     assert!(read.meetings.iter().all(|(_, s)| s.invitees.len() == 5));
@@ -268,13 +271,22 @@ async fn a_batch_of_new_link_tokens_costs_one_request_and_known_ones_none() {
         };
         store.put_invitee(sender, meeting, &invitee).await.unwrap();
     }
-    let first = store.admin_sweep_read(sender, &[due], true).await.unwrap();
+    let first = store
+        .admin_sweep_read(sender, &[due], true, at(9, 0))
+        .await
+        .unwrap();
     assert!(first.meetings[0].1.links.is_empty());
 
     due.next.round = Round::new(2).unwrap();
-    let read = store.admin_sweep_read(sender, &[due], true).await.unwrap();
+    let read = store
+        .admin_sweep_read(sender, &[due], true, at(9, 0))
+        .await
+        .unwrap();
     assert_eq!(read.meetings[0].1.links, made);
-    let without = store.admin_sweep_read(sender, &[due], false).await.unwrap();
+    let without = store
+        .admin_sweep_read(sender, &[due], false, at(9, 0))
+        .await
+        .unwrap();
     assert!(without.meetings[0].1.links.is_empty());
 }
 

@@ -13,8 +13,9 @@ use crate::StoreError;
 use crate::api::LinkStore;
 use crate::model::{LinkTarget, LinkToken};
 
-/// The invitee's token for the meeting, made now if there is none, inside the caller's
-/// transaction (which has checked the meeting).
+/// The invitee's token for the meeting, made now if there is none or the one stored has expired
+/// (as the DynamoDB store treats an expired pointer its TTL has not deleted yet), inside the
+/// caller's transaction (which has checked the meeting).
 pub(super) fn ensure_link_row(
     tx: &Connection,
     admin: KakaoUserId,
@@ -23,15 +24,18 @@ pub(super) fn ensure_link_row(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<LinkToken, TxError> {
-    let existing: Option<String> = tx
+    let existing: Option<(String, String)> = tx
         .query_row(
-            "SELECT token FROM link_tokens WHERE admin = ?1 AND meeting = ?2 AND friend = ?3",
+            "SELECT token, expires_at FROM link_tokens WHERE admin = ?1 AND meeting = ?2 AND friend = ?3",
             params![admin.get(), meeting.to_string(), friend.as_str()],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    if let Some(token) = existing {
-        return Ok(stored("link token", LinkToken::parse(&token))?);
+    if let Some((token, until)) = existing {
+        if parse_ts("link token expires_at", &until)? > now {
+            return Ok(stored("link token", LinkToken::parse(&token))?);
+        }
+        tx.execute("DELETE FROM link_tokens WHERE token = ?1", params![token])?;
     }
     let token = LinkToken::generate();
     tx.execute(
@@ -50,19 +54,21 @@ pub(super) fn ensure_link_row(
 }
 
 impl SqliteStore {
-    /// Each invitee's token for the meeting, in friend order (the sweep's meeting state).
+    /// Each invitee's unexpired token for the meeting, in friend order (the sweep's meeting
+    /// state).
     pub(crate) async fn meeting_links(
         &self,
         admin: KakaoUserId,
         meeting: MeetingId,
+        now: DateTime<Utc>,
     ) -> Result<Vec<(FriendUuid, LinkToken)>, StoreError> {
         self.read("list meeting link tokens", move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT friend, token FROM link_tokens
-                 WHERE admin = ?1 AND meeting = ?2 ORDER BY friend",
+                 WHERE admin = ?1 AND meeting = ?2 AND expires_at > ?3 ORDER BY friend",
             )?;
             let rows = stmt
-                .query_map(params![admin.get(), meeting.to_string()], |r| {
+                .query_map(params![admin.get(), meeting.to_string(), ts(now)], |r| {
                     Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;

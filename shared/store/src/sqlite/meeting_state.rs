@@ -22,12 +22,13 @@ impl MeetingStateStore for SqliteStore {
         &self,
         admin: KakaoUserId,
         meeting: MeetingId,
+        now: DateTime<Utc>,
     ) -> Result<MeetingState, StoreError> {
         Ok(MeetingState {
             invitees: self.list_invitees(admin, meeting).await?,
             attendance: self.list_attendance(admin, meeting).await?,
             deliveries: self.list_meeting_deliveries(admin, meeting).await?,
-            links: self.meeting_links(admin, meeting).await?,
+            links: self.meeting_links(admin, meeting, now).await?,
         })
     }
 
@@ -36,6 +37,7 @@ impl MeetingStateStore for SqliteStore {
         admin: KakaoUserId,
         due: &[DueMeeting],
         _with_links: bool,
+        now: DateTime<Utc>,
     ) -> Result<AdminSweepRead, StoreError> {
         let profile = match self.get_admin(admin).await {
             Ok(profile) => Some(profile),
@@ -46,7 +48,7 @@ impl MeetingStateStore for SqliteStore {
         for entry in due.iter().filter(|d| d.admin == admin) {
             match self.get_meeting(admin, entry.meeting).await {
                 Ok(meeting) => {
-                    let state = self.meeting_state(admin, entry.meeting).await?;
+                    let state = self.meeting_state(admin, entry.meeting, now).await?;
                     meetings.push((meeting, state));
                 }
                 Err(error) if error.is_not_found() => {}

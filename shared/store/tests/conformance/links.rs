@@ -259,7 +259,7 @@ async fn a_reservation_makes_the_missing_link_tokens_with_its_slots(h: Harness) 
         .unwrap();
     assert_eq!(&again, made, "the reservation's token is the invitee's one token");
     let stored: Vec<String> = s
-        .meeting_state(admin(1), m.id)
+        .meeting_state(admin(1), m.id, t0())
         .await
         .unwrap()
         .links
@@ -277,10 +277,82 @@ async fn a_reservation_makes_the_missing_link_tokens_with_its_slots(h: Harness) 
     full.limits.sender = 0;
     let refused = s.reserve(&full, t0()).await.unwrap();
     assert!(refused.reserved.is_empty() && refused.links.is_empty());
-    assert_eq!(s.meeting_state(admin(1), m.id).await.unwrap().links.len(), 2);
+    assert_eq!(
+        s.meeting_state(admin(1), m.id, t0()).await.unwrap().links.len(),
+        2
+    );
+}
+
+/// A token past its expiry is no invitee's token any more, whether or not the store has deleted
+/// it yet (DynamoDB's TTL deletes up to days late): the meeting's state leaves it out, and asking
+/// for the invitee's token, alone or in a reservation, makes a new one.
+async fn an_expired_link_token_is_replaced_as_if_it_were_gone(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let m = meeting(s, admin(1)).await;
+    let until = t0() + minutes(60);
+    let old = s
+        .ensure_link_token(admin(1), m.id, &uuid("f1"), until, t0())
+        .await
+        .unwrap();
+    let old_too = s
+        .ensure_link_token(admin(1), m.id, &uuid("f2"), until, t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        s.meeting_state(admin(1), m.id, t0()).await.unwrap().links.len(),
+        2
+    );
+
+    let later = until + minutes(1);
+    let state = s.meeting_state(admin(1), m.id, later).await.unwrap();
+    assert!(
+        state.links.is_empty(),
+        "expired tokens are left out: {:?}",
+        state.links
+    );
+
+    let renewed = later + minutes(60);
+    let fresh = s
+        .ensure_link_token(admin(1), m.id, &uuid("f1"), renewed, later)
+        .await
+        .unwrap();
+    assert_ne!(fresh, old, "a new token, not the expired one");
+    let target = s.resolve_link_token(&fresh, later).await.unwrap();
+    assert_eq!((&target.friend, target.expires_at), (&uuid("f1"), renewed));
+    assert!(
+        s.resolve_link_token(&old, later).await.is_err(),
+        "the old one stays refused"
+    );
+
+    let request = with_links(batch(admin(1), m.id, 1, &["f2"]), &["f2"], renewed);
+    let reservation = s.reserve(&request, later).await.unwrap();
+    assert_eq!(reservation.links.len(), 1);
+    assert_ne!(
+        reservation.links[0].1, old_too,
+        "the reservation makes a new one too"
+    );
+
+    let mut now_stored: Vec<(String, LinkToken)> = s
+        .meeting_state(admin(1), m.id, later)
+        .await
+        .unwrap()
+        .links
+        .into_iter()
+        .map(|(f, t)| (f.as_str().to_owned(), t))
+        .collect();
+    now_stored.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        now_stored,
+        [
+            ("f1".to_owned(), fresh),
+            ("f2".to_owned(), reservation.links[0].1.clone())
+        ]
+    );
 }
 
 conformance!(
+    an_expired_link_token_is_replaced_as_if_it_were_gone,
     a_reservation_makes_the_missing_link_tokens_with_its_slots,
     a_batch_of_link_tokens_keeps_the_existing_and_makes_the_missing,
     an_invitee_gets_one_token_per_meeting_and_it_resolves_to_them,

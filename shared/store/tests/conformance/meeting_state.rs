@@ -48,7 +48,7 @@ async fn the_meeting_state_is_the_lists_and_only_them(h: Harness) {
         .await
         .unwrap();
 
-    let state = s.meeting_state(admin(1), m.id).await.unwrap();
+    let state = s.meeting_state(admin(1), m.id, t0()).await.unwrap();
 
     assert_eq!(state.invitees, s.list_invitees(admin(1), m.id).await.unwrap());
     assert_eq!(state.attendance, s.list_attendance(admin(1), m.id).await.unwrap());
@@ -71,7 +71,7 @@ async fn another_admins_meeting_state_is_empty(h: Harness) {
         .await
         .unwrap();
 
-    let state = s.meeting_state(admin(2), m.id).await.unwrap();
+    let state = s.meeting_state(admin(2), m.id, t0()).await.unwrap();
 
     assert!(
         state.invitees.is_empty()
@@ -195,7 +195,12 @@ async fn the_admin_sweep_read_is_what_the_separate_reads_give(h: Harness) {
     };
 
     let read = s
-        .admin_sweep_read(admin(1), &[due(&second), due(&moved), gone, due(&others)], true)
+        .admin_sweep_read(
+            admin(1),
+            &[due(&second), due(&moved), gone, due(&others)],
+            true,
+            t0(),
+        )
         .await
         .unwrap();
 
@@ -207,7 +212,7 @@ async fn the_admin_sweep_read_is_what_the_separate_reads_give(h: Harness) {
     );
     for (m, state) in &read.meetings {
         assert_eq!(m, &s.get_meeting(admin(1), m.id).await.unwrap());
-        assert_eq!(state, &s.meeting_state(admin(1), m.id).await.unwrap());
+        assert_eq!(state, &s.meeting_state(admin(1), m.id, t0()).await.unwrap());
     }
     let (_, first_state) = &read.meetings[1];
     assert_eq!(first_state.invitees.len(), 3);
@@ -246,7 +251,10 @@ async fn an_admin_sweep_read_of_an_unlinked_admin_has_no_profile(h: Harness) {
     let m = meeting(s, admin(1)).await;
     s.delete_admin_data(admin(1), t0()).await.unwrap();
 
-    let read = s.admin_sweep_read(admin(1), &[due(&m)], false).await.unwrap();
+    let read = s
+        .admin_sweep_read(admin(1), &[due(&m)], false, t0())
+        .await
+        .unwrap();
 
     assert_eq!(read.profile, None);
     assert!(read.tokens.is_none());
