@@ -18,8 +18,8 @@
 //! transactions in progress, throttling, partial batches, a due index 1 s behind) and sweeps
 //! again, a minute later each time, until every reminder is out or the round is over: sent in
 //! the first sweep and in all, sweeps, duplicates and lost reminders counted in the sandbox's
-//! inboxes, `unknown` deliveries, DynamoDB requests per message. Results go in
-//! docs/benchmarks.md.
+//! inboxes, `unknown` deliveries, DynamoDB requests per message. `RUST_LOG=warn` prints the
+//! run's logs as JSON lines (what failed, and why). Results go in docs/benchmarks.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
@@ -523,8 +523,8 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    if fault_rate().is_some() && std::env::var("RUST_LOG").is_ok() {
-        // What went wrong under faults, when asked (`RUST_LOG=warn`): JSON lines on stderr.
+    if std::env::var("RUST_LOG").is_ok() {
+        // What went wrong, when asked (`RUST_LOG=warn`): JSON lines on stderr.
         app::logs::init_lambda_json();
     }
     runtime.block_on(async {
