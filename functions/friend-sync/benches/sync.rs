@@ -42,7 +42,7 @@ async fn measure(s: &Scenario) -> Measured {
         (Some(before), Some(after)) => {
             let total = (after - before).write_requests;
             format!(
-                "{total} ({} friend BatchWriteItem + {} sync record)",
+                "{total} ({} friend TransactWriteItems of up to 99 + {} sync record)",
                 report.counts.write_requests,
                 total - u64::from(report.counts.write_requests)
             )
