@@ -253,6 +253,54 @@ async fn a_meeting_that_cannot_work_is_refused_with_each_reason() {
     app.shutdown().await;
 }
 
+/// Dates past what the product means are refused with a reason, never stored and never a
+/// dropped connection: the year 10000 (whose index rows once sorted before every real time and
+/// stopped every admin's sweep), the end of the calendar (a panic once), three years ahead.
+#[tokio::test]
+async fn a_start_beyond_two_years_or_the_calendar_is_refused_plainly() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let seoyeon = app.uuid_of(SEOYEON);
+    let three_years = (now(&app) + Duration::days(3 * 365))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    for (start, code) in [
+        ("+10000-01-03T10:00", "start_unreadable"),
+        ("+262143-12-31T23:59", "start_unreadable"),
+        ("262143-12-31T23:59:59+09:00", "start_unreadable"),
+        (three_years.as_str(), "start_too_far"),
+    ] {
+        let mut far = meeting_json(&app, 30, std::slice::from_ref(&seoyeon));
+        far["start"] = json!(start);
+        let answer = browser.post_json("/api/meetings", &far, Some(&csrf)).await;
+        assert_eq!(answer.status, 400, "{start}: {}", answer.body);
+        assert_eq!(problem_codes(&answer.json()), vec![code], "{start}");
+        assert!(
+            answer.json()["problems"][0]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+
+        let start_field = start.to_owned();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("title", "수학"),
+            ("start", start_field.as_str()),
+            ("join_url", JOIN),
+            ("invitees", seoyeon.as_str()),
+        ];
+        let page = browser.post_form("/meetings", &fields).await;
+        assert_eq!(page.status, 400, "{start}");
+        assert!(
+            page.has_id("error-start"),
+            "{start}: the form says why next to the field"
+        );
+    }
+    let all = browser.get("/api/meetings").await.json();
+    assert_eq!(all["upcoming"].as_array().unwrap().len(), 0, "nothing was saved");
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn at_most_two_hundred_invitees() {
     let app = spawn_app(World::with_friends(201)).await;

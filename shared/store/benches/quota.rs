@@ -168,6 +168,7 @@ async fn simulated_round(store: &DynamoStore) -> RoundCost {
             .due_meetings(shard, now, 1000)
             .await
             .expect("due meetings")
+            .due
             .len();
     }
     assert_eq!(found, meetings.len());

@@ -16,6 +16,10 @@ pub fn problem_words(problem: &MeetingProblem, lang: Lang) -> String {
         StartUnreadable(_) => "시작 시각을 2026-11-21T19:00 처럼 써 주세요.".into(),
         StartDoesNotExist(_) => "그 시각은 이 시간대에 없습니다 (서머타임으로 건너뜀).".into(),
         StartInPast => "시작 시각이 이미 지났습니다.".into(),
+        StartTooFar => format!(
+            "모임은 앞으로 {}일 안에 시작해야 합니다.",
+            domain::meeting::MAX_DAYS_AHEAD
+        ),
         TimeZoneUnknown(_) => "알 수 없는 시간대입니다. Asia/Seoul 같은 이름을 써 주세요.".into(),
         DurationOutOfRange(_) => "모임 길이는 1분에서 24시간(1440분) 사이입니다.".into(),
         JoinUrlNotHttps => "참여 링크는 https:// 로 시작해야 합니다.".into(),

@@ -19,6 +19,9 @@ const FUNCTION: &str = "reminder-sweep";
 pub struct SweepReport {
     /// Due entries read from the index.
     pub due: usize,
+    /// Due-index rows that could not be read back: skipped, logged and alarmed on (a stored
+    /// value that does not round-trip), never allowed to stop a shard.
+    pub unreadable_rows: usize,
     /// Meetings visited (stale index entries and meetings left for the next sweep excluded).
     pub visited: usize,
     /// Meetings left for the next sweep (time budget spent).
@@ -55,6 +58,7 @@ pub struct SweepReport {
 impl SweepReport {
     pub fn merge(&mut self, other: SweepReport) {
         self.due += other.due;
+        self.unreadable_rows += other.unreadable_rows;
         self.visited += other.visited;
         self.deferred += other.deferred;
         self.errors += other.errors;
@@ -109,6 +113,7 @@ impl SweepReport {
         let skipped = json_map(self.skipped.iter().map(|(r, n)| (r.as_str().to_owned(), *n)));
         tracing::info!(
             due = self.due,
+            unreadable_rows = self.unreadable_rows,
             visited = self.visited,
             deferred = self.deferred,
             errors = self.errors,
@@ -134,6 +139,7 @@ impl SweepReport {
     pub fn emf_lines(&self, at: DateTime<Utc>) -> Vec<String> {
         let mut totals: Vec<(&str, Value, &str)> = [
             ("MeetingsDue", self.due),
+            ("UnreadableRows", self.unreadable_rows),
             ("MeetingsVisited", self.visited),
             ("MeetingsDeferred", self.deferred),
             ("MeetingErrors", self.errors),

@@ -150,11 +150,15 @@ impl Sweeper {
         let store = &self.services.store;
         let now = self.services.clock.now();
         let mut due: Vec<DueMeeting> = Vec::new();
+        let mut unreadable_rows = 0;
         let mut last_error = None;
         let shards = store.due_shards();
         for shard in shards.all() {
             match store.due_meetings(shard, now, self.settings.due_limit).await {
-                Ok(found) => due.extend(found),
+                Ok(found) => {
+                    due.extend(found.due);
+                    unreadable_rows += found.unreadable;
+                }
                 Err(error) => {
                     tracing::error!(shard = shard.get(), %error, "could not read a due-index shard");
                     last_error = Some(error);
@@ -170,6 +174,7 @@ impl Sweeper {
 
         let mut report = SweepReport {
             due: due.len(),
+            unreadable_rows,
             ..SweepReport::default()
         };
         let cache = self.admin_cache();

@@ -10,12 +10,15 @@
 //!   characters with the longest invitee nickname.
 //! - [`matching`]: who a meeting platform's participant is (registrant id, email, display name).
 //! - [`spec`]: the whole meeting, its problems, and the context it is checked in.
+//! - `properties` (tests): no typed text panics a parser; what passes can be stored.
 
 pub mod invitees;
 pub mod join_link;
 pub mod matching;
 pub mod plan;
 pub mod problem;
+#[cfg(test)]
+mod properties;
 pub mod schedule;
 pub mod send_mode;
 pub mod spec;
@@ -27,7 +30,7 @@ pub use invitees::{FriendChoice, InviteeList, MAX_INVITEES};
 pub use join_link::JoinLink;
 pub use plan::{PlannedRound, QuietHours, ReminderOffsets, ReminderPlan};
 pub use problem::{MeetingErrors, MeetingField, MeetingProblem};
-pub use schedule::{MeetingDuration, Schedule};
+pub use schedule::{MAX_DAYS_AHEAD, MeetingDuration, Schedule};
 pub use send_mode::SendMode;
 pub use spec::{ExistingMeeting, MeetingContext, MeetingForm, MeetingSpec};
 pub use template::{MessageTemplate, TemplateVars};

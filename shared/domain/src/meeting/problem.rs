@@ -61,6 +61,8 @@ pub enum MeetingProblem {
     StartDoesNotExist(String),
     #[error("the meeting would start in the past")]
     StartInPast,
+    #[error("a meeting may start at most {days} days from now", days = super::schedule::MAX_DAYS_AHEAD)]
+    StartTooFar,
     #[error("unknown time zone {0:?}; use an IANA name such as Asia/Seoul")]
     TimeZoneUnknown(String),
     #[error("a meeting lasts {min} to {max} minutes, got {0:?}", min = super::MeetingDuration::MIN_MINUTES, max = super::MeetingDuration::MAX_MINUTES)]
@@ -119,7 +121,7 @@ impl MeetingProblem {
         use MeetingProblem::*;
         match self {
             TitleEmpty | TitleTooLong { .. } | TitleControlCharacters => MeetingField::Title,
-            StartUnreadable(_) | StartDoesNotExist(_) | StartInPast => MeetingField::Start,
+            StartUnreadable(_) | StartDoesNotExist(_) | StartInPast | StartTooFar => MeetingField::Start,
             TimeZoneUnknown(_) => MeetingField::TimeZone,
             DurationOutOfRange(_) => MeetingField::Duration,
             JoinUrlNotHttps | JoinUrlInvalid => MeetingField::JoinUrl,
@@ -150,6 +152,7 @@ impl MeetingProblem {
             StartUnreadable(_) => "start_unreadable",
             StartDoesNotExist(_) => "start_does_not_exist",
             StartInPast => "start_in_past",
+            StartTooFar => "start_too_far",
             TimeZoneUnknown(_) => "time_zone_unknown",
             DurationOutOfRange(_) => "duration_out_of_range",
             JoinUrlNotHttps => "join_url_not_https",

@@ -1,7 +1,7 @@
 //! When a meeting happens: its start (an instant, and the time zone it was set in) and how long
 //! it lasts.
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +59,14 @@ impl From<MeetingDuration> for u32 {
 /// The time zone meetings are in unless the admin says otherwise.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Seoul;
 
+/// How far ahead a meeting may start: two years, which every real class fits, and which keeps
+/// every time the product derives from a start (its end, rounds, link expiry) a plain date.
+pub const MAX_DAYS_AHEAD: i64 = 731;
+
+/// Years a typed start may name at all (before the two-year rule): a wider range is refused
+/// while reading, so no later arithmetic on it can overflow.
+const READABLE_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
 /// Reads an IANA time zone name; empty means [`DEFAULT_TIME_ZONE`].
 pub fn parse_time_zone(s: &str) -> Result<Tz, MeetingProblem> {
     let s = s.trim();
@@ -97,8 +105,14 @@ impl Schedule {
     /// daylight-saving gap) is refused; one they pass twice takes the earlier.
     pub fn parse_start(text: &str, time_zone: Tz) -> Result<DateTime<Utc>, MeetingProblem> {
         let text = text.trim();
+        let unreadable = || MeetingProblem::StartUnreadable(text.chars().take(40).collect());
         if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
-            return Ok(instant.with_timezone(&Utc));
+            let instant = instant.with_timezone(&Utc);
+            return if READABLE_YEARS.contains(&instant.year()) {
+                Ok(instant)
+            } else {
+                Err(unreadable())
+            };
         }
         let local = [
             "%Y-%m-%dT%H:%M",
@@ -108,7 +122,8 @@ impl Schedule {
         ]
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .ok_or_else(|| MeetingProblem::StartUnreadable(text.to_owned()))?;
+        .filter(|local| READABLE_YEARS.contains(&local.year()))
+        .ok_or_else(unreadable)?;
         match time_zone.from_local_datetime(&local) {
             LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
             LocalResult::Ambiguous(earlier, _) => Ok(earlier.with_timezone(&Utc)),

@@ -137,6 +137,9 @@ impl MeetingForm {
             if moved && schedule.starts_at() < current_minute(ctx.now) {
                 problems.push(MeetingProblem::StartInPast);
             }
+            if schedule.starts_at() > ctx.now + chrono::Duration::days(super::schedule::MAX_DAYS_AHEAD) {
+                problems.push(MeetingProblem::StartTooFar);
+            }
         }
         let plan = match (offsets, quiet_hours) {
             (Some(offsets), Some(quiet_hours)) => Some(ReminderPlan { offsets, quiet_hours }),

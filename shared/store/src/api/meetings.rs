@@ -6,7 +6,7 @@ use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use crate::StoreError;
 use crate::model::{
-    DueMeeting, DueShard, DueShards, Invitee, Meeting, MeetingDraft, NextRound, Version, ZoomMeetingId,
+    DueEntries, DueShard, DueShards, Invitee, Meeting, MeetingDraft, NextRound, Version, ZoomMeetingId,
 };
 
 #[async_trait]
@@ -58,15 +58,17 @@ pub trait MeetingStore: Send + Sync {
     fn due_shards(&self) -> DueShards;
 
     /// Meetings in `shard` whose next round is due at or before `now`, earliest first, at most
-    /// `limit` (clamped to 1..=1000). One query on the sparse index, never a scan.
+    /// `limit` (clamped to 1..=1000) readable ones. One query on the sparse index (paged past
+    /// unreadable rows), never a scan. A row that cannot be read is logged, counted in
+    /// [`DueEntries::unreadable`] and skipped.
     ///
-    /// Errors: `Corrupt`; `Backend`.
+    /// Errors: `Backend`.
     async fn due_meetings(
         &self,
         shard: DueShard,
         now: DateTime<Utc>,
         limit: usize,
-    ) -> Result<Vec<DueMeeting>, StoreError>;
+    ) -> Result<DueEntries, StoreError>;
 
     /// Moves the meeting from round `from` (exactly as read: round and due time) to `to`, or
     /// out of the due index when `to` is `None`; version + 1. Two sweeps advancing the same

@@ -27,8 +27,8 @@ use super::{DynamoStore, TTL_ATTRIBUTE};
 use crate::StoreError;
 use crate::api::MeetingStore;
 use crate::model::{
-    DueMeeting, DueShard, DueShards, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft, MeetingSettings,
-    MeetingStatus, NextRound, Version, ZoomMeetingId, check_item_size,
+    DueEntries, DueMeeting, DueShard, DueShards, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft,
+    MeetingSettings, MeetingStatus, NextRound, Version, ZoomMeetingId, check_item_size,
 };
 
 /// The meeting's invitees' ids (a string set; absent while there are none).
@@ -389,7 +389,7 @@ impl MeetingStore for DynamoStore {
         shard: DueShard,
         now: DateTime<Utc>,
         limit: usize,
-    ) -> Result<Vec<DueMeeting>, StoreError> {
+    ) -> Result<DueEntries, StoreError> {
         let limit = limit.clamp(1, 1000);
         let mut expr = Expr::default();
         let key_condition = format!(
@@ -407,22 +407,32 @@ impl MeetingStore for DynamoStore {
             start: None,
             consistent: false,
         };
-        let mut due = Vec::new();
+        let mut found = DueEntries::default();
         loop {
             let (items, next) = self.query_page("Query due index", &query).await?;
             for item in &items {
-                due.push(due_from_item(item)?);
+                match due_from_item(item) {
+                    Ok(entry) => found.due.push(entry),
+                    Err(error) => {
+                        found.unreadable += 1;
+                        let (pk, sk) = (
+                            item.get(PK).and_then(|v| v.as_s().ok()),
+                            item.get(SK).and_then(|v| v.as_s().ok()),
+                        );
+                        tracing::error!(shard = shard.get(), pk = ?pk, sk = ?sk, %error, "an unreadable due-index row is skipped");
+                    }
+                }
             }
             match next {
-                Some(start) if due.len() < limit => {
+                Some(start) if found.due.len() < limit => {
                     query.start = Some(start);
-                    query.limit = Some((limit - due.len()) as i32);
+                    query.limit = Some((limit - found.due.len()) as i32);
                 }
                 _ => break,
             }
         }
-        due.truncate(limit);
-        Ok(due)
+        found.due.truncate(limit);
+        Ok(found)
     }
 
     async fn advance_round(

@@ -497,15 +497,29 @@ async fn the_due_index_finds_a_meeting_once_due_and_forgets_it_after_its_last_ro
     let id = admin(6);
     let meeting = with_admin_and_meeting(&store, id).await;
     let shard = store.due_shards().shard_of(meeting);
-    assert!(store.due_meetings(shard, at(10, 4), 10).await.unwrap().is_empty());
-    let due = store.due_meetings(shard, at(10, 5), 10).await.unwrap();
+    assert!(
+        store
+            .due_meetings(shard, at(10, 4), 10)
+            .await
+            .unwrap()
+            .due
+            .is_empty()
+    );
+    let due = store.due_meetings(shard, at(10, 5), 10).await.unwrap().due;
     assert_eq!(due.len(), 1);
     assert_eq!((due[0].admin, due[0].meeting), (id, meeting));
     store
         .advance_round(id, meeting, due[0].next, None, at(10, 5))
         .await
         .unwrap();
-    assert!(store.due_meetings(shard, at(12, 0), 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .due_meetings(shard, at(12, 0), 10)
+            .await
+            .unwrap()
+            .due
+            .is_empty()
+    );
     let again = store
         .advance_round(id, meeting, due[0].next, None, at(10, 5))
         .await;

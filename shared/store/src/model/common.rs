@@ -22,6 +22,21 @@ pub fn check_item_size(what: &str, bytes: usize) -> Result<(), StoreError> {
     }
 }
 
+/// `InvalidInput` unless `at` lies between 1970 and the year 9000. Stored times are text
+/// with four-digit years, which sort as they compare and read back as written; a year past
+/// 9999 becomes `+10000-...`, which sorts before every real time and does not parse. The
+/// margin keeps what is derived from a stored time (a link's expiry, a day's counters) in range.
+pub fn check_storable_time(what: &str, at: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
+    use chrono::Datelike;
+    if (1970..9000).contains(&at.year()) {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(format!(
+            "{what} {at} is outside the times the store keeps (1970 to 8999)"
+        )))
+    }
+}
+
 /// An optimistic-lock version: 1 when a record is created, +1 on every write. Updates carry
 /// the version they read and fail with `Conflict` if it moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -166,8 +166,14 @@ pub struct MeetingDraft {
 
 impl MeetingDraft {
     /// The store's own checks, shared by both backends: `InvalidInput` if the meeting ends
-    /// before it starts, has an empty title, or is cancelled with a round still due.
+    /// before it starts, has an empty title, is cancelled with a round still due, or has a time
+    /// that would not read back (see [`super::check_storable_time`]).
     pub fn check(&self) -> Result<(), StoreError> {
+        super::check_storable_time("the start", self.starts_at)?;
+        super::check_storable_time("the end", self.ends_at)?;
+        if let Some(next) = &self.next_round {
+            super::check_storable_time("the next round", next.due_at)?;
+        }
         if self.title.trim().is_empty() {
             return Err(StoreError::invalid("a meeting needs a title"));
         }
@@ -279,6 +285,15 @@ pub struct DueMeeting {
     pub admin: KakaoUserId,
     pub meeting: MeetingId,
     pub next: NextRound,
+}
+
+/// What one read of a due-index shard found: the entries, earliest first, and how many rows it
+/// could not read. Those are skipped (each logged with its key) and never count toward the
+/// limit, so one tenant's unreadable row cannot hide or stop anyone else's meetings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueEntries {
+    pub due: Vec<DueMeeting>,
+    pub unreadable: usize,
 }
 
 /// An email address as a match key: trimmed and lower-cased so matching is exact.

@@ -21,12 +21,12 @@ pub mod tokens;
 pub use admin::{AdminLogin, AdminProfile, AdminStatus, ScopeId};
 pub use attendance::{Attendance, JoinRecorded, JoinSource};
 pub use client::{ClientRecord, ClientStatus};
-pub use common::{MAX_ITEM_BYTES, Page, PageCursor, Version, check_item_size};
+pub use common::{MAX_ITEM_BYTES, Page, PageCursor, Version, check_item_size, check_storable_time};
 pub use delivery::{DEFAULT_STALE_SENDING_AGE, DeliveryKey, DeliveryRecord};
 pub use friend::{FriendRecord, FriendSyncCounts, SyncOutcome, SyncReport};
 pub use link::{LINK_TOKEN_LIFETIME_AFTER_END, LinkTarget, LinkToken};
 pub use meeting::{
-    DueMeeting, DueShard, DueShards, Email, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft,
+    DueEntries, DueMeeting, DueShard, DueShards, Email, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft,
     MeetingSettings, MeetingStatus, NextRound, SendMode, ZoomMeetingId,
 };
 pub use oauth::{OAUTH_STATE_TTL, OAuthPurpose, OAuthState, ReturnPath, StateNonce};

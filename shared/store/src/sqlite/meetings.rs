@@ -14,8 +14,8 @@ use super::{SqliteStore, TxError};
 use crate::StoreError;
 use crate::api::MeetingStore;
 use crate::model::{
-    DueMeeting, DueShard, DueShards, Invitee, Meeting, MeetingDraft, NextRound, Version, ZoomMeetingId,
-    check_item_size,
+    DueEntries, DueMeeting, DueShard, DueShards, Invitee, Meeting, MeetingDraft, NextRound, Version,
+    ZoomMeetingId, check_item_size,
 };
 
 const SELECT: &str = "SELECT admin, id, draft, version, created_at, updated_at FROM meetings";
@@ -235,37 +235,31 @@ impl MeetingStore for SqliteStore {
         shard: DueShard,
         now: DateTime<Utc>,
         limit: usize,
-    ) -> Result<Vec<DueMeeting>, StoreError> {
-        let (now, limit) = (ts(now), limit.clamp(1, 1000) as i64);
+    ) -> Result<DueEntries, StoreError> {
+        let (now, limit) = (ts(now), limit.clamp(1, 1000));
         self.read("due meetings", move |conn| {
+            // No LIMIT: rows are read lazily until `limit` readable ones are found, so
+            // unreadable rows (skipped and counted) cannot fill the page.
             let mut stmt = conn.prepare(
                 "SELECT admin, id, due_round, due_at FROM meetings
                  WHERE due_shard = ?1 AND due_at IS NOT NULL AND due_at <= ?2
-                 ORDER BY due_at, id LIMIT ?3",
+                 ORDER BY due_at, id",
             )?;
-            let rows = stmt
-                .query_map(params![i64::from(shard.get()), now, limit], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut due = Vec::with_capacity(rows.len());
-            for (admin, id, round, due_at) in rows {
-                let round = u16::try_from(round).map_err(|e| StoreError::corrupt("due round", e))?;
-                due.push(DueMeeting {
-                    admin: stored("due admin", KakaoUserId::new(admin))?,
-                    meeting: stored("due meeting", MeetingId::parse(&id))?,
-                    next: NextRound {
-                        round: stored("due round", Round::new(round))?,
-                        due_at: parse_ts("due_at", &due_at)?,
-                    },
-                });
+            let mut rows = stmt.query(params![i64::from(shard.get()), now])?;
+            let mut found = DueEntries::default();
+            while found.due.len() < limit {
+                let Some(row) = rows.next()? else { break };
+                let (admin, id, round, due_at): (i64, String, i64, String) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+                match due_entry(admin, &id, round, &due_at) {
+                    Ok(entry) => found.due.push(entry),
+                    Err(error) => {
+                        found.unreadable += 1;
+                        tracing::error!(shard = shard.get(), admin, meeting = %id, %error, "an unreadable due-index row is skipped");
+                    }
+                }
             }
-            Ok(due)
+            Ok(found)
         })
         .await
     }
@@ -390,4 +384,17 @@ impl MeetingStore for SqliteStore {
         })
         .await
     }
+}
+
+/// One row of the due index, read back.
+fn due_entry(admin: i64, id: &str, round: i64, due_at: &str) -> Result<DueMeeting, StoreError> {
+    let round = u16::try_from(round).map_err(|e| StoreError::corrupt("due round", e))?;
+    Ok(DueMeeting {
+        admin: stored("due admin", KakaoUserId::new(admin))?,
+        meeting: stored("due meeting", MeetingId::parse(id))?,
+        next: NextRound {
+            round: stored("due round", Round::new(round))?,
+            due_at: parse_ts("due_at", due_at)?,
+        },
+    })
 }

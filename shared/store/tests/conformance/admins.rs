@@ -171,6 +171,7 @@ pub async fn all_due(s: &dyn store::Store, now: chrono::DateTime<chrono::Utc>) -
             s.due_meetings(shard, now, 1000)
                 .await
                 .unwrap()
+                .due
                 .into_iter()
                 .map(|d| d.meeting),
         );

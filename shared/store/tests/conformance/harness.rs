@@ -39,6 +39,13 @@ impl Harness {
         handles
     }
 
+    /// Overwrites a meeting's due time in storage with text that does not read back (what a
+    /// store that accepted the year 10000 wrote: `+10000-...`, sorting before every real
+    /// time), as a row damaged or left by an older version would be.
+    pub async fn damage_due_time(&self, admin: domain::KakaoUserId, meeting: domain::MeetingId) {
+        self.backend.damage_due_time(admin, meeting).await;
+    }
+
     /// Another handle on the same data that seals and opens tokens with `keys`.
     pub async fn reopen_with_keys(&self, keys: Arc<dyn KeyProvider>) -> Arc<dyn Store> {
         self.backend.open(keys).await
@@ -49,7 +56,10 @@ impl Harness {
 #[async_trait]
 trait Backend: Send + Sync {
     async fn open(&self, keys: Arc<dyn KeyProvider>) -> Arc<dyn Store>;
+    async fn damage_due_time(&self, admin: domain::KakaoUserId, meeting: domain::MeetingId);
 }
+
+const DAMAGED_TIME: &str = "+10000-01-01T10:00:00Z";
 
 // ---------------------------------------------------------------------------------------------
 // SQLite
@@ -90,6 +100,17 @@ impl Backend for SqliteBackend {
         };
         Arc::new(SqliteStore::open_with(&self.path, keys, options).expect("open the test database"))
     }
+
+    async fn damage_due_time(&self, admin: domain::KakaoUserId, meeting: domain::MeetingId) {
+        let conn = rusqlite::Connection::open(&self.path).expect("open the test database");
+        let changed = conn
+            .execute(
+                "UPDATE meetings SET due_at = ?1 WHERE admin = ?2 AND id = ?3",
+                rusqlite::params![DAMAGED_TIME, admin.get(), meeting.to_string()],
+            )
+            .expect("damage a due time");
+        assert_eq!(changed, 1, "the meeting is stored");
+    }
 }
 
 pub async fn run_sqlite<F, Fut>(test: F)
@@ -129,6 +150,24 @@ impl Backend for DynamoBackend {
             keys,
             store::dynamo::DynamoConfig::default(),
         ))
+    }
+
+    async fn damage_due_time(&self, admin: domain::KakaoUserId, meeting: domain::MeetingId) {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let client = store::dynamo::client_from_env().await.expect("a DynamoDB client");
+        // The store's key layout (`dynamo/keys.rs`), written here by hand on purpose.
+        client
+            .update_item()
+            .table_name(&self.table)
+            .key("PK", AttributeValue::S(format!("ADMIN#{admin}")))
+            .key("SK", AttributeValue::S(format!("MEETING#{meeting}")))
+            .update_expression("SET next_due_at = :t, due_sk = :sk")
+            .condition_expression("attribute_exists(due_sk)")
+            .expression_attribute_values(":t", AttributeValue::S(DAMAGED_TIME.to_owned()))
+            .expression_attribute_values(":sk", AttributeValue::S(format!("{DAMAGED_TIME}#{meeting}")))
+            .send()
+            .await
+            .expect("damage a due time");
     }
 }
 

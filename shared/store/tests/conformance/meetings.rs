@@ -1,5 +1,6 @@
 //! Meetings, invitees, the due index and the Zoom lookup.
 
+use chrono::{TimeZone, Utc};
 use domain::MeetingId;
 use domain::TemplateText;
 use store::StoreError;
@@ -126,7 +127,7 @@ async fn the_due_index_holds_only_meetings_with_a_round_due(h: Harness) {
     assert_eq!(both, expected);
 
     let shard = s.due_shards().shard_of(early.id);
-    let entry = s.due_meetings(shard, t0() + minutes(5), 10).await.unwrap();
+    let entry = s.due_meetings(shard, t0() + minutes(5), 10).await.unwrap().due;
     assert_eq!(entry.len(), 1);
     assert_eq!(
         (entry[0].admin, entry[0].next),
@@ -159,14 +160,18 @@ async fn due_meetings_come_earliest_first_up_to_the_limit(h: Harness) {
         );
     }
     for shard in one_shard.all() {
-        let due = s.due_meetings(shard, t0() + minutes(100), 1000).await.unwrap();
+        let due = s
+            .due_meetings(shard, t0() + minutes(100), 1000)
+            .await
+            .unwrap()
+            .due;
         assert!(
             due.windows(2).all(|w| w[0].next.due_at <= w[1].next.due_at),
             "earliest first"
         );
         if due.len() > 1 {
             assert_eq!(
-                s.due_meetings(shard, t0() + minutes(100), 1).await.unwrap(),
+                s.due_meetings(shard, t0() + minutes(100), 1).await.unwrap().due,
                 due[..1].to_vec()
             );
         }
@@ -324,7 +329,66 @@ async fn invitees_are_added_opted_out_and_removed(h: Harness) {
     );
 }
 
+/// One tenant's row that does not read back (a due time of `+10000-...`, which sorts before every
+/// real time) is skipped and counted; it neither fails the shard nor fills its page, so another
+/// admin's meeting in the same shard is still found.
+async fn an_unreadable_due_row_is_skipped_counted_and_hides_nothing(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    login(s, admin(2)).await;
+    let real = meeting(s, admin(2)).await;
+    let shard = s.due_shards().shard_of(real.id);
+    let mut damaged = 0;
+    while damaged < 3 {
+        let id = MeetingId::new_v7();
+        if s.due_shards().shard_of(id) != shard {
+            continue;
+        }
+        s.create_meeting(admin(1), id, &draft(t0()), t0()).await.unwrap();
+        h.damage_due_time(admin(1), id).await;
+        damaged += 1;
+    }
+
+    let found = s.due_meetings(shard, t0() + minutes(5), 2).await.unwrap();
+    assert_eq!(
+        found.due.iter().map(|d| (d.admin, d.meeting)).collect::<Vec<_>>(),
+        [(admin(2), real.id)],
+        "the other admin's meeting is found past the damaged rows"
+    );
+    assert_eq!(found.unreadable, 3);
+}
+
+/// A time the store could not read back is refused on the way in, with nothing written.
+async fn a_meeting_in_the_year_10000_is_invalid_input(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let far = Utc.with_ymd_and_hms(10000, 1, 3, 1, 0, 0).unwrap();
+    for d in [
+        draft(far),
+        draft(Utc.with_ymd_and_hms(1969, 12, 31, 0, 0, 0).unwrap()),
+    ] {
+        let id = MeetingId::new_v7();
+        let refused = s.create_meeting(admin(1), id, &d, t0()).await;
+        assert!(matches!(refused, Err(StoreError::InvalidInput(_))), "{refused:?}");
+        assert!(s.get_meeting(admin(1), id).await.unwrap_err().is_not_found());
+    }
+    let m = meeting(s, admin(1)).await;
+    let mut moved = m.draft.clone();
+    moved.starts_at = far;
+    moved.ends_at = far + minutes(60);
+    moved.next_round = None;
+    let refused = s.update_meeting(admin(1), m.id, m.version, &moved, t0()).await;
+    assert!(matches!(refused, Err(StoreError::InvalidInput(_))), "{refused:?}");
+    assert_eq!(
+        s.get_meeting(admin(1), m.id).await.unwrap().draft,
+        m.draft,
+        "unchanged"
+    );
+}
+
 conformance!(
+    an_unreadable_due_row_is_skipped_counted_and_hides_nothing,
+    a_meeting_in_the_year_10000_is_invalid_input,
     a_meeting_is_created_read_and_listed,
     creating_a_meeting_twice_or_for_an_unknown_admin_fails,
     impossible_meetings_are_invalid_input,
