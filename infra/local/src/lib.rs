@@ -263,3 +263,18 @@ async fn one_host(
         _ => next.run(request).await,
     }
 }
+
+/// `ttokttok/ttokttok.db` in the user's local data directory, created owner-only.
+pub fn default_db() -> anyhow::Result<PathBuf> {
+    let dir = dirs::data_local_dir()
+        .context("this system names no local data directory")?
+        .join("ttokttok");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("making {} private", dir.display()))?;
+    }
+    Ok(dir.join("ttokttok.db"))
+}

@@ -1,8 +1,8 @@
 //! `cargo run --release -p local`: ttokttok on one machine.
 //!
 //! Serves the login and admin routers on 127.0.0.1:3000 (`--port`), with the Kakao sandbox on
-//! 3001 (`--sandbox-port`, default world or `--world FILE`) and SQLite in `./ttokttok.db`
-//! (`--db`, key files beside it). With `KAKAO_REST_API_KEY` (and `KAKAO_ADMIN_KEY`,
+//! 3001 (`--sandbox-port`, default world or `--world FILE`) and SQLite in the user's local data
+//! directory (`--db`, key files beside it). With `KAKAO_REST_API_KEY` (and `KAKAO_ADMIN_KEY`,
 //! `KAKAO_APP_ID`, optionally `KAKAO_CLIENT_SECRET`) in the environment it talks to real Kakao
 //! instead of the sandbox. Ctrl-C stops everything cleanly.
 
@@ -24,9 +24,11 @@ struct Args {
     /// Port for the Kakao sandbox (both of Kakao's hosts are served on it).
     #[arg(long, default_value_t = 3001)]
     sandbox_port: u16,
-    /// The SQLite database file; `{db}.key` and `{db}.web.key` are kept beside it.
-    #[arg(long, default_value = "ttokttok.db")]
-    db: PathBuf,
+    /// The SQLite database file; `{db}.key` and `{db}.web.key` are kept beside it. Default:
+    /// `ttokttok/ttokttok.db` in the user's local data directory (`~/.local/share` on Linux),
+    /// outside any checkout, so no `git add .` can pick up the keys.
+    #[arg(long)]
+    db: Option<PathBuf>,
     /// A sandbox world file (JSON or TOML); defaults to the world shipped with the sandbox.
     #[arg(long)]
     world: Option<PathBuf>,
@@ -40,6 +42,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
+    let db = match args.db.clone() {
+        Some(db) => db,
+        None => local::default_db().context("choosing where to keep the data (pass --db FILE)")?,
+    };
 
     let kakao = match local::real_kakao_from_env()? {
         Some(settings) => KakaoTarget::Real(Box::new(settings)),
@@ -59,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
     let real = matches!(kakao, KakaoTarget::Real(_));
     let running = local::start(LocalConfig {
         port: args.port,
-        db: args.db.clone(),
+        db: db.clone(),
         kakao,
         clock: Arc::new(domain::SystemClock),
         daily_loop: true,
@@ -84,7 +90,7 @@ async fn main() -> anyhow::Result<()> {
     }
     println!(
         "Data: {} (with .key and .web.key beside it). Press Ctrl-C to stop.",
-        args.db.display()
+        db.display()
     );
 
     tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
