@@ -22,6 +22,10 @@ pub enum Count {
     ZoomUnknownParticipant,
     /// A rule matched several invitees: nobody was credited.
     ZoomAmbiguousParticipant,
+    /// A participant event with no meeting id (a breakout room): acknowledged.
+    ZoomNoMeetingId,
+    /// The host joined their own meeting (not kept as an unmatched participant).
+    ZoomHostJoined,
     /// A tracked join link was opened and redirected.
     LinkOpened,
     /// A join or stop link was unknown or expired.
@@ -30,13 +34,15 @@ pub enum Count {
 }
 
 impl Count {
-    pub const ALL: [Count; 9] = [
+    pub const ALL: [Count; 11] = [
         Count::ZoomRejected,
         Count::ZoomUrlValidated,
         Count::ZoomJoinRecorded,
         Count::ZoomUnknownMeeting,
         Count::ZoomUnknownParticipant,
         Count::ZoomAmbiguousParticipant,
+        Count::ZoomNoMeetingId,
+        Count::ZoomHostJoined,
         Count::LinkOpened,
         Count::LinkRefused,
         Count::OptOutRecorded,
@@ -51,6 +57,8 @@ impl Count {
             Self::ZoomUnknownMeeting => "ZoomUnknownMeeting",
             Self::ZoomUnknownParticipant => "ZoomUnknownParticipant",
             Self::ZoomAmbiguousParticipant => "ZoomAmbiguousParticipant",
+            Self::ZoomNoMeetingId => "ZoomNoMeetingId",
+            Self::ZoomHostJoined => "ZoomHostJoined",
             Self::LinkOpened => "JoinLinkOpened",
             Self::LinkRefused => "LinkRefused",
             Self::OptOutRecorded => "OptOutRecorded",

@@ -11,7 +11,7 @@ use chrono::Duration;
 use secrecy::SecretString;
 use url::Url;
 
-use crate::zoom::signature::{DEFAULT_TOLERANCE, EmptyZoomSecret, ZoomSecret};
+use crate::zoom::signature::{DEFAULT_RETRY_WINDOW, DEFAULT_TOLERANCE, EmptyZoomSecret, ZoomSecret};
 
 /// Everything the attendance routes need besides the store and the clock.
 #[derive(Debug, Clone)]
@@ -22,6 +22,8 @@ pub struct AttendanceSettings {
     pub zoom_secret: Option<ZoomSecret>,
     pub join_link_grace: Duration,
     pub timestamp_tolerance: Duration,
+    /// How old a webhook's timestamp may be (Zoom's retries; see `zoom::signature`).
+    pub retry_window: Duration,
     /// The webhook's budget: Zoom wants an answer within 3 seconds; past this we answer 503 and
     /// Zoom retries (recording a join is idempotent).
     pub reply_budget: std::time::Duration,
@@ -59,6 +61,7 @@ impl AttendanceSettings {
             zoom_secret: zoom_secret.map(ZoomSecret::new).transpose()?,
             join_link_grace: Self::DEFAULT_JOIN_LINK_GRACE,
             timestamp_tolerance: DEFAULT_TOLERANCE,
+            retry_window: DEFAULT_RETRY_WINDOW,
             reply_budget: std::time::Duration::from_millis(2500),
             emit_metrics: false,
         })

@@ -104,9 +104,10 @@ async fn a_wrong_signature_is_refused_with_401_and_records_nothing() {
 #[tokio::test]
 async fn a_stale_timestamp_is_refused_even_with_its_valid_signature() {
     let (app, m) = class_with_minji().await;
-    // Replayed 5 minutes and 1 second after Zoom signed it.
+    // Replayed 90 minutes and 1 second after Zoom signed it: past Zoom's last retry (5, 20 and
+    // 60 minutes apart, 85 minutes in all), so not Zoom.
     app.clock
-        .set(t0() + Duration::seconds(181) + Duration::minutes(5) + Duration::seconds(1));
+        .set(t0() + Duration::seconds(181) + Duration::minutes(90) + Duration::seconds(1));
     let replayed = app
         .zoom(Some(JOINED_TIMESTAMP), Some(JOINED_SIGNATURE), JOINED_BODY)
         .await;
@@ -296,4 +297,83 @@ async fn each_admin_using_the_same_zoom_number_is_credited_only_in_their_own_mee
         1,
         "unknown in admin 2's meeting"
     );
+}
+
+/// Zoom retries an event we answered with a 5xx or too slowly after 5, 20 and 60 minutes, and
+/// the retry may carry the first attempt's timestamp: 85 minutes on, it is still credited, at
+/// the join time it reports, and a replay of it changes nothing. A timestamp from the future
+/// stays refused.
+#[tokio::test]
+async fn zoom_s_last_retry_is_credited_and_its_replay_changes_nothing() {
+    let (app, m) = class_with_minji().await;
+    app.clock
+        .set(t0() + Duration::seconds(181) + Duration::minutes(85));
+    for _ in 0..2 {
+        let retried = app
+            .zoom(Some(JOINED_TIMESTAMP), Some(JOINED_SIGNATURE), JOINED_BODY)
+            .await;
+        assert_eq!(retried.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            app.joined(&m).await,
+            vec![("minji".into(), t0() + Duration::minutes(3), "zoom")]
+        );
+    }
+    app.clock
+        .set(t0() + Duration::seconds(181) - Duration::minutes(6));
+    let early = app
+        .zoom(Some(JOINED_TIMESTAMP), Some(JOINED_SIGNATURE), JOINED_BODY)
+        .await;
+    assert_eq!(
+        early.status,
+        StatusCode::UNAUTHORIZED,
+        "signed six minutes in the future"
+    );
+}
+
+/// Breakout rooms send participant events whose meeting id is null or missing: acknowledged
+/// and counted, never a 400 (Zoom does not retry a 4xx, and would show it as failing).
+#[tokio::test]
+async fn a_participant_event_without_a_meeting_id_is_acknowledged_and_counted() {
+    let (app, m) = class_with_minji().await;
+    for id in [serde_json::json!(null), serde_json::json!("")] {
+        let mut body: Value =
+            serde_json::from_str(&joined_body("김민지", "", "", t0() + Duration::minutes(2))).unwrap();
+        body["payload"]["object"]["id"] = id;
+        let answer = app.zoom_signed(&body.to_string()).await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    }
+    let mut body: Value =
+        serde_json::from_str(&joined_body("김민지", "", "", t0() + Duration::minutes(2))).unwrap();
+    body["payload"]["object"].as_object_mut().unwrap().remove("id");
+    assert_eq!(
+        app.zoom_signed(&body.to_string()).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(app.state.metrics().get(Count::ZoomNoMeetingId), 3);
+    assert!(app.joined(&m).await.is_empty());
+}
+
+/// The host joining their own meeting (`participant.id` equal to the meeting's `host_id`) is no
+/// unmatched participant: counted, not kept for mapping.
+#[tokio::test]
+async fn the_host_s_own_join_is_not_an_unmatched_participant() {
+    let (app, m) = class_with_minji().await;
+    let mut body: Value = serde_json::from_str(&joined_body(
+        "김선생",
+        "teacher@example.com",
+        "",
+        t0() + Duration::minutes(1),
+    ))
+    .unwrap();
+    body["payload"]["object"]["participant"]["id"] = serde_json::json!("h0st");
+    let answer = app.zoom_signed(&body.to_string()).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.state.metrics().get(Count::ZoomHostJoined), 1);
+    assert_eq!(app.state.metrics().get(Count::ZoomUnknownParticipant), 0);
+    let seen = app
+        .store
+        .list_unmatched_participants(m.admin, m.id)
+        .await
+        .unwrap();
+    assert!(seen.is_empty(), "{seen:?}");
 }

@@ -1,4 +1,4 @@
-//! The parts of Zoom's webhook bodies we read (`shared/zoom/REFERENCE.md`). Everything else is
+//! The parts of Zoom's webhook bodies we read. Everything else is
 //! ignored, and fields Zoom leaves out or sends empty become `None`.
 
 use chrono::{DateTime, Utc};
@@ -26,6 +26,9 @@ pub enum ZoomEvent {
         meeting_number: String,
         participant: Participant,
     },
+    /// A participant event with a null or missing meeting id: Zoom sends these for breakout
+    /// rooms. Acknowledged and counted; there is nothing to credit.
+    NoMeeting { kind: ParticipantEventKind },
     /// Anything else (webinars, meeting started/ended, ...): acknowledged and ignored.
     Other(String),
 }
@@ -53,6 +56,9 @@ pub struct Participant {
     pub registrant_id: Option<String>,
     pub join_time: Option<DateTime<Utc>>,
     pub leave_time: Option<DateTime<Utc>>,
+    /// Their `participant.id` is the meeting's `host_id`: the host (the admin) joining their
+    /// own meeting, never someone to map to an invitee.
+    pub is_host: bool,
 }
 
 impl Participant {
@@ -109,19 +115,21 @@ impl ZoomEvent {
                     .payload
                     .get("object")
                     .ok_or(EventError::Missing("payload.object"))?;
-                let number = object
-                    .get("id")
-                    .and_then(meeting_number)
-                    .ok_or(EventError::Missing("payload.object.id"))?;
+                let kind = if name.ends_with("joined") {
+                    ParticipantEventKind::Joined
+                } else {
+                    ParticipantEventKind::Left
+                };
+                let Some(number) = object.get("id").and_then(meeting_number) else {
+                    return Ok((envelope, ZoomEvent::NoMeeting { kind }));
+                };
                 let p = object
                     .get("participant")
                     .ok_or(EventError::Missing("payload.object.participant"))?;
+                let host = text(object, "host_id");
+                let participant_id = text(p, "id").or_else(|| text(p, "user_id"));
                 ZoomEvent::Participant {
-                    kind: if name.ends_with("joined") {
-                        ParticipantEventKind::Joined
-                    } else {
-                        ParticipantEventKind::Left
-                    },
+                    kind,
                     meeting_number: number,
                     participant: Participant {
                         user_name: text(p, "user_name"),
@@ -129,6 +137,7 @@ impl ZoomEvent {
                         registrant_id: text(p, "registrant_id"),
                         join_time: time(p, "join_time"),
                         leave_time: time(p, "leave_time"),
+                        is_host: host.is_some() && host == participant_id,
                     },
                 }
             }
@@ -200,11 +209,23 @@ mod tests {
             ZoomEvent::parse(br#"{"event":"endpoint.url_validation","payload":{}}"#),
             Err(EventError::Missing("payload.plainToken"))
         ));
+        // A participant event with no meeting id is a breakout room's, not a broken body.
         assert!(matches!(
             ZoomEvent::parse(
                 br#"{"event":"meeting.participant_joined","payload":{"object":{"participant":{}}}}"#
             ),
-            Err(EventError::Missing("payload.object.id"))
+            Ok((
+                _,
+                ZoomEvent::NoMeeting {
+                    kind: ParticipantEventKind::Joined
+                }
+            ))
+        ));
+        assert!(matches!(
+            ZoomEvent::parse(
+                br#"{"event":"meeting.participant_left","payload":{"object":{"id":85012345678}}}"#
+            ),
+            Err(EventError::Missing("payload.object.participant"))
         ));
     }
 }

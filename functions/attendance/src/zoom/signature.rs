@@ -5,8 +5,9 @@
 //! ```
 //!
 //! over the body bytes exactly as received, compared in constant time, and refused when the
-//! timestamp is more than five minutes from our clock (a captured request cannot be replayed
-//! later). URL validation answers with `hex(HMAC-SHA256(secret token, plainToken))`.
+//! timestamp is more than five minutes ahead of our clock or older than Zoom's retries reach
+//! (90 minutes; a captured request cannot be replayed later than that, and within it a replay
+//! changes nothing). URL validation answers with `hex(HMAC-SHA256(secret token, plainToken))`.
 //! Pure functions: the handler passes the clock's time in.
 
 use chrono::{DateTime, Duration, Utc};
@@ -22,6 +23,11 @@ pub const SIGNATURE_HEADER: &str = "x-zm-signature";
 pub const TIMESTAMP_HEADER: &str = "x-zm-request-timestamp";
 /// How far a request's timestamp may be from our clock, either way.
 pub const DEFAULT_TOLERANCE: Duration = Duration::minutes(5);
+/// How old a request's timestamp may be: Zoom retries an event we answered with a 5xx or too
+/// slowly after about 5, 20 and 60 minutes, so a retry may carry a timestamp 85 minutes old.
+/// Accepting it keeps a join that met a slow store; a replay within the window is harmless,
+/// because crediting a join and noting a participant are idempotent.
+pub const DEFAULT_RETRY_WINDOW: Duration = Duration::minutes(90);
 
 /// Why a request's signature was refused. Every variant means 401.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -87,7 +93,8 @@ pub fn sign(secret: &ZoomSecret, timestamp: &str, body: &[u8]) -> String {
     format!("v0={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Checks a request's signature headers against its raw body and our clock.
+/// Checks a request's signature headers against its raw body and our clock, with the
+/// timestamp at most `tolerance` away either way.
 pub fn verify(
     secret: &ZoomSecret,
     timestamp: Option<&str>,
@@ -96,13 +103,31 @@ pub fn verify(
     now: DateTime<Utc>,
     tolerance: Duration,
 ) -> Result<(), SignatureRejected> {
+    verify_with_retries(secret, timestamp, signature, body, now, tolerance, tolerance)
+}
+
+/// [`verify`], with a timestamp in the past accepted up to `retry_window` old (Zoom's retries).
+pub fn verify_with_retries(
+    secret: &ZoomSecret,
+    timestamp: Option<&str>,
+    signature: Option<&str>,
+    body: &[u8],
+    now: DateTime<Utc>,
+    tolerance: Duration,
+    retry_window: Duration,
+) -> Result<(), SignatureRejected> {
     let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
         return Err(SignatureRejected::Missing);
     };
     let timestamp = timestamp.trim();
     let seconds: i64 = timestamp.parse().map_err(|_| SignatureRejected::BadTimestamp)?;
     let seconds_off = now.timestamp().saturating_sub(seconds);
-    if seconds_off.unsigned_abs() > tolerance.num_seconds().unsigned_abs() {
+    let allowed = if seconds_off > 0 {
+        tolerance.max(retry_window)
+    } else {
+        tolerance
+    };
+    if seconds_off.unsigned_abs() > allowed.num_seconds().unsigned_abs() {
         return Err(SignatureRejected::Stale { seconds_off });
     }
     let presented = signature

@@ -6,7 +6,8 @@
 //! | bad or missing signature, timestamp more than 5 minutes off | 401 |
 //! | signed but unreadable body | 400 |
 //! | `endpoint.url_validation` | 200 `{"plainToken", "encryptedToken"}` |
-//! | participant joined / left | 204, after crediting the invitee (or counting who was unknown) |
+//! | participant joined / left | 204, after crediting the invitee (or counting who was unknown; the host's own join is counted, not kept) |
+//! | participant event with a null or missing meeting id (breakout rooms) | 204, counted |
 //! | any other event | 204 |
 //! | the store failing or too slow | 500 / 503 (Zoom retries; recording is idempotent) |
 
@@ -38,13 +39,14 @@ pub async fn zoom_webhook(State(state): State<AttendanceState>, headers: HeaderM
         tracing::error!("a Zoom webhook arrived but ZOOM_WEBHOOK_SECRET_TOKEN is not set");
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    let verified = signature::verify(
+    let verified = signature::verify_with_retries(
         secret,
         header(&headers, TIMESTAMP_HEADER),
         header(&headers, SIGNATURE_HEADER),
         &body,
         now,
         state.settings().timestamp_tolerance,
+        state.settings().retry_window,
     );
     if let Err(rejected) = verified {
         tracing::warn!(reason = %rejected, "Zoom webhook refused");
@@ -90,6 +92,14 @@ pub async fn zoom_webhook(State(state): State<AttendanceState>, headers: HeaderM
                     StatusCode::SERVICE_UNAVAILABLE.into_response()
                 }
             }
+        }
+        ZoomEvent::NoMeeting { kind } => {
+            tracing::info!(
+                event = kind.as_str(),
+                "Zoom participant event without a meeting id (a breakout room)"
+            );
+            state.metrics().count(Count::ZoomNoMeetingId, now);
+            StatusCode::NO_CONTENT.into_response()
         }
         ZoomEvent::Other(name) => {
             tracing::debug!(event = %name, "Zoom event ignored");
@@ -167,6 +177,11 @@ async fn credit_in(
                 first = recorded.changed, "Zoom participant credited"
             );
             state.metrics().count(Count::ZoomJoinRecorded, now);
+        }
+        // The admin hosting their own meeting is nobody to map to an invitee.
+        _ if participant.is_host => {
+            tracing::info!(admin = %meeting.admin, meeting = %meeting.id, event = kind.as_str(), "the host joined their own meeting");
+            state.metrics().count(Count::ZoomHostJoined, now);
         }
         MatchOutcome::Ambiguous { by, count } => {
             tracing::info!(admin = %meeting.admin, meeting = %meeting.id, rule = by.as_str(), candidates = count, "Zoom participant matches several invitees; nobody credited");
