@@ -110,7 +110,13 @@ pub(crate) fn visible_friends<'a>(
 
 /// One page of the friends list as Kakao returns it; `base` is the scheme and host the request
 /// came in on, for `before_url` and `after_url`.
-pub(crate) fn page(mut friends: Vec<(&Account, bool)>, query: &FriendsQuery, base: &str) -> Value {
+/// `with_ids: false` leaves each element's `id` out (see `AppConfig::friends_without_id`).
+pub(crate) fn page(
+    mut friends: Vec<(&Account, bool)>,
+    query: &FriendsQuery,
+    base: &str,
+    with_ids: bool,
+) -> Value {
     friends.sort_by(|(a, a_fav), (b, b_fav)| {
         let by_name = a.nickname.cmp(&b.nickname).then(a.id.cmp(&b.id));
         let by_name = if query.order == Order::Desc {
@@ -130,7 +136,7 @@ pub(crate) fn page(mut friends: Vec<(&Account, bool)>, query: &FriendsQuery, bas
         .skip(query.offset)
         .take(query.limit)
         .map(|(friend, favorite)| {
-            json!({
+            let mut element = json!({
                 "id": friend.id,
                 "uuid": friend.uuid,
                 "favorite": favorite,
@@ -138,7 +144,11 @@ pub(crate) fn page(mut friends: Vec<(&Account, bool)>, query: &FriendsQuery, bas
                 "profile_thumbnail_image": friend.thumbnail(),
                 // Deprecated since 2022-05-17; private profiles are no longer listed at all.
                 "allowed_msg": true,
-            })
+            });
+            if !with_ids && let Some(fields) = element.as_object_mut() {
+                fields.remove("id");
+            }
+            element
         })
         .collect();
     let before_url = (query.offset > 0).then(|| query.url(base, query.offset.saturating_sub(query.limit)));
@@ -183,6 +193,7 @@ mod tests {
             friends(),
             &query(&[]).unwrap_or_else(|e| panic!("{e:?}")),
             "http://h",
+            true,
         );
         assert_eq!(first["before_url"], Value::Null);
         assert_eq!(
@@ -193,6 +204,7 @@ mod tests {
             friends(),
             &query(&[("offset", "20")]).unwrap_or_else(|e| panic!("{e:?}")),
             "http://h",
+            true,
         );
         assert_eq!(last["elements"].as_array().map(Vec::len), Some(5));
         assert_eq!(last["after_url"], Value::Null);

@@ -80,6 +80,10 @@ pub struct AppConfig {
     /// UNCONFIRMED, Kakao's devtalk says it does not.
     #[serde(default)]
     pub memo_counts_toward_quota: bool,
+    /// Leave `id` out of the friends API's elements: Kakao's reference marks it optional, and
+    /// a client must key friends by `uuid`.
+    #[serde(default)]
+    pub friends_without_id: bool,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -101,6 +105,7 @@ impl std::fmt::Debug for AppConfig {
             .field("tokens", &self.tokens)
             .field("friends_default_limit", &self.friends_default_limit)
             .field("memo_counts_toward_quota", &self.memo_counts_toward_quota)
+            .field("friends_without_id", &self.friends_without_id)
             .finish()
     }
 }

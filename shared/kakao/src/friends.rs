@@ -16,7 +16,9 @@ use crate::secrets::AccessToken;
 /// A friend who uses this app and agreed to be listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Friend {
-    pub id: KakaoUserId,
+    /// Kakao's friends API marks `id` optional and leaves it out for some friends; friends
+    /// are keyed by `uuid`, and the id only links a friend to a client who joined ttokttok.
+    pub id: Option<KakaoUserId>,
     /// What message APIs take. Kakao may change it, so it is not a permanent key.
     pub uuid: FriendUuid,
     pub nickname: String,
@@ -118,7 +120,8 @@ struct FriendsWire {
 
 #[derive(Deserialize)]
 struct FriendWire {
-    id: KakaoUserId,
+    #[serde(default)]
+    id: Option<KakaoUserId>,
     uuid: FriendUuid,
     #[serde(default)]
     favorite: bool,
@@ -236,7 +239,7 @@ impl KakaoClient {
                 .saturating_add(SLACK_PAGES)
                 .min(MAX_PAGES);
             for friend in page.friends {
-                if seen.insert(friend.id) {
+                if seen.insert(friend.uuid.clone()) {
                     friends.push(friend);
                 }
             }
@@ -291,7 +294,7 @@ mod tests {
     fn friends_are_read_into_typed_values() {
         let wire: FriendsWire = serde_json::from_str(PAGE).unwrap();
         let friends: Vec<Friend> = wire.elements.into_iter().map(Friend::from).collect();
-        assert_eq!(friends[0].id.get(), 1_234_567_890);
+        assert_eq!(friends[0].id.map(|id| id.get()), Some(1_234_567_890));
         assert_eq!(friends[0].uuid.as_str(), "abcdefg0001");
         assert_eq!(friends[0].nickname, "홍길동");
         assert_eq!(friends[0].thumbnail_url.as_deref(), Some("https://p/1.jpg"));

@@ -17,11 +17,11 @@ async fn all_friends_reads_every_page_of_two_hundred_and_fifty() {
     let friends = kakao.client.all_friends(&token).await.unwrap();
 
     assert_eq!(friends.len(), 250);
-    let ids: HashSet<_> = friends.iter().map(|f| f.id).collect();
+    let ids: HashSet<_> = friends.iter().filter_map(|f| f.id).collect();
     let uuids: HashSet<_> = friends.iter().map(|f| f.uuid.clone()).collect();
     assert_eq!((ids.len(), uuids.len()), (250, 250));
     assert!(!ids.contains(&user_id(ADMIN)), "the admin is not its own friend");
-    let first = friends.iter().find(|f| f.id == user_id(FRIEND)).unwrap();
+    let first = friends.iter().find(|f| f.id == Some(user_id(FRIEND))).unwrap();
     assert_eq!(first.uuid, kakao.uuid(FRIEND));
     assert_eq!(first.nickname, kakao.world.user(FRIEND).unwrap().nickname);
 }
@@ -78,7 +78,11 @@ async fn favourites_are_marked() {
 
     let friends = kakao.client.all_friends(&token).await.unwrap();
 
-    let favourites: Vec<_> = friends.iter().filter(|f| f.favorite).map(|f| f.id).collect();
+    let favourites: Vec<_> = friends
+        .iter()
+        .filter(|f| f.favorite)
+        .filter_map(|f| f.id)
+        .collect();
     assert_eq!(favourites, [user_id(1002)]);
 }
 
@@ -151,4 +155,21 @@ async fn a_friends_list_that_never_ends_is_cut_off() {
         pages <= 6,
         "gives up soon after total_count is exhausted, read {pages} pages"
     );
+}
+
+/// Kakao's friends API marks `id` optional: a list without it still reads, keyed by UUID.
+#[tokio::test]
+async fn friends_listed_without_an_id_are_read_by_their_uuid() {
+    let mut world = friends_world(250);
+    world.app.friends_without_id = true;
+    let kakao = spawn_kakao(world).await;
+    let token = kakao.full_token(ADMIN).await;
+
+    let friends = kakao.client.all_friends(&token).await.unwrap();
+
+    assert_eq!(friends.len(), 250);
+    assert!(friends.iter().all(|f| f.id.is_none()));
+    let uuids: HashSet<_> = friends.iter().map(|f| f.uuid.clone()).collect();
+    assert_eq!(uuids.len(), 250);
+    assert!(uuids.contains(&kakao.uuid(FRIEND)));
 }

@@ -272,7 +272,7 @@ async fn unlink_with_the_admin_key_disconnects_the_user() {
     let admin = kakao.full_token(ADMIN).await;
     let friends = kakao.client.all_friends(&admin).await.unwrap();
     assert!(
-        friends.iter().all(|f| f.id != user_id(FRIEND)),
+        friends.iter().all(|f| f.id != Some(user_id(FRIEND))),
         "an unlinked friend is no longer listed"
     );
 }

@@ -33,6 +33,7 @@ pub(super) async fn friends(
             visible_friends(&sandbox.directory, &sandbox.app, grant.user_id),
             &query,
             &base,
+            !sandbox.app.friends_without_id,
         ))
     });
     match result {

@@ -62,6 +62,7 @@ pub(super) fn with_friends(n: usize) -> World {
             tokens: TokenPolicy::default(),
             friends_default_limit: 10,
             memo_counts_toward_quota: false,
+            friends_without_id: false,
         },
         users,
         friendships,

@@ -224,7 +224,7 @@ fn profiles(friends: Vec<Friend>) -> Vec<FriendProfile> {
         .filter(|f| seen.insert(f.uuid.clone()))
         .map(|f| FriendProfile {
             uuid: f.uuid,
-            kakao_id: Some(f.id),
+            kakao_id: f.id,
             nickname: f.nickname,
             thumbnail_url: f.thumbnail_url,
             favorite: f.favorite,
@@ -250,7 +250,7 @@ mod tests {
 
     fn friend(id: i64, uuid: &str, nickname: &str) -> Friend {
         Friend {
-            id: KakaoUserId::new(id).unwrap(),
+            id: Some(KakaoUserId::new(id).unwrap()),
             uuid: FriendUuid::parse(uuid).unwrap(),
             nickname: nickname.into(),
             thumbnail_url: Some("https://k.kakaocdn.net/t.jpg".into()),

@@ -262,7 +262,9 @@ impl SendResult {
 struct SendAnswerWire {
     #[serde(default)]
     successful_receiver_uuids: Vec<String>,
-    #[serde(default)]
+    /// Kakao's REST reference names it `failure_info`; its current Android SDK reads
+    /// `failure_infos`. Either is accepted.
+    #[serde(default, alias = "failure_infos")]
     failure_info: Vec<FailureInfoWire>,
 }
 
@@ -406,6 +408,25 @@ mod tests {
         );
         assert_eq!(result.receivers().len(), 4);
         assert!(!result.all_sent());
+    }
+
+    /// Kakao's Android SDK reads the list as `failure_infos`; the same answer under that name
+    /// means the same.
+    #[test]
+    fn failure_infos_is_read_as_failure_info() {
+        let to = receivers(&["a1", "a2"]);
+        let result = SendResult::from_answer(
+            &to,
+            answer(
+                r#"{"successful_receiver_uuids": ["a2"],
+                    "failure_infos": [{"code": -530, "msg": "refuses", "receiver_uuids": ["a1"]}]}"#,
+            ),
+        );
+        assert_eq!(
+            result.outcome(&uuid("a1")),
+            Some(&ReceiverOutcome::Failed(FailureReason::RefusesMessages))
+        );
+        assert_eq!(result.outcome(&uuid("a2")), Some(&ReceiverOutcome::Sent));
     }
 
     #[test]
