@@ -82,3 +82,39 @@ async fn an_unlink_in_kakaotalk_reaches_the_webhook_and_deletes_the_admin() {
     assert!(app.store().get_admin(teacher).await.unwrap_err().is_not_found());
     app.shutdown().await;
 }
+
+/// Kakao pauses a webhook that answers errors, and its console's test call sends no app id or a
+/// user id that is not a number: every request signed with the admin key gets 200, and only a
+/// real user id deletes anything.
+#[tokio::test]
+async fn every_call_signed_with_the_admin_key_is_answered_200() {
+    let world = World::default_world();
+    let key = format!("KakaoAK {}", world.app.admin_key);
+    let app_id = world.app.app_id.to_string();
+    let app = spawn_app(world).await;
+    let browser = app.browser();
+    assert_eq!(browser.log_in(TEACHER, Consent::AgreeAll).await.status, 303);
+    app.syncs_done().await;
+    let teacher = KakaoUserId::new(TEACHER).unwrap();
+
+    for form in [
+        vec![("user_id", "not-a-number")],
+        vec![("app_id", app_id.as_str()), ("user_id", "")],
+        vec![("app_id", app_id.as_str())],
+        vec![],
+    ] {
+        assert_eq!(post_unlink(&app, Some(&key), &form).await, 200, "{form:?}");
+    }
+    assert!(app.store().get_admin(teacher).await.is_ok(), "nothing deleted");
+
+    let user = TEACHER.to_string();
+    assert_eq!(
+        post_unlink(&app, Some(&key), &[("user_id", user.as_str())]).await,
+        200
+    );
+    assert!(
+        app.store().get_admin(teacher).await.unwrap_err().is_not_found(),
+        "without an app id, the admin key alone is enough to act"
+    );
+    app.shutdown().await;
+}
