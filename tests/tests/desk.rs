@@ -260,3 +260,80 @@ async fn logging_out_ends_the_session_and_the_kakao_login() {
     );
     app.shutdown().await;
 }
+
+/// A logout ends the admin's session everywhere, not only in the browser that logged out: a
+/// copy of the cookie kept elsewhere gets 401 and the login page, never data. Logging in again
+/// works.
+#[tokio::test]
+async fn a_logout_ends_the_session_in_every_browser() {
+    let app = spawn_app(World::default_world()).await;
+    let browser = logged_in(&app, TEACHER).await;
+    let elsewhere = app.browser();
+    elsewhere.set_cookie("tt_session", &browser.cookie("tt_session").unwrap());
+    assert_eq!(
+        elsewhere.get("/api/me").await.status,
+        200,
+        "the copy works before"
+    );
+    assert_eq!(elsewhere.get("/api/meetings").await.status, 200);
+
+    app.advance(Duration::minutes(1));
+    let href = browser.get("/").await.attr("logout", "href").unwrap();
+    assert_eq!(browser.get(&href).await.status, 303);
+
+    let copy = elsewhere.cookie("tt_session").unwrap();
+    for path in ["/api/me", "/api/meetings", "/api/friends"] {
+        elsewhere.set_cookie("tt_session", &copy);
+        let answer = elsewhere.get(path).await;
+        assert_eq!(answer.status, 401, "{path}: {}", answer.body);
+    }
+    elsewhere.set_cookie("tt_session", &copy);
+    let page = elsewhere.get("/").await;
+    assert!(page.status < 500);
+    assert!(
+        page.attr("logout", "href").is_none(),
+        "the start page, not the dashboard"
+    );
+    assert!(
+        elsewhere.cookie("tt_session").is_none(),
+        "the dead cookie is dropped"
+    );
+
+    app.advance(Duration::minutes(1));
+    let again = logged_in(&app, TEACHER).await;
+    assert_eq!(again.get("/api/me").await.status, 200, "a new login works");
+    app.shutdown().await;
+}
+
+/// When Kakao's unlink deletes the admin, a session cookie of theirs gets 401 or the start
+/// page, never data and never a 5xx.
+#[tokio::test]
+async fn a_session_of_a_deleted_admin_reads_nothing() {
+    let app = spawn_app(World::default_world()).await;
+    let browser = logged_in(&app, TEACHER).await;
+    let teacher = domain::KakaoUserId::parse(&TEACHER.to_string()).unwrap();
+    let pages = logged_in_copy(&app, &browser);
+    app.store()
+        .delete_admin_data(teacher, app.services().clock.now())
+        .await
+        .unwrap();
+
+    for path in ["/api/me", "/api/meetings", "/api/friends"] {
+        assert_eq!(browser.get(path).await.status, 401, "{path}");
+    }
+    for path in ["/", "/meetings", "/send"] {
+        let pages = logged_in_copy(&app, &pages);
+        let page = pages.get(path).await;
+        assert!(page.status < 500, "{path}: {}", page.status);
+        assert!(!page.body.contains("이서연"), "{path} shows no friend");
+    }
+    app.shutdown().await;
+}
+
+fn logged_in_copy(app: &TestApp, browser: &Browser) -> Browser {
+    let copy = app.browser();
+    if let Some(cookie) = browser.cookie("tt_session") {
+        copy.set_cookie("tt_session", &cookie);
+    }
+    copy
+}

@@ -3,7 +3,9 @@
 //! A link alone could be planted on another site, so `GET /logout` logs out only when the link
 //! carries the session's CSRF token (the header's logout link does); otherwise it shows a
 //! confirmation form. Kakao's logout expires the admin's tokens, so they are deleted here too
-//! and the admin is marked `needs_login`: automatic reminders pause until the next login.
+//! and the admin is marked `needs_login`: automatic reminders pause until the next login. Every
+//! session of the admin that began before the logout ends, in every browser (the store's
+//! `end_sessions`, checked by the session layer on each request).
 
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -58,6 +60,14 @@ async fn log_out(state: &WebState, session: &Session) -> Response {
     }
     if let Err(error) = services.store.delete_tokens(admin).await {
         tracing::error!(admin = %admin, error = %error, "could not delete the admin's tokens at logout");
+    }
+    // Every browser's session of this admin ends here, not only this one's cookie.
+    match services.store.end_sessions(admin, state.now()).await {
+        Ok(()) => {}
+        Err(error) if error.is_not_found() => {}
+        Err(error) => {
+            tracing::error!(admin = %admin, error = %error, "could not end the admin's sessions at logout")
+        }
     }
     match services
         .store

@@ -35,6 +35,28 @@ pub enum SessionStatus {
     Absent,
 }
 
+/// A sealed session is only as good as its admin: one whose admin is gone (unlinked, data
+/// deleted) or who logged out after it began is over, in every browser. One store read per
+/// request with a session. When the store cannot answer, the session stands: the handler's own
+/// reads fail the same way and say so.
+async fn still_current(state: &WebState, session: Session) -> SessionStatus {
+    match state.services().store.get_admin(session.admin).await {
+        Ok(profile) if profile.accepts_session_from(session.started_at) => SessionStatus::Active(session),
+        Ok(_) => {
+            tracing::info!(admin = %session.admin, "session began before the admin logged out");
+            SessionStatus::Ended(SessionRejected::Revoked)
+        }
+        Err(error) if error.is_not_found() => {
+            tracing::info!(admin = %session.admin, "session of an admin who is gone");
+            SessionStatus::Ended(SessionRejected::Revoked)
+        }
+        Err(error) => {
+            tracing::warn!(admin = %session.admin, %error, "could not check the session's admin");
+            SessionStatus::Active(session)
+        }
+    }
+}
+
 /// Reads the session, checks CSRF, renews or removes the cookie.
 pub async fn session_layer(State(state): State<WebState>, request: Request, next: Next) -> Response {
     let now = state.now();
@@ -42,7 +64,7 @@ pub async fn session_layer(State(state): State<WebState>, request: Request, next
     let status = match cookies::read(request.headers(), sessions.name()) {
         None | Some("") => SessionStatus::Absent,
         Some(value) => match sessions.open(value, now) {
-            Ok(session) => SessionStatus::Active(session),
+            Ok(session) => still_current(&state, session).await,
             Err(rejected) => {
                 tracing::info!(reason = %rejected, "session cookie refused");
                 SessionStatus::Ended(rejected)

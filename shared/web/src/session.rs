@@ -1,4 +1,6 @@
-//! Admin sessions as sealed cookies: nothing is stored server-side.
+//! Admin sessions as sealed cookies. The session itself is not stored server-side; what the
+//! server keeps is when the admin last logged out (`AdminProfile::sessions_since`), which the
+//! session layer checks on every request, so a logout, an unlink or a deletion ends every copy.
 //!
 //! The cookie holds who the admin is, the session's CSRF token and two instants: when the session
 //! began and when it was last used. A session ends after 12 hours without use ([`IDLE_TIMEOUT`])
@@ -78,6 +80,8 @@ impl Session {
 pub enum SessionRejected {
     #[error("the session has expired")]
     Expired,
+    #[error("the session was ended: its admin logged out or is gone")]
+    Revoked,
     #[error("the session cookie is not one of ours")]
     Invalid(#[from] Unsealed),
 }

@@ -29,6 +29,12 @@ pub trait AdminStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<AdminProfile, StoreError>;
 
+    /// Ends every session of the admin that began before `now` (logout), so a cookie kept in
+    /// another browser stops working too ([`AdminProfile::accepts_session_from`]).
+    ///
+    /// Errors: `NotFound` if no such admin; `Backend`.
+    async fn end_sessions(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError>;
+
     /// One page of `Active` admins, in a stable order, without scanning the store. Pass the
     /// previous page's `next` to continue; `None` starts over. `limit` is clamped to 1..=100.
     /// Admins whose status changes mid-walk may or may not appear; none appears twice.

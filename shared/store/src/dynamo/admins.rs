@@ -42,6 +42,7 @@ pub(crate) fn profile_from_item(item: &Item) -> Result<AdminProfile, StoreError>
         status: r.parsed("status", AdminStatus::parse)?,
         created_at: r.time("created_at")?,
         updated_at: r.time("updated_at")?,
+        sessions_since: r.opt_time("sessions_since")?,
     })
 }
 
@@ -144,6 +145,17 @@ impl AdminStore for DynamoStore {
             .update_item("UpdateItem admin status", profile_key(id), &update)
             .await?;
         profile_from_item(&done_item(written, &format!("admin {id}"))?)
+    }
+
+    async fn end_sessions(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut update = Update::new();
+        update.set("sessions_since", time(now));
+        update.condition(|e| format!("attribute_exists({})", e.name(PK)));
+        let written = self
+            .update_item("UpdateItem end admin sessions", profile_key(id), &update)
+            .await?;
+        done_item(written, &format!("admin {id}"))?;
+        Ok(())
     }
 
     async fn list_active_admins(

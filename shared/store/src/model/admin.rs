@@ -123,6 +123,16 @@ pub struct AdminProfile {
     pub status: AdminStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Sessions that began before this instant are over (set at logout, so a logout ends the
+    /// admin's sessions in every browser); `None` until the first logout.
+    pub sessions_since: Option<DateTime<Utc>>,
+}
+
+impl AdminProfile {
+    /// Whether a session that began at `started_at` may still be used.
+    pub fn accepts_session_from(&self, started_at: DateTime<Utc>) -> bool {
+        self.sessions_since.is_none_or(|since| started_at >= since)
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@ use crate::api::AdminStore;
 use crate::model::{AdminLogin, AdminProfile, AdminStatus, Page, PageCursor, ScopeId, check_item_size};
 
 const CURSOR_PREFIX: &str = "sqlite-admin:";
-const SELECT: &str = "SELECT id, nickname, scopes, status, created_at, updated_at FROM admins";
+const SELECT: &str =
+    "SELECT id, nickname, scopes, status, created_at, updated_at, sessions_since FROM admins";
 
 /// An `admins` row as SQLite hands it over, before parsing.
 struct RawAdmin {
@@ -24,6 +25,7 @@ struct RawAdmin {
     status: String,
     created_at: String,
     updated_at: String,
+    sessions_since: Option<String>,
 }
 
 fn admin_row(row: &Row<'_>) -> rusqlite::Result<RawAdmin> {
@@ -34,6 +36,7 @@ fn admin_row(row: &Row<'_>) -> rusqlite::Result<RawAdmin> {
         status: row.get(3)?,
         created_at: row.get(4)?,
         updated_at: row.get(5)?,
+        sessions_since: row.get(6)?,
     })
 }
 
@@ -45,6 +48,10 @@ fn parse_admin(raw: RawAdmin) -> Result<AdminProfile, StoreError> {
         status: stored("admin status", AdminStatus::parse(&raw.status))?,
         created_at: parse_ts("admin created_at", &raw.created_at)?,
         updated_at: parse_ts("admin updated_at", &raw.updated_at)?,
+        sessions_since: raw
+            .sessions_since
+            .map(|t| parse_ts("admin sessions_since", &t))
+            .transpose()?,
     })
 }
 
@@ -108,6 +115,21 @@ impl AdminStore for SqliteStore {
                 return Err(StoreError::not_found(format!("admin {id}")).into());
             }
             load_admin(tx, id)?.ok_or_else(|| StoreError::not_found(format!("admin {id}")).into())
+        })
+        .await
+    }
+
+    async fn end_sessions(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let now = ts(now);
+        self.write("end admin sessions", move |tx| {
+            let n = tx.execute(
+                "UPDATE admins SET sessions_since = ?2 WHERE id = ?1",
+                params![id.get(), now],
+            )?;
+            if n == 0 {
+                return Err(StoreError::not_found(format!("admin {id}")).into());
+            }
+            Ok(())
         })
         .await
     }

@@ -161,6 +161,10 @@ const MIGRATIONS: &[&str] = &[
         updated_at  TEXT NOT NULL
     ) STRICT;
     "#,
+    // 5: sessions that began before a logout are over.
+    r#"
+    ALTER TABLE admins ADD COLUMN sessions_since TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -179,7 +179,25 @@ pub async fn all_due(s: &dyn store::Store, now: chrono::DateTime<chrono::Utc>) -
     ids
 }
 
+/// A logout ends every session begun before it; a later login (an upsert) keeps the mark.
+async fn ending_sessions_marks_the_admin_and_survives_a_login(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    let before = s.get_admin(admin(1)).await.unwrap();
+    assert_eq!(before.sessions_since, None);
+    assert!(before.accepts_session_from(t0()));
+
+    s.end_sessions(admin(1), t0() + minutes(10)).await.unwrap();
+    login(s, admin(1)).await;
+    let after = s.get_admin(admin(1)).await.unwrap();
+    assert_eq!(after.sessions_since, Some(t0() + minutes(10)));
+    assert!(!after.accepts_session_from(t0() + minutes(9)));
+    assert!(after.accepts_session_from(t0() + minutes(10)));
+    assert!(s.end_sessions(admin(9), t0()).await.unwrap_err().is_not_found());
+}
+
 conformance!(
+    ending_sessions_marks_the_admin_and_survives_a_login,
     a_login_creates_the_admin_and_a_later_login_updates_it,
     an_unknown_admin_is_not_found,
     the_daily_sync_walks_active_admins_page_by_page,
