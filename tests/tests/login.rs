@@ -315,3 +315,64 @@ async fn kakao_errors_on_the_redirect_are_friendly_too() {
     assert!(!page.body.contains("KOE003") && !page.body.contains("boom"));
     app.shutdown().await;
 }
+
+/// PKCE (S256): every authorization request carries a challenge whose verifier only the
+/// browser that started the login holds, so a code taken to another browser (which started a
+/// login of its own) cannot be traded there: the login fails, nobody is logged in.
+#[tokio::test]
+async fn a_code_completed_in_another_browser_logs_nobody_in() {
+    let app = spawn_app(World::default_world()).await;
+    let victim = app.browser();
+    let start = victim.get("/login").await;
+    let authorize = url::Url::parse(&start.location().unwrap()).unwrap();
+    let query: std::collections::HashMap<_, _> = authorize.query_pairs().into_owned().collect();
+    assert_eq!(
+        query.get("code_challenge_method").map(String::as_str),
+        Some("S256")
+    );
+    assert_eq!(query.get("code_challenge").map(String::len), Some(43));
+    let back = victim.through_kakao(&start, TEACHER, Consent::AgreeAll).await;
+    let stolen = url::Url::parse(&back.location().unwrap()).unwrap();
+    let code = stolen
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+
+    let thief = app.browser();
+    let own = thief.get("/login").await;
+    let own_state = url::Url::parse(&own.location().unwrap())
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let page = thief
+        .get(&format!("/oauth/callback?code={code}&state={own_state}"))
+        .await;
+    assert_eq!(page.status, 400, "{}", page.body);
+    assert!(thief.cookie("tt_session").is_none(), "the thief is not logged in");
+
+    // The browser that started the login completes it.
+    assert_eq!(victim.get(stolen.as_str()).await.status, 303);
+    assert!(victim.cookie("tt_session").is_some());
+    app.shutdown().await;
+}
+
+/// Kakao may bring a cancelled login back with `error=access_denied` and no `state`: the
+/// cancelled page, with a way to try again, not a state error.
+#[tokio::test]
+async fn a_cancel_that_comes_back_without_its_state_is_still_a_cancel() {
+    let app = spawn_app(World::default_world()).await;
+    let browser = app.browser();
+    let page = browser
+        .get("/oauth/callback?error=access_denied&error_description=User%20denied%20access")
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.has_id("login-cancelled"), "{}", page.body);
+    assert_eq!(page.attr("try-again", "href").as_deref(), Some("/login"));
+    assert!(browser.cookie("tt_session").is_none());
+    app.shutdown().await;
+}

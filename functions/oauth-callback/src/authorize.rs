@@ -54,14 +54,18 @@ pub async fn plan_trip(
         .create_state(&oauth)
         .await
         .map_err(LoginError::store("storing the login state"))?;
+    // PKCE: Kakao gets the challenge, this browser's login cookie keeps the verifier.
+    let verifier = kakao::PkceVerifier::generate();
     let authorize_url = services.kakao.authorize_url(
         &state.site().redirect_uri(),
         oauth.nonce.as_str(),
-        &AuthorizeOptions::consent_to(scopes),
+        &AuthorizeOptions::consent_to(scopes).with_pkce(&verifier),
     );
     Ok(Trip {
         authorize_url,
-        cookie: state.logins().cookie(oauth.nonce.as_str(), now),
+        cookie: state
+            .logins()
+            .cookie(oauth.nonce.as_str(), verifier.as_str(), now),
     })
 }
 

@@ -119,15 +119,22 @@ async fn arrive(
     now: DateTime<Utc>,
     retry: &mut String,
 ) -> Result<Landing, LoginError> {
-    let raw_state = query
-        .state
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .ok_or(LoginError::StateMissing)?;
-    let nonce = StateNonce::parse(raw_state).map_err(LoginError::StateMalformed)?;
-    if !state.logins().started_here(headers, nonce.as_str(), now) {
-        return Err(LoginError::StateForeign);
+    let raw_state = query.state.as_deref().filter(|s| !s.is_empty());
+    // Kakao may bring a cancelled login back without its state: it is still a cancel, said
+    // plainly, not a state error (nothing is logged in, so there is nothing to protect).
+    if raw_state.is_none() && query.error.as_deref() == Some("access_denied") {
+        tracing::info!("login cancelled on Kakao (no state came back)");
+        return Ok(Landing::Cancelled {
+            retry: retry.clone(),
+            client: false,
+        });
     }
+    let raw_state = raw_state.ok_or(LoginError::StateMissing)?;
+    let nonce = StateNonce::parse(raw_state).map_err(LoginError::StateMalformed)?;
+    let Some(verifier) = state.logins().verifier(headers, nonce.as_str(), now) else {
+        return Err(LoginError::StateForeign);
+    };
+    let verifier = verifier.and_then(|v| kakao::PkceVerifier::parse(&v).ok());
     let services = state.services();
     let pending = services
         .store
@@ -158,7 +165,11 @@ async fn arrive(
         .ok_or(LoginError::CodeMissing)?;
     let tokens = services
         .kakao
-        .exchange_code(&AuthorizationCode::new(code), &state.site().redirect_uri())
+        .exchange_code_with_verifier(
+            &AuthorizationCode::new(code),
+            &state.site().redirect_uri(),
+            verifier.as_ref(),
+        )
         .await
         .map_err(LoginError::kakao("exchanging the code"))?;
     let consents = services

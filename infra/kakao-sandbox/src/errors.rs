@@ -147,6 +147,17 @@ impl KauthError {
         )
     }
 
+    /// A reading: Kakao documents PKCE but not this answer's code; a failed verification is
+    /// an unusable code, so it answers as one (`invalid_grant`, KOE320).
+    pub fn pkce_mismatch() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "KOE320",
+            "PKCE verification failed: code_verifier does not match code_challenge",
+        )
+    }
+
     pub fn code_not_found(code: &str) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -21,6 +21,8 @@ pub(crate) struct AuthorizeRequest {
     /// `scope=a,b`: ask only for these (additional consent).
     pub scope: Option<Vec<String>>,
     pub prompt: Vec<String>,
+    /// PKCE `code_challenge` (only `S256` is accepted; KOE010 otherwise).
+    pub code_challenge: Option<String>,
 }
 
 /// A configuration error: Kakao shows an error page with the KOE code and does not redirect.
@@ -87,6 +89,14 @@ pub(crate) fn check_authorize(
             detail: format!("scope {unknown:?} is not a consent item of this app."),
         });
     }
+    let code_challenge = param("code_challenge").map(str::to_owned);
+    if code_challenge.is_some() && param("code_challenge_method") != Some("S256") {
+        return Err(AuthorizePageError {
+            koe: "KOE010",
+            title: "잘못된 요청 (Bad client credentials)",
+            detail: "code_challenge_method must be S256.".into(),
+        });
+    }
     Ok(AuthorizeRequest {
         client_id: client_id.to_owned(),
         redirect_uri: redirect_uri.to_owned(),
@@ -95,6 +105,7 @@ pub(crate) fn check_authorize(
         prompt: param("prompt")
             .map(|p| p.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
+        code_challenge,
     })
 }
 

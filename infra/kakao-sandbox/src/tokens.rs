@@ -19,6 +19,15 @@ struct AuthCode {
     client_id: String,
     redirect_uri: String,
     expires_at: DateTime<Utc>,
+    /// PKCE: the `code_challenge` (S256) of the authorize request, if it sent one.
+    challenge: Option<String>,
+}
+
+/// PKCE S256: `base64url(sha256(verifier))`, unpadded (RFC 7636 §4.2).
+pub(crate) fn s256(verifier: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +78,8 @@ pub(crate) enum GrantError {
     RefreshInvalid,
     /// KOE237: too many tokens for this user in the window.
     RateLimited,
+    /// The code_verifier is missing or does not match the code's code_challenge.
+    PkceMismatch,
 }
 
 /// Why a Bearer token was refused (both are kapi `-401`).
@@ -102,6 +113,7 @@ impl TokenBook {
         user_id: i64,
         client_id: &str,
         redirect_uri: &str,
+        challenge: Option<&str>,
         now: DateTime<Utc>,
         policy: &TokenPolicy,
     ) -> String {
@@ -115,6 +127,7 @@ impl TokenBook {
                 client_id: client_id.to_owned(),
                 redirect_uri: redirect_uri.to_owned(),
                 expires_at,
+                challenge: challenge.map(str::to_owned),
             },
         );
         code
@@ -126,6 +139,7 @@ impl TokenBook {
         code: &str,
         client_id: &str,
         redirect_uri: &str,
+        verifier: Option<&str>,
         now: DateTime<Utc>,
         policy: &TokenPolicy,
     ) -> Result<IssuedTokens, GrantError> {
@@ -138,6 +152,13 @@ impl TokenBook {
         };
         if found.redirect_uri != redirect_uri {
             return Err(GrantError::RedirectMismatch);
+        }
+        // A code asked for with a challenge is only good with its verifier (and a verifier
+        // without a challenge proves nothing, so it is refused too, as OAuth servers do).
+        match (&found.challenge, verifier) {
+            (None, None) => {}
+            (Some(challenge), Some(verifier)) if *challenge == s256(verifier) => {}
+            _ => return Err(GrantError::PkceMismatch),
         }
         self.check_limit(
             found.user_id,
@@ -360,17 +381,46 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// PKCE as RFC 7636 has it: a code asked for with an S256 challenge is traded only with its
+    /// verifier; none, or another, is refused and leaves the code usable by its owner.
+    #[test]
+    fn a_challenged_code_needs_its_verifier() {
+        let policy = TokenPolicy::default();
+        let mut book = TokenBook::default();
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        assert_eq!(s256(verifier), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        let code = book.issue_code(7, "key", "http://x/cb", Some(&s256(verifier)), t0(), &policy);
+        for wrong in [None, Some("another-verifier-another-verifier-another-ve")] {
+            assert_eq!(
+                book.exchange_code(&code, "key", "http://x/cb", wrong, t0(), &policy)
+                    .err(),
+                Some(GrantError::PkceMismatch)
+            );
+        }
+        assert!(
+            book.exchange_code(&code, "key", "http://x/cb", Some(verifier), t0(), &policy)
+                .is_ok()
+        );
+        let plain = book.issue_code(7, "key", "http://x/cb", None, t0(), &policy);
+        assert_eq!(
+            book.exchange_code(&plain, "key", "http://x/cb", Some(verifier), t0(), &policy)
+                .err(),
+            Some(GrantError::PkceMismatch),
+            "a verifier without a challenge proves nothing"
+        );
+    }
+
     #[test]
     fn a_code_works_once() {
         let policy = TokenPolicy::default();
         let mut book = TokenBook::default();
-        let code = book.issue_code(7, "key", "http://x/cb", t0(), &policy);
+        let code = book.issue_code(7, "key", "http://x/cb", None, t0(), &policy);
         assert!(
-            book.exchange_code(&code, "key", "http://x/cb", t0(), &policy)
+            book.exchange_code(&code, "key", "http://x/cb", None, t0(), &policy)
                 .is_ok()
         );
         assert_eq!(
-            book.exchange_code(&code, "key", "http://x/cb", t0(), &policy),
+            book.exchange_code(&code, "key", "http://x/cb", None, t0(), &policy),
             Err(GrantError::CodeNotFound)
         );
     }

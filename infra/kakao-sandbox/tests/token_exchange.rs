@@ -179,6 +179,28 @@ async fn a_wrong_client_id_is_koe101() {
     assert_eq!((status, koe(&body)), (StatusCode::UNAUTHORIZED, "KOE101"));
 }
 
+/// Kakao answers an empty or missing client_id as an unknown one: 401 invalid_client, KOE101.
+#[tokio::test]
+async fn an_empty_or_missing_client_id_is_an_invalid_client() {
+    let kakao = start(friends_world(1)).await;
+    for form in [
+        vec![
+            ("grant_type", "authorization_code"),
+            ("client_id", ""),
+            ("code", "c"),
+        ],
+        vec![("grant_type", "authorization_code"), ("code", "c")],
+    ] {
+        let (status, body) = kakao.post_form("/oauth/token", None, &form).await;
+        assert_eq!(
+            (status, koe(&body)),
+            (StatusCode::UNAUTHORIZED, "KOE101"),
+            "{form:?}"
+        );
+        assert_eq!(body["error"], "invalid_client");
+    }
+}
+
 #[tokio::test]
 async fn parameters_sent_as_json_are_not_read_as_kakao_reads_only_forms() {
     let kakao = start(friends_world(1)).await;

@@ -8,6 +8,7 @@ use url::Url;
 use crate::client::{Credential, KakaoClient, decode, unexpected};
 use crate::endpoint::Endpoint;
 use crate::error::KakaoError;
+use crate::pkce::PkceVerifier;
 use crate::secrets::{AuthorizationCode, RefreshToken};
 use crate::tokens::{RefreshedTokens, TokenResponseWire, TokenSet};
 
@@ -42,6 +43,8 @@ pub struct AuthorizeOptions {
     /// Empty means "whatever the app's consent settings ask on first login".
     pub scopes: Vec<String>,
     pub prompt: Vec<Prompt>,
+    /// PKCE: the S256 challenge of the verifier the login keeps ([`PkceVerifier::challenge`]).
+    pub pkce_challenge: Option<String>,
 }
 
 impl AuthorizeOptions {
@@ -50,7 +53,14 @@ impl AuthorizeOptions {
         Self {
             scopes: scopes.iter().map(|s| s.as_ref().to_owned()).collect(),
             prompt: Vec::new(),
+            pkce_challenge: None,
         }
+    }
+
+    /// The same, with the S256 challenge of `verifier` (PKCE).
+    pub fn with_pkce(mut self, verifier: &PkceVerifier) -> Self {
+        self.pkce_challenge = Some(verifier.challenge());
+        self
     }
 }
 
@@ -62,6 +72,8 @@ struct CodeExchangeForm<'a> {
     code: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     client_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_verifier: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +100,11 @@ impl KakaoClient {
             if !options.scopes.is_empty() {
                 query.append_pair("scope", &options.scopes.join(","));
             }
+            if let Some(challenge) = &options.pkce_challenge {
+                query
+                    .append_pair("code_challenge", challenge)
+                    .append_pair("code_challenge_method", "S256");
+            }
             if !options.prompt.is_empty() {
                 let prompt: Vec<&str> = options.prompt.iter().map(|p| p.as_str()).collect();
                 query.append_pair("prompt", &prompt.join(","));
@@ -104,6 +121,17 @@ impl KakaoClient {
         code: &AuthorizationCode,
         redirect_uri: &Url,
     ) -> Result<TokenSet, KakaoError> {
+        self.exchange_code_with_verifier(code, redirect_uri, None).await
+    }
+
+    /// [`Self::exchange_code`] for a login that sent a PKCE challenge: `verifier` is its
+    /// verifier, which Kakao checks against the challenge.
+    pub async fn exchange_code_with_verifier(
+        &self,
+        code: &AuthorizationCode,
+        redirect_uri: &Url,
+        verifier: Option<&PkceVerifier>,
+    ) -> Result<TokenSet, KakaoError> {
         let endpoint = Endpoint::TokenFromCode;
         let form = CodeExchangeForm {
             grant_type: "authorization_code",
@@ -111,6 +139,7 @@ impl KakaoClient {
             redirect_uri: redirect_uri.as_str(),
             code: code.expose(),
             client_secret: self.config().client_secret.as_ref().map(|s| s.expose_secret()),
+            code_verifier: verifier.map(PkceVerifier::as_str),
         };
         let request = Self::form(self.request(Method::POST, endpoint, Credential::None)?, &form);
         let success = self.call(endpoint, request).await?;

@@ -8,7 +8,7 @@
 //! - [`secrets`]: access/refresh tokens and codes, typed so they never reach a log.
 //! - [`tokens`]: token sets with expiry instants; a refresh that keeps the old refresh token.
 //! - [`error`]: the one error enum and the one mapping from Kakao's two error shapes.
-//! - [`auth`]: the authorize URL, code exchange, refresh.
+//! - [`auth`]: the authorize URL, code exchange, refresh; [`pkce`]: the login's PKCE verifier.
 //! - [`user`]: token info, profile, consent list, logout, unlink.
 //! - [`friends`]: one page of friends, or all of them.
 //! - [`message`]: receivers, templates, sends with a per-receiver result, memo.
@@ -32,6 +32,7 @@ mod endpoint;
 pub mod error;
 pub mod friends;
 pub mod message;
+pub mod pkce;
 pub mod secrets;
 pub mod tokens;
 pub mod user;
@@ -48,6 +49,7 @@ pub use message::send::{FailureReason, ReceiverOutcome, ReceiverResult, SendResu
 pub use message::template::{
     Button, Buttons, FeedContent, FeedTemplate, Link, Template, TemplateError, TextTemplate, WebLink,
 };
+pub use pkce::{InvalidPkceVerifier, PkceVerifier};
 pub use secrets::{AccessToken, AuthorizationCode, IdToken, RefreshToken};
 pub use tokens::{RefreshedTokens, RotatedRefreshToken, TokenSet};
 pub use user::{ScopeInfo, ScopeList, ScopeType, TokenInfo, UserProfile};

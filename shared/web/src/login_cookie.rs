@@ -22,6 +22,9 @@ pub const LOGIN_COOKIE_TTL: Duration = Duration::minutes(11);
 struct PendingLogin {
     state: String,
     started_at: DateTime<Utc>,
+    /// The login's PKCE verifier: only this browser can trade the code Kakao sends back.
+    #[serde(default)]
+    verifier: Option<String>,
 }
 
 /// Issues and checks the pending-login cookie.
@@ -47,11 +50,12 @@ impl LoginCookies {
         }
     }
 
-    /// The cookie for a login that starts now with `state`.
-    pub fn cookie(&self, state: &str, now: DateTime<Utc>) -> SetCookie {
+    /// The cookie for a login that starts now with `state` and PKCE `verifier`.
+    pub fn cookie(&self, state: &str, verifier: &str, now: DateTime<Utc>) -> SetCookie {
         let pending = PendingLogin {
             state: state.to_owned(),
             started_at: now,
+            verifier: Some(verifier.to_owned()),
         };
         SetCookie::new(
             self.name(),
@@ -67,14 +71,20 @@ impl LoginCookies {
 
     /// Whether this browser started the login that `state` belongs to (and not too long ago).
     pub fn started_here(&self, headers: &HeaderMap, state: &str, now: DateTime<Utc>) -> bool {
-        let Some(value) = cookies::read(headers, self.name()) else {
-            return false;
-        };
-        let Ok(pending) = self.sealer.open::<PendingLogin>(value) else {
-            return false;
-        };
+        self.pending(headers, state, now).is_some()
+    }
+
+    /// The PKCE verifier of the login that `state` belongs to, if this browser started it
+    /// (`Some(None)`: started here, by a cookie from before PKCE).
+    pub fn verifier(&self, headers: &HeaderMap, state: &str, now: DateTime<Utc>) -> Option<Option<String>> {
+        self.pending(headers, state, now).map(|p| p.verifier)
+    }
+
+    fn pending(&self, headers: &HeaderMap, state: &str, now: DateTime<Utc>) -> Option<PendingLogin> {
+        let value = cookies::read(headers, self.name())?;
+        let pending = self.sealer.open::<PendingLogin>(value).ok()?;
         let fresh = now - pending.started_at < LOGIN_COOKIE_TTL;
-        fresh && bool::from(pending.state.as_bytes().ct_eq(state.as_bytes()))
+        (fresh && bool::from(pending.state.as_bytes().ct_eq(state.as_bytes()))).then_some(pending)
     }
 }
 
@@ -99,7 +109,7 @@ mod tests {
     #[test]
     fn only_the_browser_that_started_a_login_may_finish_it() {
         let logins = LoginCookies::new(&WebSecret::generate(), false);
-        let headers = headers_with(&logins.cookie("state-one", now()));
+        let headers = headers_with(&logins.cookie("state-one", "verifier-one", now()));
         assert!(logins.started_here(&headers, "state-one", now() + Duration::minutes(9)));
         assert!(!logins.started_here(&headers, "state-two", now()));
         assert!(!logins.started_here(&HeaderMap::new(), "state-one", now()));

@@ -128,9 +128,14 @@ fn finish(sandbox: &mut Sandbox, login_id: &str, granted: &[String]) -> Response
         account.agreed.extend(granted.iter().cloned());
     }
     let policy = sandbox.app.tokens;
-    let code = sandbox
-        .tokens
-        .issue_code(user_id, &request.client_id, &request.redirect_uri, now, &policy);
+    let code = sandbox.tokens.issue_code(
+        user_id,
+        &request.client_id,
+        &request.redirect_uri,
+        request.code_challenge.as_deref(),
+        now,
+        &policy,
+    );
     tracing::info!(user = user_id, granted = ?granted, "login finished, code issued");
     redirect(&login::redirect_with_code(
         &request.redirect_uri,

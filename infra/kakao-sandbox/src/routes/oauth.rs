@@ -31,7 +31,8 @@ pub(super) async fn token(State(state): State<AppState>, headers: HeaderMap, bod
 
 fn grant<'a>(sandbox: &mut Sandbox, param: &impl Fn(&str) -> Option<&'a str>) -> Result<Value, KauthError> {
     let grant_type = param("grant_type").ok_or_else(|| KauthError::missing("grant_type"))?;
-    let client_id = param("client_id").ok_or_else(|| KauthError::missing("client_id"))?;
+    // Kakao answers a missing or empty client_id as an unknown one: 401 invalid_client, KOE101.
+    let client_id = param("client_id").unwrap_or_default();
     if client_id != sandbox.app.rest_api_key {
         return Err(KauthError::unknown_client());
     }
@@ -48,7 +49,14 @@ fn grant<'a>(sandbox: &mut Sandbox, param: &impl Fn(&str) -> Option<&'a str>) ->
             let redirect_uri = param("redirect_uri").ok_or_else(KauthError::redirect_mismatch)?;
             let issued = sandbox
                 .tokens
-                .exchange_code(code, client_id, redirect_uri, now, &policy)
+                .exchange_code(
+                    code,
+                    client_id,
+                    redirect_uri,
+                    param("code_verifier"),
+                    now,
+                    &policy,
+                )
                 .map_err(|e| grant_error(e, code))?;
             Ok(token_body(&issued, Some(&sandbox.agreed_scopes(issued.user_id))))
         }
@@ -70,6 +78,7 @@ fn grant_error(error: GrantError, code: &str) -> KauthError {
         GrantError::RedirectMismatch => KauthError::redirect_mismatch(),
         GrantError::RefreshInvalid => KauthError::refresh_token_invalid(),
         GrantError::RateLimited => KauthError::rate_limited(),
+        GrantError::PkceMismatch => KauthError::pkce_mismatch(),
     }
 }
 
