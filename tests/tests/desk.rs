@@ -337,3 +337,19 @@ fn logged_in_copy(app: &TestApp, browser: &Browser) -> Browser {
     }
     copy
 }
+
+/// Every answer pins HTTPS for a year (HSTS), pages, the API and static files alike.
+#[tokio::test]
+async fn every_answer_pins_https() {
+    let app = spawn_app(World::default_world()).await;
+    let browser = logged_in(&app, TEACHER).await;
+    for path in ["/", "/api/me", "/meetings", "/static/app.css", "/no-such-page"] {
+        let page = browser.get(path).await;
+        assert_eq!(
+            page.header("strict-transport-security"),
+            Some("max-age=31536000"),
+            "{path}"
+        );
+    }
+    app.shutdown().await;
+}

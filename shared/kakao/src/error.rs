@@ -442,8 +442,11 @@ pub(crate) fn classify(endpoint: Endpoint, failure: RawFailure) -> KakaoError {
         ErrorCode::OAuth { error, koe } => {
             let koe = koe.as_deref();
             let invalid_grant = error == "invalid_grant";
+            // A reused code may also come back as KOE237 (the token rate limit): trying the
+            // same code again can never work, a new login can, so it is the code's failure.
             if koe == Some("KOE320")
                 || (invalid_grant && koe.is_none() && endpoint == Endpoint::TokenFromCode)
+                || (koe == Some("KOE237") && endpoint == Endpoint::TokenFromCode)
             {
                 KakaoError::AuthorizationCodeInvalid(answer)
             } else if koe == Some("KOE322")
@@ -607,6 +610,19 @@ mod tests {
             })
         );
         assert!(parse(Endpoint::TokenRefresh, 500, r#"{"error":"server_error"}"#).is_transient());
+    }
+
+    /// At the code exchange KOE237 is what a reused code may bring: the code is spent, and the
+    /// login page offers a new login (not "try again later", which would try the same code).
+    #[test]
+    fn koe237_on_a_code_exchange_is_a_spent_code() {
+        let err = parse(
+            Endpoint::TokenFromCode,
+            400,
+            r#"{"error":"invalid_request","error_description":"token request rate limit exceeded","error_code":"KOE237"}"#,
+        );
+        assert!(matches!(err, KakaoError::AuthorizationCodeInvalid(_)), "{err:?}");
+        assert!(!err.is_transient());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Security headers on every response: a strict Content-Security-Policy and its companions.
+//! Security headers on every response: a strict Content-Security-Policy and its companions,
+//! HSTS among them.
 //!
 //! No page has inline script or style, so the policy allows scripts and styles only from our own
 //! origin (`/static/...`). Thumbnails come from Kakao's CDN over https; the QR code is inline SVG.
@@ -24,6 +25,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     };
     set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    // HTTPS only, for a year (browsers ignore it on plain-http local runs). No
+    // includeSubDomains: an operator's other subdomains are not ours to pin.
+    set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
     set(header::X_FRAME_OPTIONS, "DENY");
     // Onboarding codes and OAuth parameters live in URLs: never hand them to other sites.
     set(header::REFERRER_POLICY, "same-origin");
