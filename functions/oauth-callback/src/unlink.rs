@@ -63,7 +63,11 @@ pub async fn webhook(
     body: Bytes,
 ) -> Response {
     let kakao = &state.services().settings.kakao;
-    if !has_admin_key(&headers, kakao.admin_key.expose_secret()) {
+    let Some(admin_key) = kakao.admin_key.as_ref() else {
+        tracing::error!("the unlink webhook was called but KAKAO_ADMIN_KEY is not set for this function");
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    if !has_admin_key(&headers, admin_key.expose_secret()) {
         tracing::warn!("unlink webhook refused: missing or wrong admin key");
         return StatusCode::UNAUTHORIZED.into_response();
     }

@@ -56,7 +56,8 @@ pub struct KakaoSettings {
     /// Not a secret: it is in every authorize URL the browser sees.
     pub rest_api_key: String,
     pub client_secret: Option<SecretString>,
-    pub admin_key: SecretString,
+    /// Only where the unlink webhook runs (the login function, and the local run).
+    pub admin_key: Option<SecretString>,
     pub app_id: KakaoAppId,
     pub auth_base: Url,
     pub api_base: Url,
@@ -171,7 +172,7 @@ impl KakaoSettings {
         Self {
             rest_api_key: rest_api_key.into(),
             client_secret: None,
-            admin_key,
+            admin_key: Some(admin_key),
             app_id,
             auth_base: kauth,
             api_base: kapi,
@@ -204,7 +205,7 @@ impl KakaoSettings {
             self.api_base.clone(),
             self.rest_api_key.clone(),
             self.client_secret.clone(),
-            Some(self.admin_key.clone()),
+            self.admin_key.clone(),
         )
         .timeout(self.timeout)
         .read_retry(self.read_retry)
@@ -344,9 +345,8 @@ impl Reader<'_> {
 fn read_kakao(env: &mut Reader<'_>) -> Option<KakaoSettings> {
     let rest_api_key = env.required("KAKAO_REST_API_KEY", "the Kakao app's REST API key");
     let client_secret = env.optional("KAKAO_CLIENT_SECRET").map(SecretString::from);
-    let admin_key = env
-        .required("KAKAO_ADMIN_KEY", "the Kakao app's admin key")
-        .map(SecretString::from);
+    // Only the login function (the unlink webhook) is given the admin key.
+    let admin_key = env.optional("KAKAO_ADMIN_KEY").map(SecretString::from);
     let app_id = env
         .required("KAKAO_APP_ID", "the Kakao app's numeric id")
         .and_then(|raw| match raw.parse::<KakaoAppId>() {
@@ -377,7 +377,7 @@ fn read_kakao(env: &mut Reader<'_>) -> Option<KakaoSettings> {
     Some(KakaoSettings {
         rest_api_key: rest_api_key?,
         client_secret,
-        admin_key: admin_key?,
+        admin_key,
         app_id: app_id?,
         auth_base: auth_base?,
         api_base: api_base?,
@@ -522,7 +522,10 @@ mod tests {
     fn a_lambda_environment_reads_into_settings_with_kakaos_defaults() {
         let settings = Settings::from_lookup(lookup(LAMBDA)).unwrap();
         assert_eq!(settings.kakao.rest_api_key, "rest-key");
-        assert_eq!(settings.kakao.admin_key.expose_secret(), "admin-key-value");
+        assert_eq!(
+            settings.kakao.admin_key.as_ref().unwrap().expose_secret(),
+            "admin-key-value"
+        );
         assert_eq!(settings.kakao.app_id.get(), 100_001);
         assert_eq!(settings.kakao.auth_base.as_str(), "https://kauth.kakao.com/");
         assert_eq!(settings.kakao.api_base.as_str(), "https://kapi.kakao.com/");
@@ -553,8 +556,8 @@ mod tests {
         assert_eq!(
             vars,
             [
+                // KAKAO_ADMIN_KEY is not among them: only the login function is given it.
                 "KAKAO_REST_API_KEY",
-                "KAKAO_ADMIN_KEY",
                 "KAKAO_APP_ID",
                 "TABLE_NAME",
                 "TOKEN_KMS_KEY_ID"

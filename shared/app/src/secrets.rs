@@ -357,7 +357,10 @@ mod tests {
         assert_eq!(lookup("KAKAO_APP_ID").as_deref(), Some("100001"));
 
         let settings = crate::Settings::from_lookup(lookup).unwrap();
-        assert_eq!(settings.kakao.admin_key.expose_secret(), "admin-key-value");
+        assert_eq!(
+            settings.kakao.admin_key.as_ref().unwrap().expose_secret(),
+            "admin-key-value"
+        );
         assert_eq!(settings.kakao.rest_api_key, "rest-key-value");
         assert!(settings.kakao.client_secret.is_none());
     }
