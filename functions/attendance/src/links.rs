@@ -3,7 +3,7 @@
 //! whose meeting is gone, cancelled or long over gets the same plain 404.
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use store::StoreError;
 use store::model::{JoinSource, LinkTarget, LinkToken, Meeting, MeetingStatus};
@@ -39,12 +39,52 @@ pub(crate) async fn resolve(state: &AttendanceState, token: &str) -> Resolved {
     }
 }
 
+/// Whether a request for a join link comes from a link-preview fetcher rather than a person:
+/// chat apps and social sites fetch links to draw previews (KakaoTalk's scraper among them),
+/// and such a fetch must not count as the invitee joining.
+pub(crate) fn is_link_preview(user_agent: &str) -> bool {
+    const FETCHERS: [&str; 16] = [
+        "kakaotalk-scrap",
+        "facebookexternalhit",
+        "facebot",
+        "twitterbot",
+        "slackbot",
+        "slack-imgproxy",
+        "discordbot",
+        "telegrambot",
+        "whatsapp",
+        "linkedinbot",
+        "skypeuripreview",
+        "googlebot",
+        "bingbot",
+        "yeti",
+        "daumoa",
+        "applebot",
+    ];
+    let ua = user_agent.to_ascii_lowercase();
+    FETCHERS.iter().any(|f| ua.contains(f))
+}
+
 pub async fn join_link(
     State(state): State<AttendanceState>,
     lang: Lang,
+    method: Method,
+    headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Response {
     let now = state.now();
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if method == Method::HEAD || is_link_preview(user_agent) {
+        // Probes and previews neither count as a join nor learn where the link leads.
+        tracing::info!(
+            head = method == Method::HEAD,
+            "a join link was fetched by a preview or a probe"
+        );
+        return pages::join_link_preview(lang);
+    }
     let (target, meeting) = match resolve(&state, &token).await {
         Resolved::Found(target, meeting) => (target, meeting),
         Resolved::Refused => {
@@ -88,4 +128,30 @@ pub async fn join_link(
         [(header::LOCATION, meeting.draft.join_url.as_str().to_owned())],
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_link_preview;
+
+    #[test]
+    fn chat_and_social_previews_are_told_apart_from_browsers() {
+        for fetcher in [
+            "facebookexternalhit/1.1;kakaotalk-scrap/1.0;+https://devtalk.kakao.com/",
+            "facebookexternalhit/1.1 Facebot Twitterbot/1.0",
+            "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+            "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+            "TelegramBot (like TwitterBot)",
+            "WhatsApp/2.23.20.0",
+        ] {
+            assert!(is_link_preview(fetcher), "{fetcher}");
+        }
+        for browser in [
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 KAKAOTALK 10.4.5",
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+            "",
+        ] {
+            assert!(!is_link_preview(browser), "{browser}");
+        }
+    }
 }

@@ -102,3 +102,21 @@ pub fn cross_site(lang: Lang) -> Response {
     };
     (StatusCode::FORBIDDEN, public(lang, title, body)).into_response()
 }
+
+/// What a link-preview fetcher (or a `HEAD`) gets from a join link: a plain page naming no
+/// destination, so neither a preview nor a probe is taken for the person joining.
+pub fn join_link_preview(lang: Lang) -> Response {
+    let title = lang.t("모임 참여 링크", "Meeting join link");
+    let body = html! {
+        div.card.narrow.center #join-link-preview {
+            h1 { (title) }
+            p { (lang.t("이 링크를 눌러 모임에 참여하세요.", "Open this link to join the meeting.")) }
+        }
+    };
+    (
+        StatusCode::OK,
+        [("x-robots-tag", "noindex, nofollow")],
+        public(lang, title, body),
+    )
+        .into_response()
+}

@@ -133,3 +133,57 @@ async fn a_token_only_ever_touches_its_own_admins_meeting() {
     assert_eq!(app.joined(&mine).await.len(), 1);
     assert!(app.joined(&theirs).await.is_empty());
 }
+
+/// A join is recorded only for a person's browser: a `HEAD` and a chat app's link-preview fetch
+/// (KakaoTalk's own scraper among them) record nothing and are not sent to the meeting.
+#[tokio::test]
+async fn previews_and_probes_do_not_count_as_joining() {
+    let app = TestApp::start().await;
+    app.login(admin(1), "김선생").await;
+    let m = app.zoom_meeting(admin(1), t0()).await;
+    app.invite(&m, "minji", "김민지", keys(None, None, None)).await;
+    let path = format!("/j/{}", app.token(&m, "minji").await.as_str());
+    app.clock.advance(Duration::minutes(6));
+
+    let head = app
+        .send(
+            axum::http::Request::head(path.as_str())
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.headers.get(header::LOCATION).is_none());
+    let preview = app
+        .send(
+            axum::http::Request::get(path.as_str())
+                .header(
+                    header::USER_AGENT,
+                    "facebookexternalhit/1.1;kakaotalk-scrap/1.0;+https://devtalk.kakao.com/",
+                )
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview.headers.get(header::LOCATION).is_none(),
+        "the destination is not shown"
+    );
+    assert!(app.joined(&m).await.is_empty(), "nobody joined yet");
+    assert_eq!(app.state.metrics().get(Count::LinkOpened), 0);
+
+    let person = app
+        .send(
+            axum::http::Request::get(path.as_str())
+                .header(
+                    header::USER_AGENT,
+                    "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 KAKAOTALK 10.4.5",
+                )
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(person.status, StatusCode::FOUND);
+    assert_eq!(app.joined(&m).await.len(), 1);
+}
