@@ -26,6 +26,13 @@ pub enum Count {
     ZoomNoMeetingId,
     /// The host joined their own meeting (not kept as an unmatched participant).
     ZoomHostJoined,
+    /// An event with no usable `account_id`: nobody credited.
+    ZoomNoAccount,
+    /// An event from a Zoom account not yet bound, for a number several admins use: no
+    /// participant kept.
+    ZoomAccountUnbound,
+    /// An admin's meeting has the event's number but the account belongs to another admin.
+    ZoomOtherAccount,
     /// A tracked join link was opened and redirected.
     LinkOpened,
     /// A join or stop link was unknown or expired.
@@ -34,7 +41,7 @@ pub enum Count {
 }
 
 impl Count {
-    pub const ALL: [Count; 11] = [
+    pub const ALL: [Count; 14] = [
         Count::ZoomRejected,
         Count::ZoomUrlValidated,
         Count::ZoomJoinRecorded,
@@ -43,6 +50,9 @@ impl Count {
         Count::ZoomAmbiguousParticipant,
         Count::ZoomNoMeetingId,
         Count::ZoomHostJoined,
+        Count::ZoomNoAccount,
+        Count::ZoomAccountUnbound,
+        Count::ZoomOtherAccount,
         Count::LinkOpened,
         Count::LinkRefused,
         Count::OptOutRecorded,
@@ -59,6 +69,9 @@ impl Count {
             Self::ZoomAmbiguousParticipant => "ZoomAmbiguousParticipant",
             Self::ZoomNoMeetingId => "ZoomNoMeetingId",
             Self::ZoomHostJoined => "ZoomHostJoined",
+            Self::ZoomNoAccount => "ZoomNoAccount",
+            Self::ZoomAccountUnbound => "ZoomAccountUnbound",
+            Self::ZoomOtherAccount => "ZoomOtherAccount",
             Self::LinkOpened => "JoinLinkOpened",
             Self::LinkRefused => "LinkRefused",
             Self::OptOutRecorded => "OptOutRecorded",

@@ -377,3 +377,88 @@ async fn the_host_s_own_join_is_not_an_unmatched_participant() {
         .unwrap();
     assert!(seen.is_empty(), "{seen:?}");
 }
+
+/// A stranger who types another admin's Zoom number never sees that meeting's participants:
+/// while the Zoom account is bound to nobody and two admins use the number, no participant is
+/// kept for anyone.
+#[tokio::test]
+async fn a_number_two_admins_typed_shows_neither_the_other_s_participants() {
+    let app = TestApp::start().await;
+    app.login(admin(1), "김선생").await;
+    app.login(admin(2), "낯선이").await;
+    let mine = app.zoom_meeting(admin(1), t0()).await;
+    let stranger = app.zoom_meeting(admin(2), t0()).await;
+    app.invite(&mine, "minji", "김민지", keys(None, None, None)).await;
+    app.clock.set(t0() + Duration::minutes(2));
+    app.zoom_signed(&joined_body(
+        "Guest 7",
+        "guest7@example.com",
+        "",
+        t0() + Duration::minutes(1),
+    ))
+    .await;
+    for m in [&mine, &stranger] {
+        let seen = app
+            .store
+            .list_unmatched_participants(m.admin, m.id)
+            .await
+            .unwrap();
+        assert!(seen.is_empty(), "admin {}: {seen:?}", m.admin);
+    }
+    assert_eq!(app.state.metrics().get(Count::ZoomAccountUnbound), 1);
+}
+
+/// A Zoom account is bound on its first use for a number only one admin uses; from then on its
+/// events are that admin's alone, whoever else types the number.
+#[tokio::test]
+async fn once_bound_an_account_s_events_belong_to_its_admin_only() {
+    let app = TestApp::start().await;
+    app.login(admin(1), "김선생").await;
+    app.login(admin(2), "낯선이").await;
+    let first = app.zoom_meeting(admin(1), t0()).await;
+    app.invite(&first, "minji", "김민지", keys(None, None, None))
+        .await;
+    app.clock.set(t0() + Duration::minutes(2));
+    app.zoom_signed(&joined_body("김민지", "", "", t0() + Duration::minutes(1)))
+        .await;
+    assert_eq!(
+        app.joined(&first).await.len(),
+        1,
+        "first use binds the account to admin 1"
+    );
+
+    // Next week both have a meeting with the number; admin 2 even invited a "김민지".
+    let week = Duration::days(7);
+    let mine = app.zoom_meeting(admin(1), t0() + week).await;
+    let theirs = app.zoom_meeting(admin(2), t0() + week).await;
+    app.invite(&mine, "minji", "김민지", keys(None, None, None)).await;
+    app.invite(&theirs, "copy", "김민지", keys(None, None, None))
+        .await;
+    app.clock.set(t0() + week + Duration::minutes(2));
+    app.zoom_signed(&joined_body("김민지", "", "", t0() + week + Duration::minutes(1)))
+        .await;
+    app.zoom_signed(&joined_body(
+        "Guest 7",
+        "",
+        "",
+        t0() + week + Duration::minutes(1),
+    ))
+    .await;
+
+    assert_eq!(app.joined(&mine).await.len(), 1);
+    assert!(app.joined(&theirs).await.is_empty(), "not admin 2's account");
+    assert!(
+        app.store
+            .list_unmatched_participants(theirs.admin, theirs.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let kept = app
+        .store
+        .list_unmatched_participants(mine.admin, mine.id)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1, "the owner keeps their own participants");
+    assert_eq!(app.state.metrics().get(Count::ZoomOtherAccount), 2);
+}

@@ -25,6 +25,8 @@ pub enum ZoomEvent {
         kind: ParticipantEventKind,
         meeting_number: String,
         participant: Participant,
+        /// `payload.account_id`: the Zoom account the event came from.
+        account: Option<String>,
     },
     /// A participant event with a null or missing meeting id: Zoom sends these for breakout
     /// rooms. Acknowledged and counted; there is nothing to credit.
@@ -130,6 +132,7 @@ impl ZoomEvent {
                 let participant_id = text(p, "id").or_else(|| text(p, "user_id"));
                 ZoomEvent::Participant {
                     kind,
+                    account: text(&envelope.payload, "account_id"),
                     meeting_number: number,
                     participant: Participant {
                         user_name: text(p, "user_name"),
@@ -162,6 +165,7 @@ mod tests {
             kind,
             meeting_number,
             participant,
+            ..
         } = event
         else {
             panic!("{event:?}")

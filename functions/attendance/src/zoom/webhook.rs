@@ -19,8 +19,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::meeting::matching::{InviteeIdentity, MatchOutcome, ParticipantIdentity, match_participant};
 use serde_json::json;
+use std::collections::BTreeSet;
 use store::StoreError;
-use store::model::{JoinSource, Meeting, UnmatchedParticipant, ZoomMeetingId};
+
+use store::model::{JoinSource, Meeting, UnmatchedParticipant, ZoomAccountId, ZoomMeetingId};
 
 use super::credit::meetings_at;
 use super::event::{Participant, ParticipantEventKind, ZoomEvent};
@@ -71,13 +73,21 @@ pub async fn zoom_webhook(State(state): State<AttendanceState>, headers: HeaderM
             kind,
             meeting_number,
             participant,
+            account,
         } => {
             let at = participant
                 .joined_by()
                 .or_else(|| envelope.event_ts.and_then(DateTime::from_timestamp_millis))
                 .unwrap_or(now)
                 .min(now);
-            let work = credit(&state, kind, &meeting_number, &participant, at);
+            let work = credit(
+                &state,
+                kind,
+                &meeting_number,
+                account.as_deref(),
+                &participant,
+                at,
+            );
             match tokio::time::timeout(state.settings().reply_budget, work).await {
                 Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
                 Ok(Err(e)) => {
@@ -111,10 +121,18 @@ pub async fn zoom_webhook(State(state): State<AttendanceState>, headers: HeaderM
 /// Credits the participant to the invitee they are, in every meeting (one per admin) the event
 /// belongs to. Unknown meetings and participants are logged and counted, not errors. Names and
 /// emails stay out of the logs; unmatched ones are kept for the admin's mapping page instead.
+///
+/// Events belong to one tenant: a Zoom account (`payload.account_id`) is bound to the one admin
+/// whose meeting it first served alone ([`store::api::AttendanceStore::claim_zoom_account`]);
+/// from then on only that admin's meetings are credited from its events. Until an account is
+/// bound, every admin whose meeting has the number may have their own invitees credited, but no
+/// participant is kept for anyone: another admin's participants are never stored where a
+/// stranger who typed the same number could read them.
 async fn credit(
     state: &AttendanceState,
     kind: ParticipantEventKind,
     meeting_number: &str,
+    account: Option<&str>,
     participant: &Participant,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -134,10 +152,77 @@ async fn credit(
         state.metrics().count(Count::ZoomUnknownMeeting, now);
         return Ok(());
     }
+    let account = account.and_then(|a| ZoomAccountId::parse(a).ok());
+    let admins: BTreeSet<_> = meetings.iter().map(|m| m.admin).collect();
+    let owner = match &account {
+        // Nothing to bind: invitees may be credited, no participant is kept.
+        None => {
+            tracing::warn!(
+                event = kind.as_str(),
+                "Zoom event without a usable account_id; no participant kept"
+            );
+            state.metrics().count(Count::ZoomNoAccount, now);
+            None
+        }
+        Some(account) => owner_of(state, account, &admins, now).await?,
+    };
     for meeting in meetings {
-        credit_in(state, meeting, kind, participant, at).await?;
+        let keep = match owner {
+            Some(owner) if owner == meeting.admin => KeepParticipants::Yes,
+            Some(_) => {
+                tracing::info!(admin = %meeting.admin, meeting = %meeting.id, "Zoom event from another admin's account; not theirs");
+                state.metrics().count(Count::ZoomOtherAccount, now);
+                continue;
+            }
+            None => KeepParticipants::No,
+        };
+        credit_in(state, meeting, kind, participant, at, keep).await?;
     }
     Ok(())
+}
+
+/// The admin `account` belongs to: the one it is bound to, or, on its first use for a meeting
+/// number only one admin uses at this time, that admin (bound now).
+async fn owner_of(
+    state: &AttendanceState,
+    account: &ZoomAccountId,
+    admins: &BTreeSet<domain::KakaoUserId>,
+    now: DateTime<Utc>,
+) -> Result<Option<domain::KakaoUserId>, StoreError> {
+    if let Some(owner) = state.store().zoom_account_owner(account).await? {
+        return Ok(Some(owner));
+    }
+    let only = match (admins.len(), admins.iter().next()) {
+        (1, Some(&admin)) => Some(admin),
+        _ => None,
+    };
+    Ok(match only {
+        // First use: the account serves this one admin's meeting, so it is theirs.
+        Some(admin) => match state.store().claim_zoom_account(account, admin, now).await {
+            Ok(owner) => {
+                tracing::info!(admin = %owner, "Zoom account bound on first use");
+                Some(owner)
+            }
+            Err(error) if error.is_not_found() => None,
+            Err(error) => return Err(error),
+        },
+        None => {
+            tracing::info!(
+                admins = admins.len(),
+                "Zoom account not bound yet and several admins use this number; no participant kept"
+            );
+            state.metrics().count(Count::ZoomAccountUnbound, now);
+            None
+        }
+    })
+}
+
+/// Whether participants nobody matched are kept for the admin's mapping page: only for the
+/// admin the event's Zoom account is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeepParticipants {
+    Yes,
+    No,
 }
 
 async fn credit_in(
@@ -146,6 +231,7 @@ async fn credit_in(
     kind: ParticipantEventKind,
     participant: &Participant,
     at: DateTime<Utc>,
+    keep: KeepParticipants,
 ) -> Result<(), StoreError> {
     let now = state.now();
     let store = state.store();
@@ -186,12 +272,16 @@ async fn credit_in(
         MatchOutcome::Ambiguous { by, count } => {
             tracing::info!(admin = %meeting.admin, meeting = %meeting.id, rule = by.as_str(), candidates = count, "Zoom participant matches several invitees; nobody credited");
             state.metrics().count(Count::ZoomAmbiguousParticipant, now);
-            remember(state, meeting, participant, at).await?;
+            if keep == KeepParticipants::Yes {
+                remember(state, meeting, participant, at).await?;
+            }
         }
         MatchOutcome::NotFound => {
             tracing::info!(admin = %meeting.admin, meeting = %meeting.id, event = kind.as_str(), "Zoom participant matches no invitee");
             state.metrics().count(Count::ZoomUnknownParticipant, now);
-            remember(state, meeting, participant, at).await?;
+            if keep == KeepParticipants::Yes {
+                remember(state, meeting, participant, at).await?;
+            }
         }
     }
     Ok(())

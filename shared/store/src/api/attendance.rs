@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use crate::StoreError;
-use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant};
+use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant, ZoomAccountId};
 
 #[async_trait]
 pub trait AttendanceStore: Send + Sync {
@@ -56,6 +56,24 @@ pub trait AttendanceStore: Send + Sync {
         meeting: MeetingId,
         participant: &UnmatchedParticipant,
     ) -> Result<(), StoreError>;
+
+    /// The admin a Zoom account is bound to, if any: only that admin's meetings are credited
+    /// from, and keep participants of, that account's events.
+    ///
+    /// Errors: `Corrupt`; `Backend`.
+    async fn zoom_account_owner(&self, account: &ZoomAccountId) -> Result<Option<KakaoUserId>, StoreError>;
+
+    /// Binds `account` to `admin` unless another admin holds it already; returns the owner
+    /// after the call (`admin`, or whoever had it). One account, one admin; deleting the
+    /// admin's data frees it.
+    ///
+    /// Errors: `NotFound` if no such admin; `Backend`.
+    async fn claim_zoom_account(
+        &self,
+        account: &ZoomAccountId,
+        admin: KakaoUserId,
+        now: DateTime<Utc>,
+    ) -> Result<KakaoUserId, StoreError>;
 
     /// The meeting's unmatched participants, in display-name order.
     ///

@@ -215,6 +215,34 @@ impl AdminStore for DynamoStore {
             .await?;
         self.delete_item("DeleteItem preferences", key(&pk, SK_PREFS), None)
             .await?;
+        // The Zoom accounts bound to the admin are free again.
+        let zoom_notes = self
+            .query_all(
+                "Query zoom accounts for unlink",
+                Query::prefix(&pk, super::attendance::ZOOM_ACCOUNT_PREFIX),
+            )
+            .await?;
+        for note in &zoom_notes {
+            if let Some(account) = note
+                .get("account")
+                .and_then(|v| v.as_s().ok())
+                .and_then(|a| crate::model::ZoomAccountId::parse(a).ok())
+            {
+                self.delete_item(
+                    "DeleteItem zoom account",
+                    super::attendance::zoom_account_key(&account),
+                    None,
+                )
+                .await?;
+            }
+            if let (Some(pk), Some(sk)) = (
+                note.get(PK).and_then(|v| v.as_s().ok()),
+                note.get(SK).and_then(|v| v.as_s().ok()),
+            ) {
+                self.delete_item("DeleteItem zoom account note", key(pk, sk), None)
+                    .await?;
+            }
+        }
         let meetings = self
             .query_all("Query meetings for unlink", Query::prefix(&pk, MEETING_PREFIX))
             .await?;

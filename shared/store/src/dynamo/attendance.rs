@@ -12,7 +12,7 @@ use super::keys::{JOINED_PREFIX, SEEN_PREFIX, joined_sk, meeting_pk, seen_sk};
 use super::requests::{Query, Tx, Written, key};
 use crate::StoreError;
 use crate::api::AttendanceStore;
-use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant};
+use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant, ZoomAccountId};
 
 pub(crate) fn attendance_from_item(item: &Item) -> Result<(FriendUuid, Attendance), StoreError> {
     let r = Reader::new("attendance", item);
@@ -139,6 +139,48 @@ impl AttendanceStore for DynamoStore {
         }
     }
 
+    async fn zoom_account_owner(&self, account: &ZoomAccountId) -> Result<Option<KakaoUserId>, StoreError> {
+        let item = self
+            .get_item("GetItem zoom account", zoom_account_key(account))
+            .await?;
+        item.as_ref().map(zoom_account_admin).transpose()
+    }
+
+    async fn claim_zoom_account(
+        &self,
+        account: &ZoomAccountId,
+        admin: KakaoUserId,
+        now: DateTime<Utc>,
+    ) -> Result<KakaoUserId, StoreError> {
+        // The account's owner record, and a note in the admin's partition so deleting the
+        // admin's data frees the account.
+        let mut owner = zoom_account_key(account);
+        owner.insert("kind".into(), s("zoom_account"));
+        owner.insert("admin_id".into(), super::item::n(admin.get()));
+        owner.insert("claimed_at".into(), time(now));
+        let mut note = key(super::keys::admin_pk(admin), zoom_account_note_sk(account));
+        note.insert("kind".into(), s("zoom_account_note"));
+        note.insert("account".into(), s(account.as_str()));
+        let mut tx = Tx::new(self);
+        tx.check(super::admins::profile_key(admin), Condition::exists())?;
+        tx.put(owner, Some(Condition::not_exists()))?;
+        tx.put(note, None)?;
+        match self
+            .transact("TransactWriteItems claim zoom account", &tx)
+            .await?
+        {
+            Ok(()) => Ok(admin),
+            Err(c) if c.failed(0) => Err(StoreError::not_found(format!("admin {admin}"))),
+            Err(c) => match c.old_item(1) {
+                Some(existing) => zoom_account_admin(existing),
+                None => Err(StoreError::backend(
+                    "TransactWriteItems claim zoom account",
+                    "refused without the stored owner".to_owned(),
+                )),
+            },
+        }
+    }
+
     async fn list_unmatched_participants(
         &self,
         admin: KakaoUserId,
@@ -155,4 +197,21 @@ impl AttendanceStore for DynamoStore {
             .map(|item| Reader::new("unmatched participant", item).json("participant"))
             .collect()
     }
+}
+
+/// `ZOOMACCOUNT#{account}` / `OWNER`: which admin a Zoom account's events belong to.
+pub(super) fn zoom_account_key(account: &ZoomAccountId) -> Item {
+    key(format!("{ZOOM_ACCOUNT_PREFIX}{}", account.as_str()), "OWNER")
+}
+
+/// The note in the admin's partition (`ADMIN#{admin}` / `ZOOMACCOUNT#{account}`).
+pub(super) fn zoom_account_note_sk(account: &ZoomAccountId) -> String {
+    format!("{ZOOM_ACCOUNT_PREFIX}{}", account.as_str())
+}
+
+pub(super) const ZOOM_ACCOUNT_PREFIX: &str = "ZOOMACCOUNT#";
+
+fn zoom_account_admin(item: &Item) -> Result<KakaoUserId, StoreError> {
+    KakaoUserId::new(Reader::new("zoom account", item).n("admin_id")?)
+        .map_err(|e| StoreError::corrupt("zoom account", e))
 }

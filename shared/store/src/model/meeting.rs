@@ -97,6 +97,29 @@ impl ZoomMeetingId {
     }
 }
 
+/// The Zoom account a webhook event came from (`payload.account_id`): letters, digits, `-`
+/// and `_`, 1 to 64 of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ZoomAccountId(String);
+
+impl ZoomAccountId {
+    pub fn parse(s: &str) -> Result<Self, StoreError> {
+        let s = s.trim();
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
+        if (1..=64).contains(&s.len()) && s.chars().all(allowed) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(StoreError::invalid(
+                "a Zoom account id is 1 to 64 letters, digits, '-' or '_'",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 impl TryFrom<String> for ZoomMeetingId {
     type Error = StoreError;
     fn try_from(s: String) -> Result<Self, Self::Error> {

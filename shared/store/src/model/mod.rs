@@ -27,7 +27,7 @@ pub use friend::{FriendRecord, FriendSyncCounts, SyncOutcome, SyncReport};
 pub use link::{LINK_TOKEN_LIFETIME_AFTER_END, LinkTarget, LinkToken};
 pub use meeting::{
     DueEntries, DueMeeting, DueShard, DueShards, Email, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft,
-    MeetingSettings, MeetingStatus, NextRound, SendMode, ZoomMeetingId,
+    MeetingSettings, MeetingStatus, NextRound, SendMode, ZoomAccountId, ZoomMeetingId,
 };
 pub use oauth::{OAUTH_STATE_TTL, OAuthPurpose, OAuthState, ReturnPath, StateNonce};
 pub use opt_out::{OptOut, OptOutRecorded, OptOutSource};

@@ -184,6 +184,7 @@ impl AdminStore for SqliteStore {
                 "unmatched_participants",
                 "link_tokens",
                 "meetings",
+                "zoom_accounts",
             ] {
                 tx.execute(&format!("DELETE FROM {table} WHERE admin = ?1"), [admin])?;
             }

@@ -10,7 +10,9 @@ use super::codec::{from_json, parse_ts, stored, to_json, ts};
 use super::meetings::require_meeting;
 use crate::StoreError;
 use crate::api::AttendanceStore;
-use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant, check_item_size};
+use crate::model::{
+    Attendance, JoinRecorded, JoinSource, UnmatchedParticipant, ZoomAccountId, check_item_size,
+};
 
 fn parse_attendance(joined_at: &str, source: &str) -> Result<Attendance, StoreError> {
     Ok(Attendance {
@@ -140,6 +142,47 @@ impl AttendanceStore for SqliteStore {
                 params![admin.get(), meeting.to_string(), name, body],
             )?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn zoom_account_owner(&self, account: &ZoomAccountId) -> Result<Option<KakaoUserId>, StoreError> {
+        let account = account.as_str().to_owned();
+        self.read("zoom account owner", move |conn| {
+            let admin: Option<i64> = conn
+                .query_row(
+                    "SELECT admin FROM zoom_accounts WHERE account = ?1",
+                    [&account],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(admin
+                .map(|a| stored("zoom account admin", KakaoUserId::new(a)))
+                .transpose()?)
+        })
+        .await
+    }
+
+    async fn claim_zoom_account(
+        &self,
+        account: &ZoomAccountId,
+        admin: KakaoUserId,
+        now: DateTime<Utc>,
+    ) -> Result<KakaoUserId, StoreError> {
+        let (account, now) = (account.as_str().to_owned(), ts(now));
+        self.write("claim zoom account", move |tx| {
+            super::admins::require_admin(tx, admin)?;
+            tx.execute(
+                "INSERT INTO zoom_accounts (account, admin, claimed_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account) DO NOTHING",
+                params![account, admin.get(), now],
+            )?;
+            let owner: i64 = tx.query_row(
+                "SELECT admin FROM zoom_accounts WHERE account = ?1",
+                [&account],
+                |r| r.get(0),
+            )?;
+            Ok(stored("zoom account admin", KakaoUserId::new(owner))?)
         })
         .await
     }

@@ -165,6 +165,15 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE admins ADD COLUMN sessions_since TEXT;
     "#,
+    // 6: which admin a Zoom account's webhook events belong to (one account, one admin).
+    r#"
+    CREATE TABLE zoom_accounts (
+        account     TEXT PRIMARY KEY,
+        admin       INTEGER NOT NULL,
+        claimed_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX zoom_accounts_admin ON zoom_accounts (admin);
+    "#,
 ];
 
 /// The schema version this build writes.

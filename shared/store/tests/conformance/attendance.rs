@@ -163,7 +163,49 @@ async fn unmatched_participants_are_remembered_per_meeting_by_name(h: Harness) {
     );
 }
 
+/// One Zoom account, one admin: the first claim binds it, later ones learn the owner, and
+/// deleting the owner's data frees it.
+async fn a_zoom_account_belongs_to_one_admin_until_their_data_goes(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(1)).await;
+    login(s, admin(2)).await;
+    let account = store::model::ZoomAccountId::parse("AcC0unT-1_x").unwrap();
+    assert_eq!(s.zoom_account_owner(&account).await.unwrap(), None);
+
+    assert_eq!(
+        s.claim_zoom_account(&account, admin(1), t0()).await.unwrap(),
+        admin(1)
+    );
+    assert_eq!(
+        s.claim_zoom_account(&account, admin(2), t0()).await.unwrap(),
+        admin(1),
+        "taken"
+    );
+    assert_eq!(
+        s.claim_zoom_account(&account, admin(1), t0()).await.unwrap(),
+        admin(1),
+        "idempotent"
+    );
+    assert_eq!(s.zoom_account_owner(&account).await.unwrap(), Some(admin(1)));
+    assert!(
+        s.claim_zoom_account(&account, admin(9), t0())
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+
+    s.delete_admin_data(admin(1), t0()).await.unwrap();
+    assert_eq!(s.zoom_account_owner(&account).await.unwrap(), None);
+    assert_eq!(
+        s.claim_zoom_account(&account, admin(2), t0()).await.unwrap(),
+        admin(2)
+    );
+    assert!(store::model::ZoomAccountId::parse("has space").is_err());
+    assert!(store::model::ZoomAccountId::parse("").is_err());
+}
+
 conformance!(
+    a_zoom_account_belongs_to_one_admin_until_their_data_goes,
     a_join_is_recorded_once_keeping_the_first_time_and_source,
     an_earlier_join_arriving_late_replaces_the_later_one,
     joins_are_listed_per_meeting,
