@@ -48,6 +48,14 @@ pub async fn home(
     Query(query): Query<StartQuery>,
 ) -> Response {
     let Some(session) = session else {
+        // A session whose admin logged out or is gone: back to a clean start, as a session of
+        // a deleted admin always was.
+        if matches!(
+            status.as_deref(),
+            Some(SessionStatus::Ended(web::SessionRejected::Revoked))
+        ) {
+            return gone(&state);
+        }
         let login = match query.next.as_deref().filter(|n| is_local_path(n) && *n != "/") {
             Some(next) => {
                 let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();

@@ -9,16 +9,32 @@
 mod common;
 
 use app::testing::Backend;
+use chrono::TimeZone;
 use common::{Bed, MeetingSetup};
-use domain::KstDay;
+use domain::{KstDay, QuotaLimits};
 use futures::future::join_all;
+use kakao_sandbox::World;
 use store::dynamo::test_server::{FaultRates, Faults};
 use store::model::QuotaSubject;
 
 const SWEEPS: usize = 8;
 
 async fn every_reminder_once_whatever_the_store_does(backend: Backend) {
-    let Some(bed) = Bed::start(12, backend).await else {
+    // A fixed Korean morning: the rounds run for over an hour, and a run that crossed Kakao's
+    // midnight would count its reservations on two days.
+    let morning = chrono_tz::Asia::Seoul
+        .with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let Some(bed) = Bed::start_at(
+        World::with_friends(12),
+        backend,
+        QuotaLimits::KAKAO,
+        Some(morning),
+        |s| s,
+    )
+    .await
+    else {
         return;
     };
     let everyone: Vec<i64> = (1001..=1012).collect();

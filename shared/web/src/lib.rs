@@ -43,7 +43,7 @@ pub mod time;
 pub use csrf::CsrfToken;
 pub use keys::WebSecret;
 pub use lang::Lang;
-pub use session::{Session, SessionCookies};
+pub use session::{Session, SessionCookies, SessionRejected};
 pub use settings::SiteSettings;
 pub use state::WebState;
 
