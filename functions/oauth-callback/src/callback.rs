@@ -24,7 +24,7 @@ use crate::authorize::{plan_trip, scope_set};
 use crate::error::LoginError;
 use crate::pages;
 
-/// Kakao's redirect parameters (REFERENCE §1.3).
+/// Kakao's redirect parameters (Kakao's developer docs).
 #[derive(Debug, Default, Deserialize)]
 pub struct CallbackQuery {
     code: Option<String>,

@@ -1,5 +1,5 @@
 //! Kakao's two error shapes: kapi's `{"msg","code"}` (negative codes) and kauth's
-//! `{"error","error_description","error_code"}` (KOE codes), with the HTTP statuses REFERENCE §4
+//! `{"error","error_description","error_code"}` (KOE codes), with the HTTP statuses Kakao's developer docs
 //! gives for each code.
 
 use axum::http::{HeaderValue, StatusCode, header};
@@ -18,7 +18,7 @@ pub(crate) fn kakao_json(status: StatusCode, body: &Value) -> Response {
     response
 }
 
-/// The HTTP status Kakao sends with a kapi error code (REFERENCE §4.1, §4.2).
+/// The HTTP status Kakao sends with a kapi error code (Kakao's developer docs).
 pub(crate) fn http_status_for(code: i64) -> StatusCode {
     match code {
         -401 | -406 => StatusCode::UNAUTHORIZED,

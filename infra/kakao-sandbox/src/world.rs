@@ -76,7 +76,7 @@ pub struct AppConfig {
     /// it makes a client that forgets to page fail visibly.
     #[serde(default = "default_friends_page_size")]
     pub friends_default_limit: u32,
-    /// Whether "send to me" (memo) counts towards the app and sender daily quotas. REFERENCE §3.3:
+    /// Whether "send to me" (memo) counts towards the app and sender daily quotas. Kakao's developer docs:
     /// UNCONFIRMED, Kakao's devtalk says it does not.
     #[serde(default)]
     pub memo_counts_toward_quota: bool,
@@ -125,7 +125,7 @@ pub struct ConsentItem {
     pub required: bool,
     /// "이용 중 동의" (consent during use): never shown on a plain login, only when the service
     /// asks for it with `scope=`. Kakao sets `friends` this way until the app has the
-    /// friends/message permission (REFERENCE §1.11).
+    /// friends/message permission (Kakao's developer docs).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub during_use: bool,
 }
@@ -140,7 +140,7 @@ pub enum ScopeType {
     Service,
 }
 
-/// Kakao's daily message quotas (REFERENCE §5), counted per Kakao day (00:00 Asia/Seoul).
+/// Kakao's daily message quotas (Kakao's developer docs), counted per Kakao day (00:00 Asia/Seoul).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct QuotaLimits {
@@ -165,7 +165,7 @@ impl Default for QuotaLimits {
     }
 }
 
-/// Lifetimes and limits of authorization codes and tokens (REFERENCE §1.5).
+/// Lifetimes and limits of authorization codes and tokens (Kakao's developer docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TokenPolicy {

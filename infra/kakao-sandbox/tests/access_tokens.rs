@@ -1,5 +1,5 @@
 //! Bearer tokens on kapi: token info with remaining seconds, and `-401` for missing, unknown and
-//! expired tokens (REFERENCE §1.7, §4.1).
+//! expired tokens (Kakao's developer docs).
 
 mod common;
 

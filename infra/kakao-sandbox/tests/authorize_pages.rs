@@ -1,6 +1,6 @@
 //! The Kakao Login pages walked with plain HTTP form posts, as a browser without JavaScript
 //! would: KOE error pages, picking a user, consent with items left unticked, cancel, and
-//! additional consent with `scope=` (REFERENCE §1.2, §1.3, §1.11).
+//! additional consent with `scope=` (Kakao's developer docs).
 
 mod common;
 

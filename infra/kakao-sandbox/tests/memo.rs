@@ -1,4 +1,4 @@
-//! `POST /v2/api/talk/memo/default/send`: "send to me" (REFERENCE §3.3).
+//! `POST /v2/api/talk/memo/default/send`: "send to me" (Kakao's developer docs).
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! Request-level errors of `POST /v1/api/talk/friends/message/default/send`: `-2` for bad
 //! receivers and templates, `-402` without `talk_message`, `-5` without the app's permission
-//! (REFERENCE §3.1, §3.2, §3.5).
+//! (Kakao's developer docs).
 
 mod common;
 

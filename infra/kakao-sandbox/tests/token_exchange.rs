@@ -1,4 +1,4 @@
-//! `POST /oauth/token` with `grant_type=authorization_code` (REFERENCE §1.4, §4.3).
+//! `POST /oauth/token` with `grant_type=authorization_code` (Kakao's developer docs).
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! kapi user endpoints: `/v2/user/me`, `/v2/user/scopes`, scope revocation, logout and unlink
-//! (REFERENCE §1.8 to §1.13).
+//! (Kakao's developer docs).
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Kakao Login: the authorize URL, the code exchange and the refresh (REFERENCE §1.2–§1.6).
+//! Kakao Login: the authorize URL, the code exchange and the refresh (Kakao's developer docs).
 
 use reqwest::Method;
 use secrecy::ExposeSecret;

@@ -1,6 +1,6 @@
 //! One error type for every Kakao call, and the one place Kakao's error bodies are read.
 //!
-//! Kakao answers errors in two shapes (REFERENCE §0): kauth says
+//! Kakao answers errors in two shapes (Kakao's developer docs): kauth says
 //! `{"error", "error_description", "error_code": "KOE…"}`, kapi says `{"code": -401, "msg"}`
 //! (plus `required_scopes`/`allowed_scopes` on `-402`). [`classify`] turns either into a
 //! [`KakaoError`] case callers act on, keeping Kakao's answer as the `source`.
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::endpoint::{Endpoint, Host};
 
 /// What Kakao said when it refused a call: the HTTP status, its code and its message.
-/// Kakao may reword messages (REFERENCE §0), so decisions use the code, never the text.
+/// Kakao may reword messages (Kakao's developer docs), so decisions use the code, never the text.
 /// (Boxed inside so that `Result<_, KakaoError>` stays small.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KakaoAnswer(Box<AnswerParts>);
@@ -215,7 +215,7 @@ pub enum KakaoError {
     #[error("Kakao refused the call")]
     Other(#[source] KakaoAnswer),
 
-    /// Kakao said yes, but the body was not what REFERENCE.md describes.
+    /// Kakao said yes, but the body was not what Kakao documents.
     #[error("could not read Kakao's answer from {endpoint} (HTTP {status})")]
     UnexpectedResponse {
         endpoint: &'static str,
@@ -627,7 +627,7 @@ mod tests {
 
     #[test]
     fn the_token_rate_limit_passes_and_does_not_ask_for_a_login() {
-        // REFERENCE §2: 20 access tokens per 10 minutes per user; the code name is UNCONFIRMED,
+        // Kakao's developer docs: 20 access tokens per 10 minutes per user; the code name is UNCONFIRMED,
         // so the safest reading: try again later, never tell the admin to log in.
         let err = parse(
             Endpoint::TokenRefresh,

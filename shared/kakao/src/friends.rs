@@ -1,4 +1,4 @@
-//! The KakaoTalk friends list (REFERENCE §2): one page, or every page.
+//! The KakaoTalk friends list (Kakao's developer docs): one page, or every page.
 
 use std::collections::HashSet;
 use std::fmt;

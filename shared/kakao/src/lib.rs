@@ -2,7 +2,7 @@
 //!
 //! Everything in ttokttok that talks to Kakao goes through [`KakaoClient`]; its types and
 //! [`KakaoError`] are what the rest of the product acts on. Facts about Kakao come from
-//! `REFERENCE.md` (shared/kakao), which the Kakao sandbox also follows.
+//! Kakao's developer documentation, which the Kakao sandbox also follows.
 //!
 //! - [`config`]: hosts, app credentials, timeout and the read retry policy.
 //! - [`secrets`]: access/refresh tokens and codes, typed so they never reach a log.

@@ -1,5 +1,5 @@
 //! The user's side of Kakao Login: token info, profile, consent list, logout and unlink
-//! (REFERENCE §1.7–§1.13).
+//! (Kakao's developer docs).
 
 use chrono::{DateTime, Duration, Utc};
 use domain::KakaoUserId;

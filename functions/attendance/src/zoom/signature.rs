@@ -1,4 +1,4 @@
-//! Zoom's webhook signature, as Zoom documents it (`shared/zoom/REFERENCE.md`):
+//! Zoom's webhook signature, as Zoom documents it (Zoom's webhook documentation):
 //!
 //! ```text
 //! x-zm-signature = "v0=" + hex(HMAC-SHA256(secret token, "v0:{x-zm-request-timestamp}:{raw body}"))

@@ -191,7 +191,7 @@ pub(crate) fn bearer(sandbox: &Sandbox, headers: &HeaderMap) -> Result<AccessGra
     }
 }
 
-/// `-3` when the app no longer configures `scope` (REFERENCE §3.2), else `-402` unless the user
+/// `-3` when the app no longer configures `scope` (Kakao's developer docs), else `-402` unless the user
 /// has agreed to it.
 pub(crate) fn require_scope(
     sandbox: &Sandbox,

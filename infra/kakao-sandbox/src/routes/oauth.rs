@@ -1,4 +1,4 @@
-//! `POST /oauth/token`: the authorization-code and refresh-token grants (REFERENCE §1.4, §1.6).
+//! `POST /oauth/token`: the authorization-code and refresh-token grants (Kakao's developer docs).
 
 use axum::body::Bytes;
 use axum::extract::State;

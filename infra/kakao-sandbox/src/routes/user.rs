@@ -1,5 +1,5 @@
 //! kapi user endpoints: profile, token info, consent list and revocation, logout and unlink
-//! (REFERENCE §1.7 to §1.13).
+//! (Kakao's developer docs).
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! KakaoTalk messages: who to send to, what to send, and what came of it (REFERENCE §3).
+//! KakaoTalk messages: who to send to, what to send, and what came of it (Kakao's developer docs).
 
 pub mod receivers;
 pub mod send;

@@ -357,7 +357,7 @@ impl KakaoClient {
             &form,
         );
         let success = self.call(endpoint, request).await?;
-        // `result_code` is what third-party clients check (REFERENCE §3.3: "likely"); a 200
+        // `result_code` is what third-party clients check (Kakao's developer docs: "likely"); a 200
         // without it is taken as success.
         match decode::<MemoAnswerWire>(endpoint, &success)?.result_code {
             None | Some(0) => Ok(()),

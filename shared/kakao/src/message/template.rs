@@ -1,4 +1,4 @@
-//! Default message templates (REFERENCE §3.5), built so that what Kakao would refuse cannot
+//! Default message templates (Kakao's developer docs), built so that what Kakao would refuse cannot
 //! be built: text over 200 characters, more than two buttons, a missing link, a link that is
 //! not https.
 //!
