@@ -73,20 +73,23 @@ impl Bed {
         Self::start_at(world, backend, quotas, None, tune).await
     }
 
-    /// As [`Bed::start_with`], with our clock set to `at` (the sandbox keeps its own time).
+    /// As [`Bed::start_with`], with our clock set to `at`: 10:00 in Korea today unless given, so
+    /// no test's rounds cross Kakao's midnight by accident. The sandbox clock starts there too
+    /// (and runs) unless the world sets its own.
     pub async fn start_at(
-        world: World,
+        mut world: World,
         backend: Backend,
         quotas: QuotaLimits,
         at: Option<DateTime<Utc>>,
         tune: impl FnOnce(SweepSettings) -> SweepSettings,
     ) -> Option<Bed> {
-        let mut s = Scenario::start(world, backend).await?;
         // Whole minutes make meeting times read cleanly.
         let now = at
-            .unwrap_or_else(|| s.clock.now())
+            .unwrap_or_else(korean_morning_today)
             .duration_trunc(Duration::minutes(1))
             .unwrap();
+        world.clock.start.get_or_insert(now);
+        let mut s = Scenario::start(world, backend).await?;
         s.clock.set(now);
         s.services = services_with_quotas(&s, s.store.store.clone(), quotas).await;
         s.login_admin(Scenario::ADMIN).await;
@@ -362,4 +365,14 @@ async fn services_with_quotas(s: &Scenario, store: Arc<dyn store::Store>, quotas
     Services::with_store(settings, store, Arc::new(s.clock.clone()) as Arc<dyn Clock>)
         .await
         .expect("build the services")
+}
+
+/// 10:00 in Korea on today's Korean date.
+fn korean_morning_today() -> DateTime<Utc> {
+    let today = Utc::now().with_timezone(&chrono_tz::Asia::Seoul).date_naive();
+    today
+        .and_hms_opt(10, 0, 0)
+        .and_then(|t| t.and_local_timezone(chrono_tz::Asia::Seoul).single())
+        .expect("10:00 exists on every Korean day")
+        .with_timezone(&Utc)
 }
