@@ -235,14 +235,24 @@ async fn logging_out_ends_the_session_and_the_kakao_login() {
     let teacher = domain::KakaoUserId::parse(&TEACHER.to_string()).unwrap();
     let dashboard = browser.get("/").await;
 
-    // A bare link (which any site could plant) only asks.
-    let asked = browser.get("/logout").await;
-    assert_eq!(asked.status, 200);
-    assert!(asked.has_id("logout-confirm"));
-    assert!(browser.cookie("tt_session").is_some());
-
-    let href = dashboard.attr("logout", "href").unwrap();
-    let out = browser.get(&href).await;
+    // A bare link (which any site could plant) only asks, even one carrying the session's
+    // CSRF token: a token never travels in a URL, and no GET logs out.
+    let csrf = dashboard.csrf().unwrap();
+    for link in ["/logout".to_string(), format!("/logout?csrf={csrf}")] {
+        let asked = browser.get(&link).await;
+        assert_eq!(asked.status, 200);
+        assert!(asked.has_id("logout-confirm"));
+        assert!(browser.cookie("tt_session").is_some());
+    }
+    assert_eq!(browser.get("/api/me").await.status, 200, "still logged in");
+    assert!(
+        !dashboard.body.contains(&format!("?csrf={csrf}")),
+        "no link on the page carries the token"
+    );
+    // A POST without the token is refused; the header's form (with it) logs out.
+    assert_eq!(browser.post_form("/logout", &[]).await.status, 403);
+    assert_eq!(dashboard.attr("logout", "type").as_deref(), Some("submit"));
+    let out = browser.post_form("/logout", &[("csrf", &csrf)]).await;
     assert_eq!(out.status, 303);
     assert_eq!(out.location_path().as_deref(), Some("/?logged_out=1"));
     assert!(browser.cookie("tt_session").is_none());
@@ -278,8 +288,8 @@ async fn a_logout_ends_the_session_in_every_browser() {
     assert_eq!(elsewhere.get("/api/meetings").await.status, 200);
 
     app.advance(Duration::minutes(1));
-    let href = browser.get("/").await.attr("logout", "href").unwrap();
-    assert_eq!(browser.get(&href).await.status, 303);
+    let csrf = browser.get("/").await.csrf().unwrap();
+    assert_eq!(browser.post_form("/logout", &[("csrf", &csrf)]).await.status, 303);
 
     let copy = elsewhere.cookie("tt_session").unwrap();
     for path in ["/api/me", "/api/meetings", "/api/friends"] {
@@ -290,10 +300,7 @@ async fn a_logout_ends_the_session_in_every_browser() {
     elsewhere.set_cookie("tt_session", &copy);
     let page = elsewhere.get("/").await;
     assert!(page.status < 500);
-    assert!(
-        page.attr("logout", "href").is_none(),
-        "the start page, not the dashboard"
-    );
+    assert!(!page.has_id("logout"), "the start page, not the dashboard");
     assert!(
         elsewhere.cookie("tt_session").is_none(),
         "the dead cookie is dropped"

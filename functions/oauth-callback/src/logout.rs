@@ -1,41 +1,31 @@
 //! `GET /logout` and `POST /logout`: end the session and the admin's Kakao login.
 //!
-//! A link alone could be planted on another site, so `GET /logout` logs out only when the link
-//! carries the session's CSRF token (the header's logout link does); otherwise it shows a
-//! confirmation form. Kakao's logout expires the admin's tokens, so they are deleted here too
-//! and the admin is marked `needs_login`: automatic reminders pause until the next login. Every
-//! session of the admin that began before the logout ends, in every browser (the store's
-//! `end_sessions`, checked by the session layer on each request).
+//! Only a POST from a form carrying the session's CSRF token logs out (the header's logout
+//! button is such a form; the session layer checks the token). `GET /logout`, a link any site
+//! could plant, only shows a confirmation form: a CSRF token never travels in a URL. Kakao's
+//! logout expires the admin's tokens, so they are deleted here too and the admin is marked
+//! `needs_login`: automatic reminders pause until the next login. Every session of the admin
+//! that began before the logout ends, in every browser (the store's `end_sessions`, checked by
+//! the session layer on each request).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use store::model::AdminStatus;
 use web::extract::{Here, MaybeSession};
 use web::{Lang, Session, WebState};
 
 use crate::pages;
 
-#[derive(Debug, Deserialize)]
-pub struct LogoutQuery {
-    csrf: Option<String>,
-}
-
 pub async fn by_link(
     State(state): State<WebState>,
     MaybeSession(session): MaybeSession,
     lang: Lang,
     Here(here): Here,
-    Query(query): Query<LogoutQuery>,
 ) -> Response {
-    let Some(session) = session else {
-        return to_start(&state, false);
-    };
-    if query.csrf.as_deref().is_some_and(|t| session.csrf.matches(t)) {
-        log_out(&state, &session).await
-    } else {
-        pages::logout_confirm(lang, &here, &session.csrf).into_response()
+    match session {
+        Some(session) => pages::logout_confirm(lang, &here, &session.csrf).into_response(),
+        None => to_start(&state, false),
     }
 }
 

@@ -213,7 +213,7 @@ pub fn client_is_organiser(lang: Lang, here: &str) -> Markup {
     )
 }
 
-/// `GET /logout` without a token in the link: confirm with a form (which carries one).
+/// `GET /logout`: confirm with a form (which carries the CSRF token).
 pub fn logout_confirm(lang: Lang, here: &str, csrf: &CsrfToken) -> Markup {
     let title = lang.t("로그아웃할까요?", "Log out?");
     public(

@@ -90,8 +90,11 @@ pub fn page(chrome: &Chrome<'_>, body: Markup) -> Markup {
                             }
                             @if let Some(admin) = chrome.admin {
                                 span.who { (admin.nickname) }
-                                a.logout #logout href={ "/logout?" (csrf::FORM_FIELD) "=" (admin.csrf.as_str()) } {
-                                    (lang.t("로그아웃", "Log out"))
+                                // A form, not a link: a URL never carries the CSRF token
+                                // (URLs end up in logs, history and Referer headers).
+                                form.logout method="post" action="/logout" {
+                                    input type="hidden" name=(csrf::FORM_FIELD) value=(admin.csrf.as_str());
+                                    button.link #logout type="submit" { (lang.t("로그아웃", "Log out")) }
                                 }
                             }
                         }
