@@ -62,6 +62,9 @@ Config fields, all optional:
                           probability and returned in UnprocessedItems/UnprocessedKeys in the
                           request's shape, the rest applied or read (partial batches under load).
                           All of them may be left. Counted once per item/key left.
+  fault_ops ([names])           every fault of the table applies only to these operations
+                                (e.g. ["DeleteItem"]: a store whose deletes fail, the rest
+                                working); all data operations when absent.
   lost_response_mode            "500" (InternalServerError), "drop" (the connection is closed
                                 with no answer) or "mixed" (either at random); default "mixed".
   lost_responses_next (int N)   the next N data requests (only those whose operation is in
@@ -163,7 +166,7 @@ DATA_OPS = {
 SINGLE_WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
 
 RATE_NAMES = ("throttle", "lost_response", "item_conflict", "transaction_conflict", "in_progress", "unprocessed")
-CONFIG_FIELDS = {"seed", "rates", "lost_response_mode", "lost_responses_next", "lost_response_ops",
+CONFIG_FIELDS = {"seed", "rates", "fault_ops", "lost_response_mode", "lost_responses_next", "lost_response_ops",
                  "index_lag_seconds", "hold_ms"}
 TOKEN_TTL_SECONDS = 600
 # How long a transaction holds its items at least, from its turn at moto.
@@ -302,7 +305,10 @@ def active_faults(name, op):
     if op not in DATA_OPS or name is None:
         return None
     tf = tables.get(name)
-    return tf if tf is not None and tf.config is not None else None
+    if tf is None or tf.config is None:
+        return None
+    only = tf.config.get("fault_ops")
+    return tf if only is None or op in only else None
 
 
 def validate_config(cfg):
@@ -327,6 +333,9 @@ def validate_config(cfg):
         v = cfg.get(name, 0)
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise ValueError(f"{name} must be a non-negative integer")
+    only = cfg.get("fault_ops")
+    if only is not None and (not isinstance(only, list) or not all(isinstance(o, str) for o in only)):
+        raise ValueError("fault_ops must be a list of operation names")
     ops = cfg.get("lost_response_ops")
     if ops is not None and (not isinstance(ops, list) or not all(isinstance(o, str) for o in ops)):
         raise ValueError("lost_response_ops must be a list of operation names")

@@ -8,11 +8,13 @@
 //! - [`template`]: message text that fits Kakao's text template (200 characters).
 //! - [`quota`]: Kakao days (00:00 Asia/Seoul) and the four daily message limits.
 //! - [`clock`]: injected time, so token expiry, quota days and reminder rounds are testable.
+//! - [`kakao_app`]: Kakao stopping the whole app (`-12` blocked, `-13` suspended) and when to ask again.
 
 pub mod clock;
 pub mod delivery;
 pub mod friends;
 pub mod ids;
+pub mod kakao_app;
 pub mod meeting;
 pub mod quota;
 pub mod quota_fit;
@@ -21,6 +23,7 @@ pub mod template;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ids::{FriendUuid, KakaoUserId, MeetingId};
+pub use kakao_app::{AppStopState, KakaoAppStop};
 pub use quota::{KstDay, MAX_RECEIVERS_PER_SEND, QuotaKind, QuotaLimits};
 pub use template::TemplateText;
 

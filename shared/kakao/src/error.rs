@@ -8,7 +8,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-use domain::QuotaKind;
+use domain::{KakaoAppStop, QuotaKind};
 use serde::Deserialize;
 
 use crate::endpoint::{Endpoint, Host};
@@ -163,6 +163,16 @@ pub enum KakaoError {
     #[error("the daily quota between this sender and recipient is used up (Kakao -536)")]
     PairDailyQuotaExceeded(#[source] KakaoAnswer),
 
+    /// `-12` (the app or its developer account was sanctioned) or `-13` (the app was suspended
+    /// after long disuse): Kakao refuses every call of the app, for every user, until the app is
+    /// restored in Kakao's console.
+    #[error("Kakao has stopped this app ({stop:?}, Kakao {code})", code = stop.code())]
+    AppStopped {
+        stop: KakaoAppStop,
+        #[source]
+        answer: KakaoAnswer,
+    },
+
     /// `-502`: Kakao does not see the receiver as the sender's friend (its friend cache may lag).
     #[error("the receiver is not the sender's KakaoTalk friend (Kakao -502)")]
     NotAFriend(#[source] KakaoAnswer),
@@ -306,6 +316,14 @@ impl KakaoError {
         }
     }
 
+    /// Kakao refuses every call of the app (`-12`/`-13`), and why.
+    pub fn app_stop(&self) -> Option<KakaoAppStop> {
+        match self {
+            KakaoError::AppStopped { stop, .. } => Some(*stop),
+            _ => None,
+        }
+    }
+
     /// Kakao's own answer, when Kakao answered.
     pub fn kakao_answer(&self) -> Option<&KakaoAnswer> {
         match self {
@@ -318,6 +336,7 @@ impl KakaoError {
             | KakaoError::SenderDailyQuotaExceeded(a)
             | KakaoError::RecipientDailyQuotaExceeded(a)
             | KakaoError::PairDailyQuotaExceeded(a)
+            | KakaoError::AppStopped { answer: a, .. }
             | KakaoError::NotAFriend(a)
             | KakaoError::RecipientRefusesMessages(a)
             | KakaoError::InvalidReceivers(a)
@@ -432,6 +451,10 @@ pub(crate) fn classify(endpoint: Endpoint, failure: RawFailure) -> KakaoError {
             -532 => KakaoError::SenderDailyQuotaExceeded(answer),
             -533 => KakaoError::RecipientDailyQuotaExceeded(answer),
             -536 => KakaoError::PairDailyQuotaExceeded(answer),
+            -12 | -13 => KakaoError::AppStopped {
+                stop: KakaoAppStop::from_code(*code).unwrap_or(KakaoAppStop::Blocked),
+                answer,
+            },
             -502 => KakaoError::NotAFriend(answer),
             -530 => KakaoError::RecipientRefusesMessages(answer),
             -2 if endpoint == Endpoint::SendToFriends => KakaoError::InvalidReceivers(answer),
@@ -490,6 +513,23 @@ mod tests {
         assert_eq!(answer.code(), &ErrorCode::Api(-401));
         assert_eq!(answer.status(), 401);
         assert_eq!(answer.message(), "this access token does not exist");
+    }
+
+    #[test]
+    fn a_blocked_or_suspended_app_is_read_on_every_endpoint() {
+        for (code, stop) in [(-12, KakaoAppStop::Blocked), (-13, KakaoAppStop::Suspended)] {
+            for endpoint in [Endpoint::SendToFriends, Endpoint::Friends, Endpoint::TokenInfo] {
+                let body = format!(r#"{{"msg":"app is blocked","code":{code}}}"#);
+                let err = parse(endpoint, 403, &body);
+                assert_eq!(err.app_stop(), Some(stop), "{endpoint:?}: {err:?}");
+                assert!(!err.is_transient());
+                assert_eq!(err.code(), Some(&ErrorCode::Api(code)));
+            }
+        }
+        assert_eq!(
+            parse(Endpoint::Me, 400, r#"{"msg":"x","code":-11}"#).app_stop(),
+            None
+        );
     }
 
     #[test]

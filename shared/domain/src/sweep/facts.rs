@@ -87,6 +87,8 @@ pub struct RoundFacts<'a> {
     pub schedule: &'a Schedule,
     pub plan: &'a ReminderPlan,
     pub admin: AdminReadiness,
+    /// Kakao refuses every call of the app (`-12`/`-13`): nobody is sent anything.
+    pub kakao_app_stopped: bool,
     /// In the order the meeting lists them; one decision each, in the same order.
     pub invitees: &'a [InviteeFacts],
     pub joined: &'a BTreeSet<FriendUuid>,

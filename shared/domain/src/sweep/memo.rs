@@ -161,6 +161,7 @@ fn reason_ko(reason: SkipReason) -> &'static str {
         SkipReason::Unreachable {
             why: Unreachable::NotAFriend,
         } => "친구 아님",
+        SkipReason::KakaoAppStopped => "카카오가 앱을 멈춤",
         SkipReason::AdminNeedsLogin => "다시 로그인 필요",
         SkipReason::AdminNeedsConsent => "동의 필요",
         SkipReason::QuietHours => "방해 금지 시간",

@@ -84,7 +84,7 @@ impl RoundPlan {
 ///
 /// Each invitee gets the first reason that applies, in this order: the meeting is cancelled or
 /// over; they joined; a delivery for this round already exists; they opted out; Kakao cannot
-/// reach them; the admin needs a login or consent; quiet hours; the sender or app quota known to
+/// reach them; Kakao has stopped the app; the admin needs a login or consent; quiet hours; the sender or app quota known to
 /// be left. Everyone else is a recipient. Quota per recipient and pair is left to the
 /// reservation, which refuses in the same order ([`crate::quota_fit::fit_batch`]).
 pub fn plan_round(facts: &RoundFacts<'_>) -> RoundPlan {
@@ -108,6 +108,7 @@ pub fn plan_round(facts: &RoundFacts<'_>) -> RoundPlan {
         None
     };
     let sending_reason = match facts.admin {
+        _ if facts.kakao_app_stopped => Some(SkipReason::KakaoAppStopped),
         AdminReadiness::NeedsLogin => Some(SkipReason::AdminNeedsLogin),
         AdminReadiness::NeedsConsent => Some(SkipReason::AdminNeedsConsent),
         AdminReadiness::Ready if facts.plan.quiet_hours.is_quiet_at(facts.now, facts.schedule) => {
@@ -211,6 +212,7 @@ mod tests {
         now: DateTime<Utc>,
         round: Round,
         admin: AdminReadiness,
+        kakao_app_stopped: bool,
         cancelled: bool,
         quota: QuotaLeft,
     }
@@ -227,6 +229,7 @@ mod tests {
                 deliveries: Vec::new(),
                 round: Round::FIRST,
                 admin: AdminReadiness::Ready,
+                kakao_app_stopped: false,
                 cancelled: false,
                 quota: QuotaLeft::UNKNOWN,
             }
@@ -241,6 +244,7 @@ mod tests {
                 schedule: &self.schedule,
                 plan: &self.plan,
                 admin: self.admin,
+                kakao_app_stopped: self.kakao_app_stopped,
                 invitees: &self.invitees,
                 joined: &self.joined,
                 deliveries: &self.deliveries,
@@ -254,6 +258,22 @@ mod tests {
             .iter()
             .map(|d| d.skip.map(SkipReason::as_str))
             .collect()
+    }
+
+    #[test]
+    fn a_stopped_kakao_app_sends_nothing_to_anyone_absent() {
+        let mut world = World::new(&["a", "b", "c"]);
+        world.joined.insert(uuid("a"));
+        world.invitees[1].opted_out = true;
+        world.kakao_app_stopped = true;
+        world.admin = AdminReadiness::NeedsLogin;
+        let plan = world.plan();
+        assert_eq!(
+            reasons(&plan),
+            vec![Some("joined"), Some("opted_out"), Some("kakao_app_stopped")],
+            "the app's stop comes before the admin's own standing"
+        );
+        assert!(SkipReason::KakaoAppStopped.is_missed());
     }
 
     #[test]

@@ -203,6 +203,7 @@ fn facts<'a>(b: &'a Built, c: &Case, deliveries: &'a [DeliveryFact]) -> RoundFac
         schedule: &b.schedule,
         plan: &b.plan,
         admin: c.admin,
+        kakao_app_stopped: false,
         invitees: &b.invitees,
         joined: &b.joined,
         deliveries,

@@ -49,6 +49,9 @@ pub enum SkipReason {
     OptedOut,
     /// Kakao cannot deliver to them.
     Unreachable { why: Unreachable },
+    /// Kakao refuses every call of the app (`-12` blocked, `-13` suspended): nothing is sent
+    /// for anyone until it serves the app again.
+    KakaoAppStopped,
     /// The admin's Kakao login has ended: nothing can be sent for them.
     AdminNeedsLogin,
     /// The admin has not agreed to a consent item sending needs.
@@ -77,6 +80,7 @@ impl SkipReason {
             Self::Unreachable {
                 why: Unreachable::NotAFriend,
             } => "unreachable_not_a_friend",
+            Self::KakaoAppStopped => "kakao_app_stopped",
             Self::AdminNeedsLogin => "admin_needs_login",
             Self::AdminNeedsConsent => "admin_needs_consent",
             Self::QuietHours => "quiet_hours",
@@ -101,6 +105,7 @@ impl SkipReason {
             self,
             Self::OptedOut
                 | Self::Unreachable { .. }
+                | Self::KakaoAppStopped
                 | Self::AdminNeedsLogin
                 | Self::AdminNeedsConsent
                 | Self::QuietHours

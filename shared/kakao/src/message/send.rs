@@ -5,7 +5,7 @@
 //! [`ReceiverOutcome::Unknown`], and, when the whole call failed, the error itself (so it can
 //! refresh a token and try again, or report a missing consent).
 
-use domain::FriendUuid;
+use domain::{FriendUuid, KakaoAppStop};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,8 @@ pub enum FailureReason {
     ConsentItemDisabled,
     /// `-10`, `-531`, `-532`, `-533`, `-536`.
     QuotaExceeded(ExceededQuota),
+    /// `-12`/`-13`: Kakao refuses every call of the app; nothing was sent.
+    AppStopped(KakaoAppStop),
     /// `-502`: not the sender's friend as Kakao sees it (its friend cache may lag).
     NotAFriend,
     /// `-530`: the receiver does not accept messages.
@@ -62,7 +64,7 @@ impl FailureReason {
     /// Whether to count this attempt against our own copy of Kakao's quotas.
     ///
     /// How sure we are, case by case (Kakao documents none of this):
-    /// - request-level refusals (`-401`, `-402`, `-5`, `-3`, `-2`, not sent): certain. Kakao
+    /// - request-level refusals (`-401`, `-402`, `-5`, `-3`, `-2`, `-12`, `-13`, not sent): certain. Kakao
     ///   checks these before it sends anything; with a connection failure nothing left us.
     /// - quota failures: confident. Kakao refuses *because* the counter is full; the SDKs
     ///   report them as "limit exceeded" failures and nothing reaches the receiver.
@@ -83,6 +85,7 @@ impl FailureReason {
             FailureReason::PermissionDenied => Some(-5),
             FailureReason::ConsentItemDisabled => Some(-3),
             FailureReason::QuotaExceeded(quota) => Some(quota.code()),
+            FailureReason::AppStopped(stop) => Some(stop.code()),
             FailureReason::NotAFriend => Some(-502),
             FailureReason::RefusesMessages => Some(-530),
             FailureReason::InvalidReceivers => Some(-2),
@@ -107,6 +110,7 @@ impl FailureReason {
             },
             KakaoError::PermissionDenied(_) => FailureReason::PermissionDenied,
             KakaoError::ConsentItemDisabled(_) => FailureReason::ConsentItemDisabled,
+            KakaoError::AppStopped { stop, .. } => FailureReason::AppStopped(*stop),
             KakaoError::NotAFriend(_) => FailureReason::NotAFriend,
             KakaoError::RecipientRefusesMessages(_) => FailureReason::RefusesMessages,
             KakaoError::InvalidReceivers(_) => FailureReason::InvalidReceivers,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::KakaoUserId;
 
 use crate::StoreError;
-use crate::model::{AdminLogin, AdminProfile, AdminStatus, Page, PageCursor};
+use crate::model::{AdminLogin, AdminProfile, AdminStatus, Page, PageCursor, PendingDeletion};
 
 #[async_trait]
 pub trait AdminStore: Send + Sync {
@@ -53,7 +53,21 @@ pub trait AdminStore: Send + Sync {
     /// admin's reminders from being sent twice.
     ///
     /// Idempotent: an unknown admin is `Ok`, and a call that failed part-way can be repeated.
+    /// Before anything is deleted the deletion is recorded as pending, and the record goes
+    /// last: a deletion that failed part-way is listed by [`Self::pending_admin_deletions`]
+    /// until a repeat finishes it.
     ///
     /// Errors: `Backend`.
     async fn delete_admin_data(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Deletions begun and not finished, at most `limit` (clamped to 1..=100), in a stable order.
+    ///
+    /// Errors: `Corrupt`; `Backend`.
+    async fn pending_admin_deletions(&self, limit: usize) -> Result<Vec<PendingDeletion>, StoreError>;
+
+    /// The unfinished deletion of this admin's data, if there is one (a login finishes it
+    /// before it writes anything new).
+    ///
+    /// Errors: `Corrupt`; `Backend`.
+    async fn pending_admin_deletion(&self, id: KakaoUserId) -> Result<Option<PendingDeletion>, StoreError>;
 }

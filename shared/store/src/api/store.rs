@@ -1,8 +1,8 @@
 //! [`Store`]: every concern in one object, what handlers hold as `Arc<dyn Store>`.
 
 use super::{
-    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FriendStore, LinkStore, MeetingStateStore,
-    MeetingStore, OAuthStateStore, OptOutStore, PreferenceStore, QuotaStore, TokenStore,
+    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FriendStore, KakaoAppStore, LinkStore,
+    MeetingStateStore, MeetingStore, OAuthStateStore, OptOutStore, PreferenceStore, QuotaStore, TokenStore,
 };
 
 /// All of the store. Implemented automatically for anything that implements every concern.
@@ -22,6 +22,7 @@ pub trait Store:
     + OptOutStore
     + ClientStore
     + PreferenceStore
+    + KakaoAppStore
 {
 }
 
@@ -40,6 +41,7 @@ impl<T> Store for T where
         + OptOutStore
         + ClientStore
         + PreferenceStore
+        + KakaoAppStore
 {
 }
 

@@ -9,14 +9,16 @@ use super::DynamoStore;
 use super::expr::{Expr, Update};
 use super::item::{Item, Reader, n, s, time};
 use super::keys::{
-    ACTIVE_ADMINS_INDEX, ACTIVE_ADMINS_PK, FRIEND_PREFIX, INVITEE_PREFIX, JOINED_PREFIX, MEETING_PREFIX, PK,
-    SEEN_PREFIX, SK, SK_PREFS, SK_PROFILE, SK_SYNC, SK_TOKENS, active_sk, admin_pk, meeting_from_sk,
-    meeting_pk, zoom_hint_pk, zoom_hint_sk,
+    ACTIVE_ADMINS_INDEX, ACTIVE_ADMINS_PK, DELETIONS_PK, FRIEND_PREFIX, INVITEE_PREFIX, JOINED_PREFIX,
+    MEETING_PREFIX, PK, SEEN_PREFIX, SK, SK_PREFS, SK_PROFILE, SK_SYNC, SK_TOKENS, active_sk, admin_pk,
+    meeting_from_sk, meeting_pk, zoom_hint_pk, zoom_hint_sk,
 };
 use super::requests::{Query, Written, key};
 use crate::StoreError;
 use crate::api::AdminStore;
-use crate::model::{AdminLogin, AdminProfile, AdminStatus, Page, PageCursor, ScopeId, check_item_size};
+use crate::model::{
+    AdminLogin, AdminProfile, AdminStatus, Page, PageCursor, PendingDeletion, ScopeId, check_item_size,
+};
 
 const ACTIVE_PK: &str = "active_pk";
 const ACTIVE_SK: &str = "active_sk";
@@ -25,6 +27,19 @@ const CURSOR_PREFIX: &str = "dyn1:";
 
 pub(crate) fn profile_key(admin: KakaoUserId) -> Item {
     key(admin_pk(admin), SK_PROFILE)
+}
+
+/// `DELETIONS` / `{admin}`: a deletion of the admin's data that has not finished.
+fn deletion_key(admin: KakaoUserId) -> Item {
+    key(DELETIONS_PK, admin.to_string())
+}
+
+fn pending_from_item(item: &Item) -> Result<PendingDeletion, StoreError> {
+    let r = Reader::new("pending deletion", item);
+    Ok(PendingDeletion {
+        admin: KakaoUserId::new(r.n("admin_id")?).map_err(|e| StoreError::corrupt("pending deletion", e))?,
+        since: r.time("since")?,
+    })
 }
 
 pub(crate) fn profile_from_item(item: &Item) -> Result<AdminProfile, StoreError> {
@@ -203,6 +218,15 @@ impl AdminStore for DynamoStore {
 
     async fn delete_admin_data(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError> {
         let pk = admin_pk(id);
+        // The deletion is listed before anything goes, and stays listed until the end: a
+        // deletion that fails part-way is finished by a later repeat.
+        let mut pending = Update::new();
+        pending
+            .set("kind", s("pending_deletion"))
+            .set("admin_id", n(id.get()))
+            .set_if_absent("since", time(now));
+        self.update_item("UpdateItem pending deletion", deletion_key(id), &pending)
+            .await?;
         // Tokens first: from here on nothing can act for the admin. Then the profile: every
         // write of the admin's data that could race with this deletion (a friend sync, a new
         // meeting) is conditional on it, so none lands after the rest is deleted.
@@ -275,7 +299,24 @@ impl AdminStore for DynamoStore {
             self.delete_item("DeleteItem meeting", super::meetings::meeting_key(id, mid), None)
                 .await?;
         }
+        self.delete_item("DeleteItem pending deletion", deletion_key(id), None)
+            .await?;
         tracing::info!(admin = %id, meetings = meetings.len(), at = %now, "deleted the admin's personal data");
         Ok(())
+    }
+
+    async fn pending_admin_deletions(&self, limit: usize) -> Result<Vec<PendingDeletion>, StoreError> {
+        let mut query = Query::partition(DELETIONS_PK);
+        query.limit = Some(i32::try_from(limit.clamp(1, 100)).unwrap_or(100));
+        let (items, _) = self.query_page("Query pending deletions", &query).await?;
+        items.iter().map(pending_from_item).collect()
+    }
+
+    async fn pending_admin_deletion(&self, id: KakaoUserId) -> Result<Option<PendingDeletion>, StoreError> {
+        self.get_item("GetItem pending deletion", deletion_key(id))
+            .await?
+            .as_ref()
+            .map(pending_from_item)
+            .transpose()
     }
 }

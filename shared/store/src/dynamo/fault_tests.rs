@@ -455,3 +455,43 @@ async fn an_expired_link_pointer_behaves_the_same_whether_or_not_ttl_deleted_it(
         }
     }
 }
+
+/// A deletion of an admin's data that DynamoDB stops part-way (every DeleteItem throttled) is
+/// listed as pending until a repeat finishes it; a login can see it for its admin.
+#[tokio::test]
+async fn a_deletion_that_fails_part_way_stays_pending_until_a_repeat_finishes_it() {
+    use crate::api::AdminStore;
+    let Some(store) = fresh_store().await else { return };
+    let control = FaultControl::for_store(&store);
+    let owner = admin(6);
+    with_admin_and_meeting(&store, owner).await;
+    assert_eq!(store.pending_admin_deletions(10).await.unwrap(), vec![]);
+
+    control
+        .set(&Faults {
+            rates: FaultRates {
+                throttle: 1.0,
+                ..FaultRates::default()
+            },
+            fault_ops: Some(vec!["DeleteItem"]),
+            ..Faults::default()
+        })
+        .await;
+    store
+        .delete_admin_data(owner, at(10, 0))
+        .await
+        .expect_err("no delete gets through");
+    let pending = store.pending_admin_deletions(10).await.unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!((pending[0].admin, pending[0].since), (owner, at(10, 0)));
+    assert_eq!(
+        store.pending_admin_deletion(owner).await.unwrap(),
+        Some(pending[0])
+    );
+
+    control.clear().await;
+    store.delete_admin_data(owner, at(10, 30)).await.unwrap();
+    assert_eq!(store.pending_admin_deletions(10).await.unwrap(), vec![]);
+    assert_eq!(store.pending_admin_deletion(owner).await.unwrap(), None);
+    assert!(store.get_admin(owner).await.unwrap_err().is_not_found());
+}

@@ -37,6 +37,12 @@ pub(crate) const SEEN_PREFIX: &str = "SEEN#";
 pub(crate) const OPT_OUT_PREFIX: &str = "OPTOUT#";
 pub(crate) const SK_LINK: &str = "LINK";
 
+/// The app-wide partition: what concerns every admin at once (Kakao stopping the app).
+pub(crate) const APP_PK: &str = "APP";
+pub(crate) const SK_KAKAO_STOP: &str = "KAKAO_STOP";
+/// Unfinished deletions of admins' data, one item per admin (`DELETIONS` / `{admin}`).
+pub(crate) const DELETIONS_PK: &str = "DELETIONS";
+
 /// `ADMIN#{id}`: the admin's profile, tokens, sync report, friends and meetings.
 pub(crate) fn admin_pk(admin: KakaoUserId) -> String {
     format!("ADMIN#{admin}")

@@ -17,6 +17,7 @@ mod expr;
 mod fault_tests;
 mod friends;
 mod item;
+mod kakao_app;
 mod keys;
 mod links;
 mod meeting_state;

@@ -50,6 +50,9 @@ pub struct Faults {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     pub rates: FaultRates,
+    /// Every fault applies only to these operations (e.g. `["DeleteItem"]`); all when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault_ops: Option<Vec<&'static str>>,
     /// `"500"`, `"drop"` or `"mixed"` (default `"500"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lost_response_mode: Option<&'static str>,

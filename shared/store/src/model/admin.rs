@@ -114,6 +114,14 @@ pub struct AdminLogin {
     pub status: AdminStatus,
 }
 
+/// A deletion of an admin's data (Kakao unlink) that began and has not finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingDeletion {
+    pub admin: KakaoUserId,
+    /// When the deletion was first asked for.
+    pub since: DateTime<Utc>,
+}
+
 /// An admin as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminProfile {

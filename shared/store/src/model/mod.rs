@@ -18,7 +18,7 @@ pub mod preferences;
 pub mod quota;
 pub mod tokens;
 
-pub use admin::{AdminLogin, AdminProfile, AdminStatus, ScopeId};
+pub use admin::{AdminLogin, AdminProfile, AdminStatus, PendingDeletion, ScopeId};
 pub use attendance::{Attendance, JoinRecorded, JoinSource};
 pub use client::{ClientRecord, ClientStatus};
 pub use common::{MAX_ITEM_BYTES, Page, PageCursor, Version, check_item_size, check_storable_time};

@@ -11,7 +11,9 @@ use super::codec::{from_json, parse_ts, stored, to_json, ts};
 use super::{SqliteStore, TxError};
 use crate::StoreError;
 use crate::api::AdminStore;
-use crate::model::{AdminLogin, AdminProfile, AdminStatus, Page, PageCursor, ScopeId, check_item_size};
+use crate::model::{
+    AdminLogin, AdminProfile, AdminStatus, Page, PageCursor, PendingDeletion, ScopeId, check_item_size,
+};
 
 const CURSOR_PREFIX: &str = "sqlite-admin:";
 const SELECT: &str =
@@ -170,7 +172,18 @@ impl AdminStore for SqliteStore {
         .await
     }
 
-    async fn delete_admin_data(&self, id: KakaoUserId, _now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn delete_admin_data(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+        // One transaction here, so a deletion is never seen half done; the pending record is
+        // still written first (in its own transaction) so a failed deletion stays listed.
+        let since = ts(now);
+        self.write("record pending deletion", move |tx| {
+            tx.execute(
+                "INSERT INTO pending_deletions (admin, since) VALUES (?1, ?2) ON CONFLICT (admin) DO NOTHING",
+                params![id.get(), since],
+            )?;
+            Ok(())
+        })
+        .await?;
         self.write("delete admin data", move |tx| {
             let admin = id.get();
             // Tokens first (DynamoDB deletes in this order); here it is one transaction anyway.
@@ -189,9 +202,49 @@ impl AdminStore for SqliteStore {
                 tx.execute(&format!("DELETE FROM {table} WHERE admin = ?1"), [admin])?;
             }
             tx.execute("DELETE FROM admins WHERE id = ?1", [admin])?;
+            tx.execute("DELETE FROM pending_deletions WHERE admin = ?1", [admin])?;
             tracing::info!(admin = %id, "admin personal data deleted");
             Ok(())
         })
         .await
     }
+
+    async fn pending_admin_deletions(&self, limit: usize) -> Result<Vec<PendingDeletion>, StoreError> {
+        let limit = i64::try_from(limit.clamp(1, 100)).unwrap_or(100);
+        let rows = self
+            .read("list pending deletions", move |conn| {
+                let mut statement =
+                    conn.prepare("SELECT admin, since FROM pending_deletions ORDER BY admin LIMIT ?1")?;
+                let rows = statement
+                    .query_map([limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(rows)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(admin, since)| pending_deletion(admin, &since))
+            .collect()
+    }
+
+    async fn pending_admin_deletion(&self, id: KakaoUserId) -> Result<Option<PendingDeletion>, StoreError> {
+        let row = self
+            .read("get pending deletion", move |conn| {
+                Ok(conn
+                    .query_row(
+                        "SELECT since FROM pending_deletions WHERE admin = ?1",
+                        [id.get()],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .optional()?)
+            })
+            .await?;
+        row.map(|since| pending_deletion(id.get(), &since)).transpose()
+    }
+}
+
+fn pending_deletion(admin: i64, since: &str) -> Result<PendingDeletion, StoreError> {
+    Ok(PendingDeletion {
+        admin: KakaoUserId::new(admin).map_err(|e| StoreError::corrupt("pending deletion", e))?,
+        since: parse_ts("pending deletion", since)?,
+    })
 }

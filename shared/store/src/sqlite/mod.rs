@@ -13,6 +13,7 @@ mod clients;
 mod codec;
 mod deliveries;
 mod friends;
+mod kakao_app;
 mod links;
 mod meeting_state;
 mod meetings;

@@ -174,6 +174,19 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX zoom_accounts_admin ON zoom_accounts (admin);
     "#,
+    // 7: Kakao stopping the whole app (-12/-13), and deletions of admins' data not yet finished.
+    r#"
+    CREATE TABLE kakao_app_stop (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        stop        TEXT NOT NULL,          -- blocked | suspended
+        since       TEXT NOT NULL,
+        checked_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE pending_deletions (
+        admin       INTEGER PRIMARY KEY,
+        since       TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

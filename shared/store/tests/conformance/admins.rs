@@ -196,6 +196,17 @@ async fn ending_sessions_marks_the_admin_and_survives_a_login(h: Harness) {
     assert!(s.end_sessions(admin(9), t0()).await.unwrap_err().is_not_found());
 }
 
+async fn a_finished_deletion_leaves_nothing_pending(h: Harness) {
+    let s = &*h.store;
+    login(s, admin(7)).await;
+    assert_eq!(s.pending_admin_deletions(10).await.unwrap(), vec![]);
+    assert_eq!(s.pending_admin_deletion(admin(7)).await.unwrap(), None);
+    s.delete_admin_data(admin(7), t0()).await.unwrap();
+    s.delete_admin_data(admin(404), t0()).await.unwrap();
+    assert_eq!(s.pending_admin_deletions(10).await.unwrap(), vec![]);
+    assert_eq!(s.pending_admin_deletion(admin(7)).await.unwrap(), None);
+}
+
 conformance!(
     ending_sessions_marks_the_admin_and_survives_a_login,
     a_login_creates_the_admin_and_a_later_login_updates_it,
@@ -204,4 +215,5 @@ conformance!(
     an_admin_back_to_active_rejoins_the_listing,
     a_cursor_the_store_did_not_issue_is_invalid_input,
     unlinking_deletes_personal_data_but_keeps_delivery_records,
+    a_finished_deletion_leaves_nothing_pending,
 );

@@ -17,6 +17,7 @@ mod crash;
 mod deliveries;
 mod friends;
 mod isolation;
+mod kakao_app;
 mod links;
 mod meeting_state;
 mod meetings;
