@@ -350,3 +350,61 @@ async fn an_admin_who_withdrew_consent_is_asked_to_agree_again() {
     assert_eq!(sent.status, 201, "{}", sent.body);
     app.shutdown().await;
 }
+
+/// Kakao stops the whole app (here: suspended for long disuse). A reminder sent by hand says so
+/// plainly and nothing goes; every admin's dashboard and `/api/me` carry the notice; Kakao is
+/// not asked again for 15 minutes; once it serves the app again, sending works.
+#[tokio::test]
+async fn a_stopped_kakao_app_is_said_plainly_to_every_admin() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, token) = teacher(&app).await;
+    let other = app.browser();
+    assert_eq!(other.log_in(SEOYEON, Consent::AgreeAll).await.status, 303);
+    let seoyeon = app.uuid_of(SEOYEON);
+    let (status, _) = app
+        .sandbox_post("/_sandbox/app", json!({"standing": "suspended"}))
+        .await;
+    assert_eq!(status, 200);
+
+    let page = browser
+        .post_json("/api/reminders", &reminder(&seoyeon, "시작!"), Some(&token))
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert_eq!(page.json()["error"], "kakao_app_stopped");
+    assert!(app.inbox(SEOYEON).await.is_empty());
+    assert_eq!(sender_quota_used(&app).await, 0, "the slot went back");
+
+    for admin in [&browser, &other] {
+        let desk = admin.get("/").await;
+        assert!(desk.has_id("banner-kakao-app-stopped"), "{}", desk.body);
+        let me = admin.get("/api/me").await.json();
+        assert_eq!(me["kakao_app_stop"]["stop"], "suspended");
+        assert_eq!(me["kakao_app_stop"]["kakao_code"], -13);
+    }
+    // The form says the same in a dialog, without asking Kakao again.
+    let send_path = "/v1/api/talk/friends/message/default/send";
+    let before = app.sandbox_get("/_sandbox/requests").await["by_path"][send_path].clone();
+    let fields = [
+        ("csrf", token.as_str()),
+        ("friend", seoyeon.as_str()),
+        ("text", "시작!"),
+        ("link", LINK),
+    ];
+    let dialog = browser.post_form("/send", &fields).await;
+    assert_eq!(dialog.problem().as_deref(), Some("kakao_app_stopped"));
+    assert_eq!(
+        app.sandbox_get("/_sandbox/requests").await["by_path"][send_path],
+        before
+    );
+
+    app.sandbox_post("/_sandbox/app", json!({"standing": "active"}))
+        .await;
+    app.advance(chrono::Duration::minutes(15));
+    let sent = browser
+        .post_json("/api/reminders", &reminder(&seoyeon, "시작!"), Some(&token))
+        .await;
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    assert_eq!(app.inbox(SEOYEON).await.len(), 1);
+    assert!(!browser.get("/").await.has_id("banner-kakao-app-stopped"));
+    app.shutdown().await;
+}

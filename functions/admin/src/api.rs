@@ -52,6 +52,12 @@ pub async fn me(State(state): State<WebState>, AdminSession(session): AdminSessi
                 "quota_today": desk.quota,
                 "last_sync": desk.last_sync,
                 "friends": desk.friends,
+                "kakao_app_stop": desk.kakao_app_stop.map(|stop| json!({
+                    "stop": stop.stop.as_str(),
+                    "kakao_code": stop.stop.code(),
+                    "since": stop.since,
+                    "message": crate::problem::kakao_app_stop_words(lang, stop.stop),
+                })),
             }))
             .into_response()
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use domain::delivery::DeliveryState;
-use domain::{FriendUuid, KakaoUserId, KstDay};
+use domain::{AppStopState, FriendUuid, KakaoUserId, KstDay};
 use serde::Serialize;
 use store::StoreError;
 use store::model::{AdminProfile, AdminStatus, FriendRecord, QuotaSubject, SyncReport};
@@ -23,6 +23,8 @@ pub struct Dashboard {
     pub friends: usize,
     /// Consent items the admin still has to agree to (empty when all is granted).
     pub missing_scopes: Vec<&'static str>,
+    /// Kakao has stopped the whole app (`-12`/`-13`): every admin is told.
+    pub kakao_app_stop: Option<AppStopState>,
 }
 
 /// A friend as the picker and the API show it.
@@ -77,7 +79,13 @@ pub async fn dashboard(state: &WebState, admin: KakaoUserId) -> Result<Dashboard
         .quota_used(KstDay::containing(now), &QuotaSubject::Sender(admin))
         .await?;
     let missing_scopes = missing_scopes(state, &profile).await;
+    // The notice is not worth failing the page for.
+    let kakao_app_stop = store.kakao_app_stop().await.unwrap_or_else(|error| {
+        tracing::warn!(%error, "could not read whether Kakao has stopped the app");
+        None
+    });
     Ok(Dashboard {
+        kakao_app_stop,
         admin: profile,
         missing_scopes,
         health: TokenHealth::judge(tokens, now),

@@ -6,7 +6,7 @@
 //! else has not agreed yet, and the fix is the invite link.
 
 use chrono::{DateTime, Utc};
-use domain::{KstDay, QuotaKind};
+use domain::{KakaoAppStop, KstDay, QuotaKind};
 use kakao::{ExceededQuota, FailureReason};
 use serde::Serialize;
 use web::Lang;
@@ -75,6 +75,9 @@ pub enum SendProblem {
     OutcomeUnknown,
     /// Kakao did not answer (or the message never left); nothing was sent.
     KakaoUnavailable,
+    /// Kakao has stopped the whole app (`-12` blocked, `-13` suspended): nothing goes to
+    /// anyone until the operator has it restored.
+    KakaoAppStopped { stop: KakaoAppStop },
     /// Kakao refused it for another reason.
     Refused { code: Option<i64> },
 }
@@ -93,6 +96,7 @@ impl SendProblem {
             FailureReason::AccessTokenInvalid => SendProblem::AdminNeedsLogin,
             FailureReason::PermissionDenied => SendProblem::NoPermission,
             FailureReason::NotSent => SendProblem::KakaoUnavailable,
+            FailureReason::AppStopped(stop) => SendProblem::KakaoAppStopped { stop: *stop },
             other => SendProblem::Refused {
                 code: other.kakao_code(),
             },
@@ -121,6 +125,7 @@ impl SendProblem {
             SendProblem::NoPermission => "no_permission",
             SendProblem::OutcomeUnknown => "outcome_unknown",
             SendProblem::KakaoUnavailable => "kakao_unavailable",
+            SendProblem::KakaoAppStopped { .. } => "kakao_app_stopped",
             SendProblem::Refused { .. } => "refused",
         }
     }
@@ -227,6 +232,10 @@ impl SendProblem {
                 )
                 .to_owned(),
             ),
+            SendProblem::KakaoAppStopped { stop } => (
+                lang.t("지금은 카카오로 보낼 수 없습니다", "Kakao has stopped ttokttok for now").to_owned(),
+                kakao_app_stop_words(lang, *stop).to_owned(),
+            ),
             SendProblem::Refused { code } => (
                 lang.t("카카오가 전송을 거절했습니다", "Kakao refused the message").to_owned(),
                 match (code, ko) {
@@ -237,6 +246,20 @@ impl SendProblem {
                 },
             ),
         }
+    }
+}
+
+/// What every admin is told while Kakao has stopped the app (the send dialog, the dashboard).
+pub fn kakao_app_stop_words(lang: Lang, stop: KakaoAppStop) -> &'static str {
+    match stop {
+        KakaoAppStop::Blocked => lang.t(
+            "카카오가 똑똑 앱을 제한해 지금은 아무에게도 메시지를 보낼 수 없습니다. 자동 알림도 멈췄습니다. 운영자가 카카오에 해결을 요청했으며, 풀리면 알림이 저절로 다시 나갑니다.",
+            "Kakao has restricted the ttokttok app, so no messages can go to anyone right now, and automatic reminders are paused. The operator has been alerted; reminders resume by themselves once Kakao lifts it.",
+        ),
+        KakaoAppStop::Suspended => lang.t(
+            "카카오가 똑똑 앱을 '장기 미사용'으로 멈춰 지금은 아무에게도 메시지를 보낼 수 없습니다. 자동 알림도 멈췄습니다. 운영자가 카카오 개발자 콘솔에서 다시 켜면 알림이 저절로 다시 나갑니다.",
+            "Kakao has suspended the ttokttok app for long disuse, so no messages can go to anyone right now, and automatic reminders are paused. Once the operator re-activates it in Kakao's developer console, reminders resume by themselves.",
+        ),
     }
 }
 

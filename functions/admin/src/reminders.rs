@@ -16,7 +16,7 @@ use app::tokens::TokenSlot;
 use chrono::{DateTime, Utc};
 use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
-use kakao::{Button, Buttons, Link, Template, TextTemplate};
+use kakao::{Button, Buttons, FailureReason, Link, Template, TextTemplate};
 use store::StoreError;
 use store::model::{
     BatchRecipients, ClientStatus, DeliveryRecord, FriendRecord, InitialState, LinkToken, MeetingDraft,
@@ -115,6 +115,10 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
     if used >= services.settings.quotas.sender {
         return fail(SendProblem::quota(QuotaScope::Sender, now), &friend);
     }
+    // Kakao refuses everything while it has stopped the app (this asks it again when due).
+    if let Some(stop) = app::kakao_app::sending_stop(services, &[admin]).await {
+        return fail(SendProblem::KakaoAppStopped { stop }, &friend);
+    }
     // A dead login or missing consent is known before anything is reserved.
     if let Err(error) = services.tokens.access_token(admin).await {
         let fate = app::delivery::judge(std::slice::from_ref(&reminder.friend), Err(error));
@@ -170,6 +174,16 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
         });
     }
     let now = state.now();
+    if let Some((
+        _,
+        Fate::Failed {
+            reason: FailureReason::AppStopped(stop),
+            ..
+        },
+    )) = delivered.fates.first()
+    {
+        app::kakao_app::note_stop(&*services.store, *stop, now).await;
+    }
     let problem =
         match delivered.fates.first().map(|(_, fate)| fate) {
             Some(Fate::Sent) => None,

@@ -174,6 +174,8 @@ pub(crate) fn kakao_error_for(code: i64) -> KapiError {
         -603 => "timeout while processing the request",
         -9798 => "service under maintenance",
         -10 => "API limit has been exceeded.",
+        -12 => "this app is blocked",
+        -13 => "this app is suspended for long-term inactivity",
         _ => "sandbox fault",
     };
     KapiError::new(code, msg)

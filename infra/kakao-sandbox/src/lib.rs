@@ -50,8 +50,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use world::{
-    AppConfig, ClockSpec, ConsentItem, Friendship, QuotaLimits, RateLimit, ScopeType, TokenPolicy, UserSpec,
-    World, WorldError, WorldProblem,
+    AppConfig, AppStanding, ClockSpec, ConsentItem, Friendship, QuotaLimits, RateLimit, ScopeType,
+    TokenPolicy, UserSpec, World, WorldError, WorldProblem,
 };
 
 /// A running sandbox. Dropping the handle stops the server too; [`SandboxHandle::shutdown`]

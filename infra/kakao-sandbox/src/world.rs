@@ -84,6 +84,33 @@ pub struct AppConfig {
     /// a client must key friends by `uuid`.
     #[serde(default)]
     pub friends_without_id: bool,
+    /// Whether Kakao serves the app: a blocked (`-12`) or suspended (`-13`, long disuse) app
+    /// gets that code from every kapi call. Set it later through `POST /_sandbox/app`.
+    #[serde(default)]
+    pub standing: AppStanding,
+}
+
+/// Whether Kakao serves the app at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppStanding {
+    #[default]
+    Active,
+    /// `-12`: the app or its developer account was sanctioned.
+    Blocked,
+    /// `-13`: suspended after a long time without use (Kakao, since 2026-02).
+    Suspended,
+}
+
+impl AppStanding {
+    /// The code every kapi call gets, when Kakao does not serve the app.
+    pub fn refusal_code(self) -> Option<i64> {
+        match self {
+            AppStanding::Active => None,
+            AppStanding::Blocked => Some(-12),
+            AppStanding::Suspended => Some(-13),
+        }
+    }
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -106,6 +133,7 @@ impl std::fmt::Debug for AppConfig {
             .field("friends_default_limit", &self.friends_default_limit)
             .field("memo_counts_toward_quota", &self.memo_counts_toward_quota)
             .field("friends_without_id", &self.friends_without_id)
+            .field("standing", &self.standing)
             .finish()
     }
 }

@@ -13,6 +13,7 @@
 //! - [`delivery`]: one batch of reminders from its start (quota reserved, or the admin's
 //!   approval) through Kakao to recorded outcomes and released slots; used by the sweep, by
 //!   confirm-first approvals and by the manual send.
+//! - [`kakao_app`]: Kakao stopping the whole app (`-12`/`-13`): recorded app-wide, probed, shown.
 //! - [`sweep`]: the reminder sweep: due meetings, their rounds planned and their batches
 //!   delivered, the round summary and confirm-first memos.
 //! - [`sync`]: the friend-sync core, its triggers, the daily run and the local daily loop.
@@ -29,6 +30,7 @@
 pub mod config;
 pub mod delivery;
 pub mod emf;
+pub mod kakao_app;
 pub mod logs;
 pub mod secrets;
 pub mod services;

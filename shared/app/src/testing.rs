@@ -336,6 +336,12 @@ impl Scenario {
         self.control("/_sandbox/unlink", json!({"user_id": user})).await;
     }
 
+    /// Kakao blocks, suspends or restores the whole app (`-12`/`-13` on every kapi call).
+    pub async fn set_app_standing(&self, standing: kakao_sandbox::AppStanding) {
+        self.control("/_sandbox/app", json!({ "standing": standing }))
+            .await;
+    }
+
     /// Adds a fault (the body of `POST /_sandbox/faults`).
     pub async fn fault(&self, fault: Value) {
         self.control("/_sandbox/faults", fault).await;

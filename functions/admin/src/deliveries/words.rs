@@ -81,6 +81,11 @@ pub fn kakao_code(lang: Lang, code: KakaoErrorCode) -> String {
             "a consent item is switched off in the app's Kakao settings",
         ),
         -401 => lang.t("카카오 로그인이 만료되었습니다", "your Kakao login had expired"),
+        -12 => lang.t("카카오가 앱을 제한했습니다", "Kakao had restricted the app"),
+        -13 => lang.t(
+            "카카오가 앱을 장기 미사용으로 멈췄습니다",
+            "Kakao had suspended the app for long disuse",
+        ),
         -402 => lang.t(
             "필요한 동의가 빠져 있습니다",
             "a consent you need to give is missing",
@@ -116,6 +121,10 @@ pub fn skip(lang: Lang, reason: SkipReason) -> &'static str {
         SkipReason::Unreachable {
             why: Unreachable::NotAFriend,
         } => lang.t("카카오톡 친구가 아닙니다", "not your KakaoTalk friend"),
+        SkipReason::KakaoAppStopped => lang.t(
+            "카카오가 앱을 멈춰 아무에게도 보낼 수 없었습니다",
+            "Kakao had stopped the app: nothing could go to anyone",
+        ),
         SkipReason::AdminNeedsLogin => lang.t(
             "카카오 로그인이 필요합니다",
             "you need to log in with Kakao again",

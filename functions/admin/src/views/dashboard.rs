@@ -1,5 +1,5 @@
 //! `/`: the admin's desk. Ids: `#dashboard`, `#admin-name`, `#token-health` (`data-state`),
-//! `#banner-relogin`, `#banner-refresh-ending`, `#banner-consent` (`#grant-consent`),
+//! `#banner-kakao-app-stopped` (`data-stop`), `#banner-relogin`, `#banner-refresh-ending`, `#banner-consent` (`#grant-consent`),
 //! `#banner-sync-failed`, `#quota-used`, `#quota-limit`, `#quota-resets`, `#friend-count`,
 //! `#sync-now`.
 
@@ -12,6 +12,7 @@ use web::{CsrfToken, Lang, consent};
 use super::{last_sync, when};
 use crate::desk::Dashboard;
 use crate::health::TokenHealth;
+use crate::problem::kakao_app_stop_words;
 
 pub fn page(lang: Lang, here: &str, csrf: &CsrfToken, desk: &Dashboard, now: DateTime<Utc>) -> Markup {
     let admin = &desk.admin;
@@ -36,6 +37,15 @@ pub fn page(lang: Lang, here: &str, csrf: &CsrfToken, desk: &Dashboard, now: Dat
                     @match lang {
                         Lang::Ko => { "안녕하세요, " span #admin-name { (admin.nickname) } "님" }
                         Lang::En => { "Hello, " span #admin-name { (admin.nickname) } }
+                    }
+                }
+                @if let Some(stop) = desk.kakao_app_stop {
+                    div data-stop=(stop.stop.as_str()) {
+                        (banner("error", "banner-kakao-app-stopped", html! {
+                            p { strong { (lang.t("지금은 카카오로 알림을 보낼 수 없습니다.", "Kakao has stopped ttokttok for now.")) } " "
+                                (kakao_app_stop_words(lang, stop.stop)) }
+                            p.muted { (lang.t("멈춘 때: ", "Stopped since: ")) (when(stop.since, now, lang)) }
+                        }))
                     }
                 }
                 @if needs_login {

@@ -23,7 +23,7 @@ const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(3);
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/_sandbox/app", get(app))
+        .route("/_sandbox/app", get(app).post(set_app))
         .route("/_sandbox/users", get(users))
         .route("/_sandbox/tokens", post(tokens))
         .route("/_sandbox/inbox/{user_id}", get(inbox))
@@ -45,7 +45,21 @@ async fn app(State(state): State<AppState>) -> Json<Value> {
         "rest_api_key": app.rest_api_key,
         "client_secret": app.client_secret,
         "admin_key": app.admin_key,
+        "standing": app.standing,
     }))
+}
+
+/// The body of `POST /_sandbox/app`: what Kakao's console would change about the app.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppChange {
+    standing: crate::world::AppStanding,
+}
+
+/// Blocks, suspends or restores the app: every kapi call answers `-12`/`-13` meanwhile.
+async fn set_app(State(state): State<AppState>, Json(change): Json<AppChange>) -> Json<Value> {
+    state.shared.lock().app.standing = change.standing;
+    Json(json!({"standing": change.standing}))
 }
 
 async fn users(State(state): State<AppState>) -> Json<Value> {

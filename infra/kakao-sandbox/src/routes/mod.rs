@@ -76,7 +76,10 @@ async fn inject_faults(State(state): State<AppState>, request: Request, next: Ne
         tokio::time::sleep(triggered.latency).await;
     }
     let Some(outcome) = triggered.outcome else {
-        return next.run(request).await;
+        return match refused_app(&state, request.uri().path()) {
+            Some(code) => kakao_error_for(code).into_response(),
+            None => next.run(request).await,
+        };
     };
     // The request is read in full first, so a drop happens "after the request was read".
     let (parts, body) = request.into_parts();
@@ -114,6 +117,16 @@ async fn inject_faults(State(state): State<AppState>, request: Request, next: Ne
             response
         }
     }
+}
+
+/// The code a kapi call gets while Kakao does not serve the app (`-12` blocked, `-13`
+/// suspended). kauth (login) is left working: Kakao documents these codes for its APIs only.
+fn refused_app(state: &AppState, path: &str) -> Option<i64> {
+    let is_kapi = path.starts_with("/v1/") || path.starts_with("/v2/");
+    if !is_kapi {
+        return None;
+    }
+    state.shared.lock().app.standing.refusal_code()
 }
 
 /// Whether `path` is one of Kakao's (kauth or kapi), not a sandbox page or the control API.

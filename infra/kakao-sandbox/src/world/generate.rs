@@ -63,6 +63,7 @@ pub(super) fn with_friends(n: usize) -> World {
             friends_default_limit: 10,
             memo_counts_toward_quota: false,
             friends_without_id: false,
+            standing: super::AppStanding::Active,
         },
         users,
         friendships,

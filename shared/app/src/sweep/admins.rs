@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use domain::sweep::{AdminReadiness, ClientStanding, FriendStanding, QuotaLeft};
-use domain::{FriendUuid, KakaoUserId, QuotaKind};
+use domain::{FriendUuid, KakaoAppStop, KakaoUserId, QuotaKind};
 use store::api::AdminSweepRead;
 use store::model::{
     AdminPreferences, AdminProfile, AdminStatus, ClientRecord, ClientStatus, FriendRecord, OptOut,
@@ -68,7 +68,8 @@ fn standing_of(record: Option<&ClientRecord>) -> ClientStanding {
 }
 
 /// Every admin this sweep has met, loaded on first use (concurrent visits of one admin's
-/// meetings wait for one load), plus what is learned about the app-wide counter.
+/// meetings wait for one load), plus what is learned about the app as a whole: its daily
+/// counter, and whether Kakao has stopped it.
 pub(crate) struct AdminCache {
     store: Arc<dyn Store>,
     summary: RoundSummaryPolicy,
@@ -76,6 +77,8 @@ pub(crate) struct AdminCache {
     /// Client records (invite-link joins, unlink marks) of the people this sweep may message.
     clients: Mutex<HashMap<KakaoUserId, Arc<OnceCell<ClientStanding>>>>,
     app_full: Mutex<bool>,
+    /// Kakao has stopped the app: known at the start, or learned from a refusal (`true`).
+    app_stop: Mutex<Option<(KakaoAppStop, bool)>>,
 }
 
 impl AdminCache {
@@ -86,6 +89,7 @@ impl AdminCache {
             admins: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
             app_full: Mutex::new(false),
+            app_stop: Mutex::new(None),
         }
     }
 
@@ -207,6 +211,29 @@ impl AdminCache {
             app: (*self.app_full.lock().unwrap_or_else(PoisonError::into_inner)).then_some(0),
             sender: admin.sender_full().then_some(0),
         }
+    }
+
+    /// Kakao has stopped the app (`learned`: from a refusal this sweep, not yet recorded):
+    /// every later round skips everyone.
+    pub fn app_stopped(&self, stop: KakaoAppStop, learned: bool) {
+        let mut known = self.app_stop.lock().unwrap_or_else(PoisonError::into_inner);
+        let learned = learned || known.is_some_and(|(_, l)| l);
+        *known = Some((stop, learned));
+    }
+
+    pub fn is_app_stopped(&self) -> bool {
+        self.app_stop
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+    }
+
+    /// The stop learned from a refusal during this sweep, to record once at its end.
+    pub fn learned_app_stop(&self) -> Option<KakaoAppStop> {
+        self.app_stop
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .and_then(|(stop, learned)| learned.then_some(stop))
     }
 
     /// A reservation or Kakao said this counter is full.

@@ -103,7 +103,8 @@ pub(crate) struct BatchOutcome {
 impl BatchOutcome {
     /// The sweep's view of a delivered batch. Kakao's answers also teach the sweep about the
     /// admin: a full daily counter (their later batches skip at once), a dead login or missing
-    /// consent (their later meetings skip).
+    /// consent (their later meetings skip); and about the app: Kakao stopping it (every later
+    /// round skips).
     pub fn of(cache: &AdminCache, admin: &AdminContext, delivered: &Delivered) -> Self {
         let mut outcome = BatchOutcome {
             kakao_latency: delivered.kakao_latency.clone(),
@@ -122,6 +123,9 @@ impl BatchOutcome {
                         && let Some(kind) = quota.daily_kind()
                     {
                         cache.counter_full(admin, kind);
+                    }
+                    if let FailureReason::AppStopped(stop) = reason {
+                        cache.app_stopped(*stop, true);
                     }
                     outcome.failed.push((friend, *code, *releases_quota));
                 }

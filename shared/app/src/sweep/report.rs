@@ -22,6 +22,9 @@ pub struct SweepReport {
     /// Due-index rows that could not be read back: skipped, logged and alarmed on (a stored
     /// value that does not round-trip), never allowed to stop a shard.
     pub unreadable_rows: usize,
+    /// Kakao has stopped the app (`-12`/`-13`): found recorded (and confirmed) at the start,
+    /// or learned from a refusal. Nothing was sent while it stood.
+    pub kakao_app_stopped: bool,
     /// Meetings visited (stale index entries and meetings left for the next sweep excluded).
     pub visited: usize,
     /// Meetings left for the next sweep (time budget spent).
@@ -59,6 +62,7 @@ impl SweepReport {
     pub fn merge(&mut self, other: SweepReport) {
         self.due += other.due;
         self.unreadable_rows += other.unreadable_rows;
+        self.kakao_app_stopped |= other.kakao_app_stopped;
         self.visited += other.visited;
         self.deferred += other.deferred;
         self.errors += other.errors;
@@ -114,6 +118,7 @@ impl SweepReport {
         tracing::info!(
             due = self.due,
             unreadable_rows = self.unreadable_rows,
+            kakao_app_stopped = self.kakao_app_stopped,
             visited = self.visited,
             deferred = self.deferred,
             errors = self.errors,
@@ -140,6 +145,7 @@ impl SweepReport {
         let mut totals: Vec<(&str, Value, &str)> = [
             ("MeetingsDue", self.due),
             ("UnreadableRows", self.unreadable_rows),
+            ("KakaoAppStopped", usize::from(self.kakao_app_stopped)),
             ("MeetingsVisited", self.visited),
             ("MeetingsDeferred", self.deferred),
             ("MeetingErrors", self.errors),

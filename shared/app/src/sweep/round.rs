@@ -102,6 +102,7 @@ pub(crate) async fn visit(
         schedule: &schedule,
         plan: &meeting.draft.settings.plan,
         admin: admin_cx.readiness(),
+        kakao_app_stopped: cache.is_app_stopped(),
         invitees: &facts,
         joined: &joined,
         deliveries: &past,

@@ -178,12 +178,20 @@ impl Sweeper {
             ..SweepReport::default()
         };
         let cache = self.admin_cache();
+        let groups = by_admin(due);
+        if !groups.is_empty() {
+            let admins: Vec<KakaoUserId> = groups.iter().map(|(admin, _)| *admin).collect();
+            if let Some(stop) = crate::kakao_app::sending_stop(&self.services, &admins).await {
+                cache.app_stopped(stop, false);
+                report.kakao_app_stopped = true;
+            }
+        }
         let ctx = self.ctx();
         let budget = self.settings.budget;
         let concurrency = self.settings.concurrency.max(1);
         // One read per admin (their due meetings' state and everything the planner needs about
         // them, batched), taken just before that admin's meetings are visited.
-        let mut visits = futures::stream::iter(by_admin(due))
+        let mut visits = futures::stream::iter(groups)
             .map(|(admin, entries)| {
                 let (ctx, cache) = (&ctx, &cache);
                 async move {
@@ -248,6 +256,11 @@ impl Sweeper {
                     report.errors += 1;
                 }
             }
+        }
+        drop(visits);
+        if let Some(stop) = cache.learned_app_stop() {
+            crate::kakao_app::note_stop(&*self.services.store, stop, self.services.clock.now()).await;
+            report.kakao_app_stopped = true;
         }
         if let Some(point) = crashed {
             return Err(SweepError::Crashed(point));

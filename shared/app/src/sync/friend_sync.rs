@@ -164,6 +164,9 @@ impl FriendSync {
                 }
             }
             Err(error) => {
+                if let SyncError::Kakao { source, .. } = error {
+                    crate::kakao_app::note_if_stopped(&*self.store, source, at).await;
+                }
                 tracing::warn!(
                     admin = %admin,
                     failure = error.kind(),
