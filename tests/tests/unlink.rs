@@ -118,3 +118,45 @@ async fn every_call_signed_with_the_admin_key_is_answered_200() {
     );
     app.shutdown().await;
 }
+
+/// The webhook's deletion was noted but did not finish (the store failed part-way), and the
+/// admin logs in again before ttokttok's own pass came: the login finishes the old deletion
+/// first (their old friends and preferences go), then writes the new login, which a later pass
+/// leaves alone.
+#[tokio::test]
+async fn a_login_after_an_unfinished_deletion_starts_clean_and_stays() {
+    let app = spawn_app(World::default_world()).await;
+    let browser = app.browser();
+    assert_eq!(browser.log_in(TEACHER, Consent::AgreeAll).await.status, 303);
+    app.syncs_done().await;
+    let teacher = KakaoUserId::new(TEACHER).unwrap();
+    let store = app.store();
+    let before = store.get_admin(teacher).await.unwrap();
+    assert!(!store.list_friends(teacher, true).await.unwrap().is_empty());
+
+    store
+        .note_pending_deletion(teacher, app.services().clock.now())
+        .await
+        .unwrap();
+    app.advance(chrono::Duration::minutes(2));
+    let again = app.browser();
+    assert_eq!(again.log_in(TEACHER, Consent::AgreeAll).await.status, 303);
+    assert_eq!(store.pending_admin_deletion(teacher).await.unwrap(), None);
+    let after = store.get_admin(teacher).await.unwrap();
+    assert!(
+        after.created_at > before.created_at,
+        "the old profile was deleted and a new one written"
+    );
+    assert!(
+        browser.get("/api/me").await.status == 401,
+        "the old session ended with the old data"
+    );
+    assert_eq!(again.get("/api/me").await.status, 200);
+
+    let pass = app::unlink::finish_pending_deletions(&**store, app.services().clock.now())
+        .await
+        .unwrap();
+    assert_eq!((pass.finished, pass.still_pending), (0, 0));
+    assert!(store.get_admin(teacher).await.is_ok(), "the new login stays");
+    app.shutdown().await;
+}

@@ -44,6 +44,8 @@ pub enum Outcome {
         finished: bool,
         hops: u32,
     },
+    /// A pass over the unfinished deletions of unlinked users' data.
+    Deletions { finished: usize, still_pending: usize },
 }
 
 /// Why an invocation failed.
@@ -59,6 +61,8 @@ pub enum HandlerError {
     Continue(#[source] TriggerError),
     #[error("the daily run was continued {0} times; stopped as a runaway")]
     TooManyHops(u32),
+    #[error("the unfinished deletions could not be listed")]
+    Deletions(#[source] StoreError),
 }
 
 impl HandlerError {
@@ -69,6 +73,7 @@ impl HandlerError {
             HandlerError::Listing(_) => "ListingFailed",
             HandlerError::Continue(_) => "ContinueFailed",
             HandlerError::TooManyHops(_) => "TooManyHops",
+            HandlerError::Deletions(_) => "DeletionsUnlisted",
         }
     }
 }
@@ -153,6 +158,10 @@ impl FriendSyncFunction {
                 };
                 self.daily(run, &context.invoked_function_arn, &budget).await
             }
+            Invocation::FinishDeletions(schedule) => {
+                tracing::info!(scheduled_time = %schedule.scheduled_time, "finishing unfinished deletions");
+                self.finish_deletions().await
+            }
             Invocation::Continue(run) => {
                 tracing::info!(
                     execution_id = %run.execution_id,
@@ -163,6 +172,27 @@ impl FriendSyncFunction {
                 self.daily(run, &context.invoked_function_arn, &budget).await
             }
         }
+    }
+
+    /// Finishes what the unlink webhook could not; `PendingDeletions` (still unfinished after
+    /// the pass) is what the alarm watches.
+    async fn finish_deletions(&self) -> Result<Outcome, HandlerError> {
+        let now = self.services.clock.now();
+        let pass = app::unlink::finish_pending_deletions(&*self.services.store, now)
+            .await
+            .map_err(HandlerError::Deletions)?;
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        metrics::emit(
+            now,
+            &[
+                ("DeletionsFinished", count(pass.finished)),
+                ("PendingDeletions", count(pass.still_pending)),
+            ],
+        );
+        Ok(Outcome::Deletions {
+            finished: pass.finished,
+            still_pending: pass.still_pending,
+        })
     }
 
     async fn sync_admin(&self, request: SyncRequest) -> Result<Outcome, HandlerError> {

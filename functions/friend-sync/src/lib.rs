@@ -29,4 +29,7 @@ pub mod payload;
 
 pub use continuation::{Continuation, LambdaContinuation};
 pub use handler::{FriendSyncFunction, HandlerError, LambdaDeadline, Outcome};
-pub use payload::{ContinueDaily, DailySchedule, Invocation, PayloadError, SCHEDULE_INPUT};
+pub use payload::{
+    ContinueDaily, DELETIONS_SCHEDULE_INPUT, DailySchedule, DeletionsSchedule, Invocation, PayloadError,
+    SCHEDULE_INPUT,
+};

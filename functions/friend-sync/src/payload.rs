@@ -7,6 +7,8 @@
 //! - `{"admin_id": ..., "reason": ...}`: one admin, after login or on demand
 //!   ([`app::sync::SyncRequest`], what `LambdaSyncTrigger` sends).
 //! - `{"continue_daily": {...}}`: the daily run continuing itself with a cursor.
+//! - `{"finish_deletions": {...}}`: the schedule (every 10 minutes) that finishes deletions of
+//!   unlinked users' data the unlink webhook could not finish ([`DELETIONS_SCHEDULE_INPUT`]).
 //!
 //! Anything else is refused with an error that says what was expected.
 
@@ -19,12 +21,24 @@ use serde_json::Value;
 /// The `Input` of the daily schedule in template.yaml, verbatim.
 pub const SCHEDULE_INPUT: &str = r#"{"daily_sync":{"schedule_arn":"<aws.scheduler.schedule-arn>","scheduled_time":"<aws.scheduler.scheduled-time>","execution_id":"<aws.scheduler.execution-id>","attempt":"<aws.scheduler.attempt-number>"}}"#;
 
+/// The `Input` of the finish-deletions schedule in template.yaml, verbatim.
+pub const DELETIONS_SCHEDULE_INPUT: &str =
+    r#"{"finish_deletions":{"scheduled_time":"<aws.scheduler.scheduled-time>"}}"#;
+
+/// The Scheduler's finish-deletions invocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeletionsSchedule {
+    pub scheduled_time: DateTime<Utc>,
+}
+
 /// One invocation of the function.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invocation {
     Daily(DailySchedule),
     Admin(SyncRequest),
     Continue(ContinueDaily),
+    FinishDeletions(DeletionsSchedule),
 }
 
 /// The Scheduler's daily invocation, with the context attributes it filled in.
@@ -50,10 +64,12 @@ pub struct ContinueDaily {
     pub cursor: DailyCursor,
 }
 
-/// The payload is not one of the three shapes.
+/// The payload is not one of the four shapes.
 #[derive(Debug, thiserror::Error)]
 pub enum PayloadError {
-    #[error("expected an object with one of \"daily_sync\", \"admin_id\" or \"continue_daily\", got {0}")]
+    #[error(
+        "expected an object with one of \"daily_sync\", \"admin_id\", \"continue_daily\" or \"finish_deletions\", got {0}"
+    )]
     Unknown(String),
     #[error("the {shape} payload is malformed")]
     Malformed {
@@ -79,7 +95,13 @@ impl Invocation {
             let next = fields.remove("continue_daily").unwrap_or_default();
             return shape("continue_daily", next).map(Invocation::Continue);
         }
-        let other_shape = fields.contains_key("daily_sync") || fields.contains_key("continue_daily");
+        if only("finish_deletions", &fields) {
+            let schedule = fields.remove("finish_deletions").unwrap_or_default();
+            return shape("finish_deletions", schedule).map(Invocation::FinishDeletions);
+        }
+        let other_shape = ["daily_sync", "continue_daily", "finish_deletions"]
+            .iter()
+            .any(|key| fields.contains_key(*key));
         if fields.contains_key("admin_id") && !other_shape {
             return shape("admin_id", Value::Object(fields)).map(Invocation::Admin);
         }
@@ -137,6 +159,18 @@ mod tests {
             input["daily_sync"]["scheduled_time"],
             "<aws.scheduler.scheduled-time>"
         );
+    }
+
+    #[test]
+    fn the_deletions_schedule_is_read_with_its_time() {
+        let filled =
+            DELETIONS_SCHEDULE_INPUT.replace("<aws.scheduler.scheduled-time>", "2026-12-07T01:10:00Z");
+        let invocation = Invocation::parse(serde_json::from_str(&filled).unwrap()).unwrap();
+        let Invocation::FinishDeletions(schedule) = invocation else {
+            panic!("{invocation:?}");
+        };
+        assert_eq!(schedule.scheduled_time.to_rfc3339(), "2026-12-07T01:10:00+00:00");
+        assert!(Invocation::parse(serde_json::json!({"finish_deletions": {"x": 1}})).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use app::sync::TriggerError;
 use app::testing::{Backend, Scenario};
 use async_trait::async_trait;
+use domain::Clock as _;
 use friend_sync::{Continuation, ContinueDaily, FriendSyncFunction, HandlerError, Outcome};
 use kakao_sandbox::World;
 use lambda_runtime::{Context, LambdaEvent};
@@ -218,6 +219,48 @@ async fn an_unknown_payload_is_refused(backend: Backend) {
     assert!(matches!(error, HandlerError::Payload(_)), "{error:?}");
 }
 
+/// The finish-deletions schedule takes up what the unlink webhook noted and could not finish.
+async fn the_deletions_schedule_finishes_noted_deletions(backend: Backend) {
+    let Some(s) = Scenario::start(World::with_friends(3), backend).await else {
+        return;
+    };
+    s.login_admin(Scenario::ADMIN).await;
+    let store = &s.store.store;
+    store
+        .note_pending_deletion(Scenario::admin(), s.clock.now())
+        .await
+        .unwrap();
+    let (function, _) = function(&s).await;
+    let payload: Value = serde_json::from_str(
+        &friend_sync::DELETIONS_SCHEDULE_INPUT
+            .replace("<aws.scheduler.scheduled-time>", "2026-12-07T01:10:00Z"),
+    )
+    .unwrap();
+    let outcome = function.handle(event(payload.clone(), PLENTY)).await.unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::Deletions {
+            finished: 1,
+            still_pending: 0
+        }
+    );
+    assert!(
+        store
+            .get_admin(Scenario::admin())
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    let again = function.handle(event(payload, PLENTY)).await.unwrap();
+    assert_eq!(
+        again,
+        Outcome::Deletions {
+            finished: 0,
+            still_pending: 0
+        }
+    );
+}
+
 app::on_both_backends!(
     an_after_login_invoke_syncs_the_admin,
     a_sync_that_cannot_succeed_is_a_result_not_a_retry,
@@ -226,4 +269,5 @@ app::on_both_backends!(
     a_daily_run_near_its_deadline_hands_over_and_finishes_next_time,
     a_runaway_daily_run_is_stopped,
     an_unknown_payload_is_refused,
+    the_deletions_schedule_finishes_noted_deletions,
 );

@@ -242,6 +242,11 @@ async fn admin_arrives(
     now: DateTime<Utc>,
 ) -> Result<Landing, LoginError> {
     let services = state.services();
+    // An earlier unlink whose deletion did not finish is finished before this login writes
+    // anything, so it cannot delete what this login writes.
+    app::unlink::finish_before_login(&*services.store, admin, now)
+        .await
+        .map_err(LoginError::store("finishing the deletion of earlier data"))?;
     if !missing.is_empty() {
         tracing::info!(admin = %admin, ?missing, "admin login without every needed consent item");
         // An admin already known keeps its data but cannot act until it consents.

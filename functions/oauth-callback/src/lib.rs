@@ -9,7 +9,8 @@
 //!   ([`join`], [`authorize`]);
 //! - `GET|POST /kakao/unlink`: Kakao's unlink webhook ([`unlink`]).
 //!
-//! Failures end in the pages of [`error`]; the flows' own pages are in [`pages`].
+//! Failures end in the pages of [`error`]; the flows' own pages are in [`pages`]; the counts
+//! alarms watch are written by [`metrics`].
 //! Static files and the language switch are served by the `admin` function.
 
 pub mod authorize;
@@ -17,6 +18,7 @@ pub mod callback;
 pub mod error;
 pub mod join;
 pub mod logout;
+pub mod metrics;
 pub mod pages;
 pub mod unlink;
 

@@ -4,11 +4,14 @@
 //! The call must carry `Authorization: KakaoAK {admin key}`, and an `app_id` if any must be ours,
 //! or it is refused with 401. Every other request signed with the key is answered 200, even one
 //! without `app_id` or with a `user_id` that is not a number (Kakao's console test sends such):
-//! Kakao pauses a webhook that answers errors, and would stop telling us about real unlinks. Then the person's data goes: as an admin, tokens first, then friends, meetings and
-//! their personal fields (the store's `delete_admin_data`); as a client, they become unreachable
-//! for every admin. Kakao wants 200 within 3 seconds, so the work gets 2.5 seconds and the answer
-//! is 200 even when it could not finish (it is logged as an error for the operator; deleting is
-//! idempotent, so repeating it is safe).
+//! Kakao pauses a webhook that answers errors, and would stop telling us about real unlinks.
+//! Then the person's data goes ([`app::unlink::forget`]): the deletion is noted, they become
+//! unreachable for every admin as a client, and as an admin their tokens go first, then friends,
+//! meetings and their personal fields. Kakao wants 200 within 3 seconds, so the work gets 2.5
+//! seconds and the answer is 200 even when it could not finish: the noted deletion is finished
+//! later by ttokttok itself (the friend-sync function's pass every 10 minutes, alarmed on while
+//! one stays unfinished). Only a store that cannot even take the note leaves nothing to retry;
+//! that is the `UnlinkNotNoted` metric and its alarm.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -92,26 +95,21 @@ pub async fn webhook(
     };
     let referrer = params.get("referrer_type").map(String::as_str).unwrap_or("");
     tracing::info!(user = %user, referrer_type = referrer, "Kakao unlink received");
-    match tokio::time::timeout(WORK_BUDGET, forget(&state, user)).await {
+    let store = state.services().store.clone();
+    match tokio::time::timeout(WORK_BUDGET, app::unlink::forget(&*store, user, state.now())).await {
         Ok(Ok(())) => tracing::info!(user = %user, "unlinked user's data deleted"),
+        Ok(Err(error @ app::unlink::ForgetError::NotNoted(_))) => {
+            tracing::error!(user = %user, error = %error, source = ?std::error::Error::source(&error), "an unlinked user's deletion could not even be noted; answering 200 as Kakao asks");
+            crate::metrics::count(state.now(), "UnlinkNotNoted");
+        }
         Ok(Err(error)) => {
-            tracing::error!(user = %user, error = %error, "deleting an unlinked user's data failed; answering 200 as Kakao asks")
+            tracing::error!(user = %user, error = %error, source = ?std::error::Error::source(&error), "deleting an unlinked user's data failed part-way; it is noted and finished later; answering 200 as Kakao asks")
         }
         Err(_) => {
-            tracing::error!(user = %user, "deleting an unlinked user's data took too long; answering 200 as Kakao asks")
+            tracing::error!(user = %user, "deleting an unlinked user's data took too long; it is noted and finished later; answering 200 as Kakao asks")
         }
     }
     StatusCode::OK.into_response()
-}
-
-/// Deletes what we hold about `user`, as an admin and as a client. The client mark goes first:
-/// it is one write, and it stops every admin's reminders to them at once.
-async fn forget(state: &WebState, user: KakaoUserId) -> Result<(), store::StoreError> {
-    let store = &state.services().store;
-    let now = state.now();
-    store.mark_client_unlinked(user, now).await?;
-    store.delete_admin_data(user, now).await?;
-    Ok(())
 }
 
 #[cfg(test)]

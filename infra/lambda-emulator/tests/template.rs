@@ -95,6 +95,10 @@ fn the_schedules_send_the_inputs_the_functions_parse_verbatim() {
         reminder_sweep::SCHEDULE_INPUT
     );
     assert_eq!(input("FriendSyncFunction", "Daily"), friend_sync::SCHEDULE_INPUT);
+    assert_eq!(
+        input("FriendSyncFunction", "FinishDeletions"),
+        friend_sync::DELETIONS_SCHEDULE_INPUT
+    );
 
     let sweep =
         &template["Resources"]["ReminderSweepFunction"]["Properties"]["Events"]["EveryMinute"]["Properties"];

@@ -200,6 +200,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
     // with this server's own URL.
     let sweep = app::sweep::SweepSettings::from_env_for_site(&public_url)?;
     if config.daily_loop {
+        tokio::spawn(app::unlink::run_deletions_loop(services.clone()));
         tokio::spawn(app::sweep::run_sweep_loop(
             services.clone(),
             sweep,

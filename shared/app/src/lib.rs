@@ -17,6 +17,8 @@
 //! - [`sweep`]: the reminder sweep: due meetings, their rounds planned and their batches
 //!   delivered, the round summary and confirm-first memos.
 //! - [`sync`]: the friend-sync core, its triggers, the daily run and the local daily loop.
+//! - [`unlink`]: forgetting a user who unlinked at Kakao, noted first and finished later if
+//!   the store fails part-way.
 //! - `testing` (feature `testing`): a Kakao sandbox, fresh stores and a manual clock for tests.
 //!
 //! ```no_run
@@ -39,6 +41,7 @@ pub mod sync;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;
+pub mod unlink;
 
 pub use config::{ConfigError, Settings};
 pub use services::{Services, StartupError};

@@ -53,12 +53,19 @@ pub trait AdminStore: Send + Sync {
     /// admin's reminders from being sent twice.
     ///
     /// Idempotent: an unknown admin is `Ok`, and a call that failed part-way can be repeated.
-    /// Before anything is deleted the deletion is recorded as pending, and the record goes
-    /// last: a deletion that failed part-way is listed by [`Self::pending_admin_deletions`]
-    /// until a repeat finishes it.
+    /// The last write removes the admin's pending-deletion record
+    /// ([`Self::note_pending_deletion`]), so a deletion that failed part-way stays listed by
+    /// [`Self::pending_admin_deletions`] until a repeat finishes it.
     ///
     /// Errors: `Backend`.
     async fn delete_admin_data(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Records that the admin's data must be deleted (Kakao unlink), before anything is: from
+    /// here on the deletion is listed until [`Self::delete_admin_data`] finishes it. Idempotent;
+    /// a second note keeps the first `since`.
+    ///
+    /// Errors: `Backend`.
+    async fn note_pending_deletion(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError>;
 
     /// Deletions begun and not finished, at most `limit` (clamped to 1..=100), in a stable order.
     ///

@@ -218,15 +218,6 @@ impl AdminStore for DynamoStore {
 
     async fn delete_admin_data(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError> {
         let pk = admin_pk(id);
-        // The deletion is listed before anything goes, and stays listed until the end: a
-        // deletion that fails part-way is finished by a later repeat.
-        let mut pending = Update::new();
-        pending
-            .set("kind", s("pending_deletion"))
-            .set("admin_id", n(id.get()))
-            .set_if_absent("since", time(now));
-        self.update_item("UpdateItem pending deletion", deletion_key(id), &pending)
-            .await?;
         // Tokens first: from here on nothing can act for the admin. Then the profile: every
         // write of the admin's data that could race with this deletion (a friend sync, a new
         // meeting) is conditional on it, so none lands after the rest is deleted.
@@ -303,6 +294,17 @@ impl AdminStore for DynamoStore {
             .await?;
         tracing::info!(admin = %id, meetings = meetings.len(), at = %now, "deleted the admin's personal data");
         Ok(())
+    }
+
+    async fn note_pending_deletion(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut pending = Update::new();
+        pending
+            .set("kind", s("pending_deletion"))
+            .set("admin_id", n(id.get()))
+            .set_if_absent("since", time(now));
+        self.update_item("UpdateItem pending deletion", deletion_key(id), &pending)
+            .await
+            .map(|_| ())
     }
 
     async fn pending_admin_deletions(&self, limit: usize) -> Result<Vec<PendingDeletion>, StoreError> {

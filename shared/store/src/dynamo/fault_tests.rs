@@ -466,6 +466,7 @@ async fn a_deletion_that_fails_part_way_stays_pending_until_a_repeat_finishes_it
     let owner = admin(6);
     with_admin_and_meeting(&store, owner).await;
     assert_eq!(store.pending_admin_deletions(10).await.unwrap(), vec![]);
+    store.note_pending_deletion(owner, at(10, 0)).await.unwrap();
 
     control
         .set(&Faults {
@@ -490,6 +491,12 @@ async fn a_deletion_that_fails_part_way_stays_pending_until_a_repeat_finishes_it
     );
 
     control.clear().await;
+    store.note_pending_deletion(owner, at(10, 30)).await.unwrap();
+    assert_eq!(
+        store.pending_admin_deletions(10).await.unwrap()[0].since,
+        at(10, 0),
+        "a second note keeps the first"
+    );
     store.delete_admin_data(owner, at(10, 30)).await.unwrap();
     assert_eq!(store.pending_admin_deletions(10).await.unwrap(), vec![]);
     assert_eq!(store.pending_admin_deletion(owner).await.unwrap(), None);

@@ -137,9 +137,11 @@ pub struct AdminProfile {
 }
 
 impl AdminProfile {
-    /// Whether a session that began at `started_at` may still be used.
+    /// Whether a session that began at `started_at` may still be used: not if it began before
+    /// the last logout, nor before this profile was created (a session of an admin whose data
+    /// was deleted on unlink must not carry over to the profile a later login creates).
     pub fn accepts_session_from(&self, started_at: DateTime<Utc>) -> bool {
-        self.sessions_since.is_none_or(|since| started_at >= since)
+        started_at >= self.created_at && self.sessions_since.is_none_or(|since| started_at >= since)
     }
 }
 

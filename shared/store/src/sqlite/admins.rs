@@ -172,18 +172,8 @@ impl AdminStore for SqliteStore {
         .await
     }
 
-    async fn delete_admin_data(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError> {
-        // One transaction here, so a deletion is never seen half done; the pending record is
-        // still written first (in its own transaction) so a failed deletion stays listed.
-        let since = ts(now);
-        self.write("record pending deletion", move |tx| {
-            tx.execute(
-                "INSERT INTO pending_deletions (admin, since) VALUES (?1, ?2) ON CONFLICT (admin) DO NOTHING",
-                params![id.get(), since],
-            )?;
-            Ok(())
-        })
-        .await?;
+    async fn delete_admin_data(&self, id: KakaoUserId, _now: DateTime<Utc>) -> Result<(), StoreError> {
+        // One transaction here, so a deletion is never seen half done.
         self.write("delete admin data", move |tx| {
             let admin = id.get();
             // Tokens first (DynamoDB deletes in this order); here it is one transaction anyway.
@@ -204,6 +194,18 @@ impl AdminStore for SqliteStore {
             tx.execute("DELETE FROM admins WHERE id = ?1", [admin])?;
             tx.execute("DELETE FROM pending_deletions WHERE admin = ?1", [admin])?;
             tracing::info!(admin = %id, "admin personal data deleted");
+            Ok(())
+        })
+        .await
+    }
+
+    async fn note_pending_deletion(&self, id: KakaoUserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let since = ts(now);
+        self.write("note pending deletion", move |tx| {
+            tx.execute(
+                "INSERT INTO pending_deletions (admin, since) VALUES (?1, ?2) ON CONFLICT (admin) DO NOTHING",
+                params![id.get(), since],
+            )?;
             Ok(())
         })
         .await

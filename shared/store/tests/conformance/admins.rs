@@ -2,6 +2,9 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
+use domain::KakaoUserId;
+
 use store::StoreError;
 use store::model::{AdminLogin, AdminStatus, JoinSource, PageCursor, ZoomMeetingId};
 
@@ -196,15 +199,36 @@ async fn ending_sessions_marks_the_admin_and_survives_a_login(h: Harness) {
     assert!(s.end_sessions(admin(9), t0()).await.unwrap_err().is_not_found());
 }
 
-async fn a_finished_deletion_leaves_nothing_pending(h: Harness) {
+async fn a_noted_deletion_is_listed_until_the_deletion_finishes(h: Harness) {
     let s = &*h.store;
     login(s, admin(7)).await;
     assert_eq!(s.pending_admin_deletions(10).await.unwrap(), vec![]);
     assert_eq!(s.pending_admin_deletion(admin(7)).await.unwrap(), None);
+    for (id, at) in [(7, t0()), (404, t0() + minutes(1)), (7, t0() + minutes(2))] {
+        s.note_pending_deletion(admin(id), at).await.unwrap();
+    }
+    let pending = s.pending_admin_deletions(10).await.unwrap();
+    let mut listed: Vec<(KakaoUserId, DateTime<Utc>)> = pending.iter().map(|p| (p.admin, p.since)).collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec![(admin(7), t0()), (admin(404), t0() + minutes(1))],
+        "one record per admin, the first note's time kept"
+    );
+    assert_eq!(
+        s.pending_admin_deletions(1).await.unwrap().len(),
+        1,
+        "the limit holds"
+    );
+    assert_eq!(
+        s.pending_admin_deletion(admin(7)).await.unwrap().map(|p| p.since),
+        Some(t0())
+    );
     s.delete_admin_data(admin(7), t0()).await.unwrap();
     s.delete_admin_data(admin(404), t0()).await.unwrap();
     assert_eq!(s.pending_admin_deletions(10).await.unwrap(), vec![]);
     assert_eq!(s.pending_admin_deletion(admin(7)).await.unwrap(), None);
+    assert!(s.get_admin(admin(7)).await.unwrap_err().is_not_found());
 }
 
 conformance!(
@@ -215,5 +239,5 @@ conformance!(
     an_admin_back_to_active_rejoins_the_listing,
     a_cursor_the_store_did_not_issue_is_invalid_input,
     unlinking_deletes_personal_data_but_keeps_delivery_records,
-    a_finished_deletion_leaves_nothing_pending,
+    a_noted_deletion_is_listed_until_the_deletion_finishes,
 );
