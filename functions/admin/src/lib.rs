@@ -26,24 +26,38 @@ pub mod views;
 
 use axum::Router;
 use axum::routing::{get, post};
+use domain::flood::FloodAction;
 use web::WebState;
+use web::flood::FloodGuard;
 
 /// The admin function's routes, wrapped in the web layer. Carries no 404 fallback (so it can be
 /// merged with the login router); a router that serves alone adds [`web::with_not_found`].
 pub fn router(state: WebState) -> Router {
+    // Flood control per admin: what costs Kakao calls or store writes (reads are not counted).
+    let flood =
+        |action| axum::middleware::from_fn_with_state(FloodGuard::new(&state, action), web::flood::limit);
+    let syncs = Router::new()
+        .route("/sync", post(pages::sync_now))
+        .route("/api/sync", post(api::sync))
+        .route_layer(flood(FloodAction::FriendSync));
+    let sends = Router::new()
+        .route("/send", get(pages::send_page).post(pages::send_form))
+        .route("/api/reminders", post(api::send_reminder))
+        .route_layer(flood(FloodAction::ManualSend));
+    let meeting_writes = meetings::router()
+        .merge(rounds::router())
+        .route_layer(flood(FloodAction::MeetingWrite));
     let routes = Router::new()
         .route("/", get(pages::home))
-        .route("/send", get(pages::send_page).post(pages::send_form))
-        .route("/sync", post(pages::sync_now))
         .route("/invite", get(pages::invite))
         .route("/api/me", get(api::me))
         .route("/api/friends", get(api::friends))
         .route("/api/friends/{uuid}", get(api::friend))
-        .route("/api/reminders", post(api::send_reminder))
-        .route("/api/sync", post(api::sync))
         .route("/api/deliveries", get(api::deliveries))
-        .merge(meetings::router())
+        .merge(syncs)
+        .merge(sends)
+        .merge(meeting_writes)
         .merge(web::routes::common())
-        .merge(rounds::router().merge(deliveries::router()));
+        .merge(deliveries::router());
     web::layers(routes, state)
 }

@@ -24,18 +24,27 @@ pub mod unlink;
 
 use axum::Router;
 use axum::routing::get;
+use domain::flood::FloodAction;
 use web::WebState;
+use web::flood::FloodGuard;
 
 /// The login function's routes, wrapped in the web layer. Carries no 404 fallback, so it can be
 /// merged with the admin router; a router that serves alone adds [`web::with_not_found`].
 pub fn router(state: WebState) -> Router {
-    let routes = Router::new()
+    // Every way into Kakao's login is counted per client address (flood control).
+    let logins = Router::new()
         .route("/login", get(authorize::admin_login))
         .route("/consent", get(authorize::additional_consent))
         .route("/oauth/callback", get(callback::callback))
+        .route("/join/{code}/start", get(authorize::client_login))
+        .route_layer(axum::middleware::from_fn_with_state(
+            FloodGuard::new(&state, FloodAction::Login),
+            web::flood::limit,
+        ));
+    let routes = Router::new()
+        .merge(logins)
         .route("/logout", get(logout::by_link).post(logout::by_form))
         .route("/join/{code}", get(join::welcome))
-        .route("/join/{code}/start", get(authorize::client_login))
         .route("/kakao/unlink", get(unlink::webhook).post(unlink::webhook));
     web::layers(routes, state)
 }

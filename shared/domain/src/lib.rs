@@ -8,10 +8,12 @@
 //! - [`template`]: message text that fits Kakao's text template (200 characters).
 //! - [`quota`]: Kakao days (00:00 Asia/Seoul) and the four daily message limits.
 //! - [`clock`]: injected time, so token expiry, quota days and reminder rounds are testable.
+//! - [`flood`]: how often one tenant may sync, send by hand, write meetings or log in.
 //! - [`kakao_app`]: Kakao stopping the whole app (`-12` blocked, `-13` suspended) and when to ask again.
 
 pub mod clock;
 pub mod delivery;
+pub mod flood;
 pub mod friends;
 pub mod ids;
 pub mod kakao_app;

@@ -14,6 +14,7 @@
 //! - [`time`]: Korean-time and relative times for pages.
 //! - [`settings`]: `PUBLIC_URL` and the web secret; [`state`]: [`WebState`], what handlers hold.
 //! - [`middleware`]: the session/CSRF layer; [`extract`]: [`extract::AdminSession`] and friends.
+//! - [`flood`]: per-tenant flood control (429 to that tenant only), a route layer.
 //! - [`login_cookie`]: binds a Kakao login to the browser that started it.
 //! - [`pages`]: problem pages and their JSON twins; [`routes`]: static files, language switch.
 //!
@@ -25,6 +26,7 @@ pub mod consent;
 pub mod cookies;
 pub mod csrf;
 pub mod extract;
+pub mod flood;
 pub mod headers;
 pub mod keys;
 pub mod lang;

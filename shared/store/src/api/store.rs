@@ -1,8 +1,9 @@
 //! [`Store`]: every concern in one object, what handlers hold as `Arc<dyn Store>`.
 
 use super::{
-    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FriendStore, KakaoAppStore, LinkStore,
-    MeetingStateStore, MeetingStore, OAuthStateStore, OptOutStore, PreferenceStore, QuotaStore, TokenStore,
+    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FloodStore, FriendStore, KakaoAppStore,
+    LinkStore, MeetingStateStore, MeetingStore, OAuthStateStore, OptOutStore, PreferenceStore, QuotaStore,
+    TokenStore,
 };
 
 /// All of the store. Implemented automatically for anything that implements every concern.
@@ -23,6 +24,7 @@ pub trait Store:
     + ClientStore
     + PreferenceStore
     + KakaoAppStore
+    + FloodStore
 {
 }
 
@@ -42,6 +44,7 @@ impl<T> Store for T where
         + ClientStore
         + PreferenceStore
         + KakaoAppStore
+        + FloodStore
 {
 }
 

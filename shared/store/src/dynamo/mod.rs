@@ -15,6 +15,7 @@ mod deliveries;
 mod expr;
 #[cfg(test)]
 mod fault_tests;
+mod flood;
 mod friends;
 mod item;
 mod kakao_app;

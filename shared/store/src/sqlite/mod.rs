@@ -12,6 +12,7 @@ mod attendance;
 mod clients;
 mod codec;
 mod deliveries;
+mod flood;
 mod friends;
 mod kakao_app;
 mod links;

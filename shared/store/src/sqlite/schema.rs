@@ -187,6 +187,17 @@ const MIGRATIONS: &[&str] = &[
         since       TEXT NOT NULL
     ) STRICT;
     "#,
+    // 8: flood-control counters (one per action, subject and window).
+    r#"
+    CREATE TABLE flood_counters (
+        counter       TEXT NOT NULL,        -- {action}#{subject}
+        window        TEXT NOT NULL,
+        n             INTEGER NOT NULL,
+        forget_after  TEXT NOT NULL,
+        PRIMARY KEY (counter, window)
+    ) STRICT;
+    CREATE INDEX flood_counters_forget ON flood_counters (forget_after);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,7 @@ mod clients;
 mod concurrency;
 mod crash;
 mod deliveries;
+mod flood;
 mod friends;
 mod isolation;
 mod kakao_app;
