@@ -752,3 +752,85 @@ async fn a_client_who_stops_reminders_shows_as_opted_out_to_the_admin() {
     );
     app.shutdown().await;
 }
+
+/// Join links are a stranger's links sent in the admin's name: https on a named host the
+/// browser shows as it is (no `user@`, no bare address), internationalised names kept in
+/// punycode, and any host that is not a known meeting service sent only once the admin has
+/// confirmed it by name.
+#[tokio::test]
+async fn a_join_link_on_an_unknown_host_needs_the_admins_confirmation() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let invitees = [app.uuid_of(SEOYEON)];
+    let with_link = |url: &str, confirm: Option<bool>| {
+        let mut body = meeting_json(&app, 30, &invitees);
+        body["join_url"] = json!(url);
+        if let Some(confirm) = confirm {
+            body["confirm_join_host"] = json!(confirm);
+        }
+        body
+    };
+
+    let unconfirmed = browser
+        .post_json(
+            "/api/meetings",
+            &with_link("https://meet.example.org/room-7", None),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(unconfirmed.status, 400, "{}", unconfirmed.body);
+    assert_eq!(problem_codes(&unconfirmed.json()), vec!["join_host_unconfirmed"]);
+    assert!(unconfirmed.body.contains("meet.example.org"), "the host is named");
+    for hidden in ["https://zoom.us@evil.example/j/1", "https://203.0.113.9/j/1"] {
+        let refused = browser
+            .post_json("/api/meetings", &with_link(hidden, Some(true)), Some(&csrf))
+            .await;
+        assert_eq!(refused.status, 400, "{hidden}");
+        assert_eq!(
+            problem_codes(&refused.json()),
+            vec!["join_url_invalid"],
+            "{hidden}"
+        );
+    }
+
+    let confirmed = browser
+        .post_json(
+            "/api/meetings",
+            &with_link("https://meet.example.org/room-7", Some(true)),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(confirmed.status, 201, "{}", confirmed.body);
+    // A look-alike of zoom.us (Cyrillic o's) is not Zoom, and is stored as the browser shows it.
+    let lookalike = browser
+        .post_json(
+            "/api/meetings",
+            &with_link("https://zооm.us/j/1", None),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(problem_codes(&lookalike.json()), vec!["join_host_unconfirmed"]);
+    assert!(lookalike.body.contains("xn--"), "{}", lookalike.body);
+
+    // The form shows the box, naming the host, when the link needs it.
+    let start = seoul_in(&app, 40);
+    let seoyeon = app.uuid_of(SEOYEON);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("title", "수학 수업"),
+        ("start", start.as_str()),
+        ("join_url", "https://meet.example.org/room-8"),
+        ("invitees", seoyeon.as_str()),
+    ];
+    let page = browser.post_form("/meetings", &fields).await;
+    assert_eq!(page.status, 400);
+    assert!(page.has_id("confirm-join-host"));
+    assert_eq!(
+        page.text("confirm-join-host-name").as_deref(),
+        Some("meet.example.org")
+    );
+    let mut ticked = fields.to_vec();
+    ticked.push(("confirm_join_host", "1"));
+    assert_eq!(browser.post_form("/meetings", &ticked).await.status, 303);
+    app.shutdown().await;
+}

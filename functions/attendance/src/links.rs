@@ -1,5 +1,6 @@
 //! `GET /j/{token}`: a reminder's join button. Records "joined via link" (the first time is
-//! kept) and sends the browser on to the meeting (302). A token that is unknown, expired, or
+//! kept) and sends the browser on to the meeting: at once (302) for a known meeting service,
+//! through a page naming the destination for any other host (which the admin had to confirm). A token that is unknown, expired, or
 //! whose meeting is gone, cancelled or long over gets the same plain 404.
 
 use axum::extract::{Path, State};
@@ -123,11 +124,23 @@ pub async fn join_link(
     }
     state.metrics().count(Count::LinkOpened, now);
     // The security headers layer adds `Cache-Control: no-store`: the link may carry a passcode.
-    (
-        StatusCode::FOUND,
-        [(header::LOCATION, meeting.draft.join_url.as_str().to_owned())],
-    )
-        .into_response()
+    let destination = meeting.draft.join_url.as_str();
+    match domain::meeting::JoinLink::parse(destination) {
+        Ok(link) if link.is_known_meeting_host() => {
+            (StatusCode::FOUND, [(header::LOCATION, destination.to_owned())]).into_response()
+        }
+        // A host the admin confirmed by hand (or a link older than these rules): the person
+        // sees where it leads before going.
+        Ok(link) => pages::leaving_for(lang, &meeting.draft.title, link.host(), link.as_str()),
+        Err(_) => pages::leaving_for(lang, &meeting.draft.title, host_of(destination), destination),
+    }
+}
+
+/// The host of a stored link the join-link rules no longer accept, for the interstitial.
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority.rsplit('@').next().unwrap_or(authority)
 }
 
 #[cfg(test)]

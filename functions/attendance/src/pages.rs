@@ -120,3 +120,30 @@ pub fn join_link_preview(lang: Lang) -> Response {
     )
         .into_response()
 }
+
+/// Before leaving for a join link on a host that is not a known meeting service: the meeting,
+/// the host as the browser will show it (punycode for an internationalised name), one button.
+pub fn leaving_for(lang: Lang, meeting_title: &str, host: &str, destination: &str) -> Response {
+    let title = lang.t("모임 링크로 이동합니다", "You are leaving for the meeting's link");
+    let body = html! {
+        div.card.narrow.center #leaving {
+            h1 { (title) }
+            p { (lang.t("모임: ", "Meeting: ")) strong { (meeting_title) } }
+            p {
+                (lang.t("이 링크는 다음 주소로 이어집니다: ", "This link goes to: "))
+                strong #leaving-host { (host) }
+            }
+            p.small.muted { (lang.t(
+                "알고 있는 화상 회의 서비스가 아닌 주소입니다. 모임 주최자가 보낸 주소가 맞을 때만 계속하세요.",
+                "This is not a meeting service we know. Continue only if it is the address your host meant."
+            )) }
+            div.actions { a.btn #leaving-continue href=(destination) rel="noreferrer" { (lang.t("계속", "Continue")) } }
+        }
+    };
+    (
+        StatusCode::OK,
+        [("x-robots-tag", "noindex, nofollow")],
+        public(lang, title, body),
+    )
+        .into_response()
+}

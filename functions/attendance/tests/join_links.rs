@@ -187,3 +187,33 @@ async fn previews_and_probes_do_not_count_as_joining() {
     assert_eq!(person.status, StatusCode::FOUND);
     assert_eq!(app.joined(&m).await.len(), 1);
 }
+
+/// A join link on a host that is not a known meeting service (the admin confirmed it when
+/// saving) goes through a page naming the destination, the host as the browser shows it; the
+/// join is still recorded. A look-alike internationalised name shows in punycode.
+#[tokio::test]
+async fn a_link_to_an_unknown_host_names_it_before_going_there() {
+    let app = TestApp::start().await;
+    app.login(admin(1), "김선생").await;
+    let m = app.zoom_meeting(admin(1), t0()).await;
+    app.invite(&m, "minji", "김민지", keys(None, None, None)).await;
+    let mut draft = m.draft.clone();
+    // "zооm.us" with Cyrillic o's, as the admin's form stores it (punycode).
+    let link = domain::meeting::JoinLink::parse("https://zоom.us/j/85012345678").unwrap();
+    draft.join_url = store::model::JoinUrl::parse(link.as_str()).unwrap();
+    app.store
+        .update_meeting(admin(1), m.id, m.version, &draft, t0())
+        .await
+        .unwrap();
+    let token = app.token(&m, "minji").await;
+
+    app.clock.advance(Duration::minutes(6));
+    let answer = app.get(&format!("/j/{}", token.as_str())).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.headers.get(header::LOCATION).is_none(), "no redirect");
+    assert!(answer.text.contains("id=\"leaving\""), "{}", answer.text);
+    assert!(answer.text.contains(link.host()), "the punycode host is named");
+    assert!(link.host().starts_with("xn--"));
+    assert!(answer.text.contains(&format!("href=\"{}\"", link.as_str())));
+    assert_eq!(app.joined(&m).await.len(), 1, "a person's tap is still a join");
+}

@@ -19,7 +19,7 @@ pub struct Submitted {
 }
 
 /// Reads a urlencoded form: `title`, `start`, `time_zone`, `duration_minutes`, `join_url`,
-/// `zoom_meeting_id`, `invitees` (repeated), `reminder_offsets`, `quiet_from`, `quiet_until`,
+/// `confirm_join_host` (a checkbox), `zoom_meeting_id`, `invitees` (repeated), `reminder_offsets`, `quiet_from`, `quiet_until`,
 /// `quiet_off` (a checkbox), `send_mode`, `template`, `version`.
 pub fn from_form_pairs(pairs: &[(String, String)]) -> Submitted {
     let mut out = Submitted::default();
@@ -33,6 +33,7 @@ pub fn from_form_pairs(pairs: &[(String, String)]) -> Submitted {
             "time_zone" => f.time_zone = value.clone(),
             "duration_minutes" => f.duration_minutes = value.clone(),
             "join_url" => f.join_url = value.clone(),
+            "confirm_join_host" => f.confirm_join_host = !value.is_empty(),
             "zoom_meeting_id" => f.zoom_meeting_id = value.clone(),
             "invitees" => match FriendUuid::parse(value.trim()) {
                 Ok(uuid) => f.invitees.push(uuid),
@@ -83,6 +84,9 @@ pub struct MeetingJson {
     pub duration_minutes: Option<i64>,
     #[serde(default)]
     pub join_url: String,
+    /// Required `true` for a join link on a host that is not a known meeting service.
+    #[serde(default)]
+    pub confirm_join_host: bool,
     #[serde(default)]
     pub zoom_meeting_id: Option<String>,
     #[serde(default)]
@@ -114,6 +118,7 @@ impl MeetingJson {
         out.form.time_zone = self.time_zone;
         out.form.duration_minutes = self.duration_minutes.map(|m| m.to_string()).unwrap_or_default();
         out.form.join_url = self.join_url;
+        out.form.confirm_join_host = self.confirm_join_host;
         out.form.zoom_meeting_id = self.zoom_meeting_id.unwrap_or_default();
         out.form.reminder_offsets = self
             .reminder_offsets
@@ -141,6 +146,8 @@ pub fn from_stored(meeting: &Meeting, invitees: &[Invitee]) -> Submitted {
             time_zone: d.time_zone.name().to_owned(),
             duration_minutes: schedule.duration().minutes().to_string(),
             join_url: d.join_url.as_str().to_owned(),
+            // Saved once, so confirmed once (the edit form shows the box ticked).
+            confirm_join_host: true,
             zoom_meeting_id: d
                 .zoom_meeting_id
                 .as_ref()

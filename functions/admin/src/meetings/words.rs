@@ -23,7 +23,12 @@ pub fn problem_words(problem: &MeetingProblem, lang: Lang) -> String {
         TimeZoneUnknown(_) => "알 수 없는 시간대입니다. Asia/Seoul 같은 이름을 써 주세요.".into(),
         DurationOutOfRange(_) => "모임 길이는 1분에서 24시간(1440분) 사이입니다.".into(),
         JoinUrlNotHttps => "참여 링크는 https:// 로 시작해야 합니다.".into(),
-        JoinUrlInvalid => "참여 링크가 올바른 주소가 아닙니다.".into(),
+        JoinUrlInvalid => {
+            "참여 링크가 올바른 주소가 아닙니다 (https, 이름으로 된 주소, 사용자 이름 없이).".into()
+        }
+        JoinHostUnconfirmed(host) => format!(
+            "{host}는 똑똑이 아는 화상 회의 서비스(Zoom, Google Meet, Teams, Webex 등)가 아닙니다. 이 주소가 맞으면 아래 칸에 표시해 주세요."
+        ),
         ZoomMeetingIdInvalid(_) => "Zoom 회의 ID는 숫자 9~13자리입니다 (띄어쓰기는 괜찮습니다).".into(),
         TooManyInvitees { count, max } => format!("초대는 {max}명까지입니다 (지금 {count}명)."),
         DuplicateInvitee(_) => "같은 친구를 두 번 골랐습니다.".into(),

@@ -71,6 +71,8 @@ pub enum MeetingProblem {
     JoinUrlNotHttps,
     #[error("the join link is not a usable web address")]
     JoinUrlInvalid,
+    #[error("{0} is not a meeting service ttokttok knows; confirm that the link is yours to send")]
+    JoinHostUnconfirmed(String),
     #[error("a Zoom meeting id is 9 to 13 digits (spaces and dashes are fine), got {0:?}")]
     ZoomMeetingIdInvalid(String),
     #[error("a meeting may have at most {max} invitees, got {count}")]
@@ -124,7 +126,7 @@ impl MeetingProblem {
             StartUnreadable(_) | StartDoesNotExist(_) | StartInPast | StartTooFar => MeetingField::Start,
             TimeZoneUnknown(_) => MeetingField::TimeZone,
             DurationOutOfRange(_) => MeetingField::Duration,
-            JoinUrlNotHttps | JoinUrlInvalid => MeetingField::JoinUrl,
+            JoinUrlNotHttps | JoinUrlInvalid | JoinHostUnconfirmed(_) => MeetingField::JoinUrl,
             ZoomMeetingIdInvalid(_) => MeetingField::ZoomMeetingId,
             TooManyInvitees { .. } | DuplicateInvitee(_) | NotAFriend(_) => MeetingField::Invitees,
             TooManyRounds { .. }
@@ -157,6 +159,7 @@ impl MeetingProblem {
             DurationOutOfRange(_) => "duration_out_of_range",
             JoinUrlNotHttps => "join_url_not_https",
             JoinUrlInvalid => "join_url_invalid",
+            JoinHostUnconfirmed(_) => "join_host_unconfirmed",
             ZoomMeetingIdInvalid(_) => "zoom_meeting_id_invalid",
             TooManyInvitees { .. } => "too_many_invitees",
             DuplicateInvitee(_) => "duplicate_invitee",

@@ -24,6 +24,8 @@ pub struct MeetingForm {
     pub time_zone: String,
     pub duration_minutes: String,
     pub join_url: String,
+    /// The admin confirmed a join link on a host that is not a known meeting service.
+    pub confirm_join_host: bool,
     pub zoom_meeting_id: String,
     pub invitees: Vec<FriendUuid>,
     /// `None` means the default rounds; `Some("")` means none.
@@ -89,6 +91,12 @@ impl MeetingForm {
             take(&mut problems, MeetingDuration::parse(&self.duration_minutes))
         };
         let join_link = take(&mut problems, JoinLink::parse(&self.join_url));
+        if let Some(link) = &join_link
+            && !link.is_known_meeting_host()
+            && !self.confirm_join_host
+        {
+            problems.push(MeetingProblem::JoinHostUnconfirmed(link.host().to_owned()));
+        }
         let zoom_meeting_id = if self.zoom_meeting_id.trim().is_empty() {
             Some(None)
         } else {
@@ -336,6 +344,26 @@ mod tests {
                 .validate(&ctx)
                 .unwrap_err()
                 .contains(&MeetingProblem::StartInPast)
+        );
+    }
+
+    #[test]
+    fn a_join_link_on_an_unknown_host_needs_confirming_by_name() {
+        let unknown = MeetingForm {
+            join_url: "https://meet.example.org/r".into(),
+            ..form()
+        };
+        assert_eq!(
+            check(&unknown).unwrap_err().problems(),
+            &[MeetingProblem::JoinHostUnconfirmed("meet.example.org".into())]
+        );
+        let confirmed = MeetingForm {
+            confirm_join_host: true,
+            ..unknown
+        };
+        assert_eq!(
+            check(&confirmed).unwrap().join_link.as_str(),
+            "https://meet.example.org/r"
         );
     }
 

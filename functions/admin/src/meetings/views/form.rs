@@ -192,6 +192,16 @@ pub fn page(viewer: &Viewer<'_>, view: &FormView<'_>) -> Markup {
                             label for="join-url" { (lang.t("참여 링크 (https)", "Join link (https)")) }
                             input #join-url type="url" name="join_url" value=(form.join_url) inputmode="url" placeholder="https://zoom.us/j/…" required;
                             (field_error(lang, view, MeetingField::JoinUrl))
+                            // A host that is not a known meeting service is sent only once the
+                            // admin has named it (the reminder's button then says where it goes).
+                            @if let Some(host) = unknown_join_host(&form.join_url) {
+                                label #confirm-join-host-label for="confirm-join-host" {
+                                    input #confirm-join-host type="checkbox" name="confirm_join_host" value="1" checked[form.confirm_join_host];
+                                    " "
+                                    (lang.t("이 링크의 주소가 맞습니다: ", "This is my meeting's address: "))
+                                    strong #confirm-join-host-name { (host) }
+                                }
+                            }
                         }
                         div.field {
                             label for="zoom-meeting-id" { (lang.t("Zoom 회의 ID (선택)", "Zoom meeting ID (optional)")) }
@@ -304,4 +314,12 @@ pub fn page(viewer: &Viewer<'_>, view: &FormView<'_>) -> Markup {
         }
     };
     frame(viewer, title, body)
+}
+
+/// The join link's host when it is a usable link on a host that is not a known meeting service.
+fn unknown_join_host(join_url: &str) -> Option<String> {
+    domain::meeting::JoinLink::parse(join_url)
+        .ok()
+        .filter(|link| !link.is_known_meeting_host())
+        .map(|link| link.host().to_owned())
 }
