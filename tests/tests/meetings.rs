@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, DurationRound, FixedOffset, Utc};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 use kakao_sandbox::World;
 use serde_json::{Value, json};
+use store::model::LinkButton;
 use store::model::UnmatchedParticipant;
 use ttokttok_tests::{Browser, Consent, TestApp, spawn_app};
 
@@ -384,7 +385,13 @@ async fn a_cancelled_meeting_leaves_the_due_index_and_its_links_stop() {
     );
     let stored = app.store().get_meeting(admin_id(TEACHER), id).await.unwrap();
     assert_eq!(stored.draft.next_round, None, "no more reminder rounds");
-    assert_eq!(browser.get(&format!("/j/{}", token.as_str())).await.status, 404);
+    assert_eq!(
+        browser
+            .get(&format!("/j/{}", token.path_part(LinkButton::Join)))
+            .await
+            .status,
+        404
+    );
     let live = browser.get(&format!("/meetings/{id}")).await;
     assert_eq!(
         live.attr("meeting-live", "data-phase").as_deref(),
@@ -416,10 +423,18 @@ async fn the_live_view_follows_link_joins_and_manual_ticks() {
     // 이서연 taps the reminder's button (no session: another browser) twice.
     app.advance(Duration::minutes(6));
     let phone = app.browser();
-    let tapped = phone.get(&format!("/j/{}", token.as_str())).await;
+    let tapped = phone
+        .get(&format!("/j/{}", token.path_part(LinkButton::Join)))
+        .await;
     assert_eq!((tapped.status, tapped.location().as_deref()), (302, Some(JOIN)));
     app.advance(Duration::minutes(2));
-    assert_eq!(phone.get(&format!("/j/{}", token.as_str())).await.status, 302);
+    assert_eq!(
+        phone
+            .get(&format!("/j/{}", token.path_part(LinkButton::Join)))
+            .await
+            .status,
+        302
+    );
 
     // The teacher marks 박민준 present by hand.
     let ticked = browser
@@ -717,7 +732,10 @@ async fn a_client_who_stops_reminders_shows_as_opted_out_to_the_admin() {
         .unwrap();
 
     // 이서연 opens the second button and confirms with one tap (a form on our own origin).
-    let question = app.browser().get(&format!("/stop/{}", token.as_str())).await;
+    let question = app
+        .browser()
+        .get(&format!("/stop/{}", token.path_part(LinkButton::Stop)))
+        .await;
     assert_eq!(question.status, 200);
     assert!(question.body.contains("김선생"));
     let origin = app.url("").trim_end_matches('/').to_owned();
@@ -725,7 +743,7 @@ async fn a_client_who_stops_reminders_shows_as_opted_out_to_the_admin() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-        .post(app.url(&format!("/stop/{}", token.as_str())))
+        .post(app.url(&format!("/stop/{}", token.path_part(LinkButton::Stop))))
         .header("origin", origin)
         .header("content-type", "application/x-www-form-urlencoded")
         .send()

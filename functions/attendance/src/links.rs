@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use store::StoreError;
-use store::model::{JoinSource, LinkTarget, LinkToken, Meeting, MeetingStatus};
+use store::model::{JoinSource, LinkButton, LinkTarget, Meeting, MeetingStatus, PresentedLink};
 use web::Lang;
 
 use crate::metrics::Count;
@@ -22,15 +22,17 @@ pub(crate) enum Resolved {
     Failed(StoreError),
 }
 
-/// Resolves a token from a URL and loads its meeting (keyed by the token's admin).
-pub(crate) async fn resolve(state: &AttendanceState, token: &str) -> Resolved {
-    let Ok(token) = LinkToken::parse(token) else {
+/// Resolves a link from a URL for one of its buttons and loads its meeting (keyed by the
+/// token's admin). The join and stop buttons carry different secrets: either one opens only its
+/// own button, and a wrong secret looks exactly like an unknown token.
+pub(crate) async fn resolve(state: &AttendanceState, presented: &str, button: LinkButton) -> Resolved {
+    let Ok(presented) = PresentedLink::parse(presented) else {
         return Resolved::Refused;
     };
     let now = state.now();
-    let target = match state.store().resolve_link_token(&token, now).await {
-        Ok(target) => target,
-        Err(StoreError::NotFound { .. } | StoreError::Expired { .. }) => return Resolved::Refused,
+    let target = match state.store().resolve_link_token(&presented.token, now).await {
+        Ok(target) if target.admits(button, &presented) => target,
+        Ok(_) | Err(StoreError::NotFound { .. } | StoreError::Expired { .. }) => return Resolved::Refused,
         Err(e) => return Resolved::Failed(e),
     };
     match state.store().get_meeting(target.admin, target.meeting).await {
@@ -86,7 +88,7 @@ pub async fn join_link(
         );
         return pages::join_link_preview(lang);
     }
-    let (target, meeting) = match resolve(&state, &token).await {
+    let (target, meeting) = match resolve(&state, &token, LinkButton::Join).await {
         Resolved::Found(target, meeting) => (target, meeting),
         Resolved::Refused => {
             state.metrics().count(Count::LinkRefused, now);

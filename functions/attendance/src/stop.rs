@@ -14,6 +14,8 @@ use store::model::{LinkTarget, OptOutSource};
 use url::Url;
 use web::Lang;
 
+use store::model::LinkButton;
+
 use crate::links::{Resolved, resolve};
 use crate::metrics::Count;
 use crate::pages;
@@ -43,7 +45,7 @@ async fn target_or_page(
     token: &str,
 ) -> Result<(LinkTarget, String), Response> {
     let now = state.now();
-    let target = match resolve(state, token).await {
+    let target = match resolve(state, token, LinkButton::Stop).await {
         Resolved::Found(target, _) => target,
         Resolved::Refused => {
             state.metrics().count(Count::LinkRefused, now);

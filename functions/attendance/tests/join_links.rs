@@ -6,6 +6,7 @@ use attendance::metrics::Count;
 use axum::http::{StatusCode, header};
 use chrono::Duration;
 use common::*;
+use store::model::LinkButton;
 use store::model::{LinkToken, MeetingStatus};
 
 #[tokio::test]
@@ -17,7 +18,9 @@ async fn opening_the_link_records_the_join_and_redirects_to_the_meeting() {
     let token = app.token(&m, "minji").await;
 
     app.clock.advance(Duration::minutes(6));
-    let answer = app.get(&format!("/j/{}", token.as_str())).await;
+    let answer = app
+        .get(&format!("/j/{}", token.path_part(LinkButton::Join)))
+        .await;
     assert_eq!(answer.status, StatusCode::FOUND);
     assert_eq!(answer.headers[header::LOCATION], JOIN_URL);
     assert_eq!(answer.headers[header::CACHE_CONTROL], "no-store");
@@ -34,7 +37,7 @@ async fn a_link_opened_twice_keeps_one_record_with_the_first_time() {
     app.login(admin(1), "김선생").await;
     let m = app.zoom_meeting(admin(1), t0()).await;
     app.invite(&m, "minji", "김민지", keys(None, None, None)).await;
-    let path = format!("/j/{}", app.token(&m, "minji").await.as_str());
+    let path = format!("/j/{}", app.token(&m, "minji").await.path_part(LinkButton::Join));
 
     app.clock.advance(Duration::minutes(5));
     assert_eq!(app.get(&path).await.status, StatusCode::FOUND);
@@ -56,7 +59,7 @@ async fn unknown_and_malformed_tokens_get_a_plain_404_that_leaks_nothing() {
     let app = TestApp::start().await;
     let unknown = LinkToken::generate();
     for path in [
-        format!("/j/{}", unknown.as_str()),
+        format!("/j/{}", unknown.path_part(LinkButton::Join)),
         "/j/short".to_owned(),
         "/j/..%2F..%2Fetc".to_owned(),
     ] {
@@ -86,11 +89,13 @@ async fn a_link_after_the_meeting_is_over_or_cancelled_is_not_found() {
     // One hour of grace after the end (t0 + 1h): fine at +2h, refused just after.
     app.clock.set(t0() + Duration::hours(2));
     assert_eq!(
-        app.get(&format!("/j/{}", over.as_str())).await.status,
+        app.get(&format!("/j/{}", over.path_part(LinkButton::Join)))
+            .await
+            .status,
         StatusCode::FOUND
     );
     app.clock.set(t0() + Duration::hours(2) + Duration::seconds(1));
-    let late = app.get(&format!("/j/{}", over.as_str())).await;
+    let late = app.get(&format!("/j/{}", over.path_part(LinkButton::Join))).await;
     assert_eq!(
         (late.status, late.text.contains("link-not-found")),
         (StatusCode::NOT_FOUND, true)
@@ -113,7 +118,9 @@ async fn a_link_after_the_meeting_is_over_or_cancelled_is_not_found() {
         .await
         .unwrap();
     assert_eq!(
-        app.get(&format!("/j/{}", token.as_str())).await.status,
+        app.get(&format!("/j/{}", token.path_part(LinkButton::Join)))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     assert!(app.joined(&cancelled_meeting).await.is_empty());
@@ -129,7 +136,8 @@ async fn a_token_only_ever_touches_its_own_admins_meeting() {
     // The same friend uuid in both admins' meetings (uuids are per app, so this can happen).
     let token = app.token(&mine, "minji").await;
     app.token(&theirs, "minji").await;
-    app.get(&format!("/j/{}", token.as_str())).await;
+    app.get(&format!("/j/{}", token.path_part(LinkButton::Join)))
+        .await;
     assert_eq!(app.joined(&mine).await.len(), 1);
     assert!(app.joined(&theirs).await.is_empty());
 }
@@ -142,7 +150,7 @@ async fn previews_and_probes_do_not_count_as_joining() {
     app.login(admin(1), "김선생").await;
     let m = app.zoom_meeting(admin(1), t0()).await;
     app.invite(&m, "minji", "김민지", keys(None, None, None)).await;
-    let path = format!("/j/{}", app.token(&m, "minji").await.as_str());
+    let path = format!("/j/{}", app.token(&m, "minji").await.path_part(LinkButton::Join));
     app.clock.advance(Duration::minutes(6));
 
     let head = app
@@ -208,7 +216,9 @@ async fn a_link_to_an_unknown_host_names_it_before_going_there() {
     let token = app.token(&m, "minji").await;
 
     app.clock.advance(Duration::minutes(6));
-    let answer = app.get(&format!("/j/{}", token.as_str())).await;
+    let answer = app
+        .get(&format!("/j/{}", token.path_part(LinkButton::Join)))
+        .await;
     assert_eq!(answer.status, StatusCode::OK);
     assert!(answer.headers.get(header::LOCATION).is_none(), "no redirect");
     assert!(answer.text.contains("id=\"leaving\""), "{}", answer.text);

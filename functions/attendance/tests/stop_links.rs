@@ -7,6 +7,7 @@ use attendance::metrics::Count;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
+use store::model::LinkButton;
 use store::model::{LinkToken, OptOutSource};
 
 async fn tap(app: &TestApp, path: &str, origin: Option<&str>) -> Answer {
@@ -22,7 +23,10 @@ async fn class() -> (TestApp, store::model::Meeting, String) {
     app.login(admin(1), "김선생").await;
     let m = app.zoom_meeting(admin(1), t0()).await;
     app.invite(&m, "minji", "김민지", keys(None, None, None)).await;
-    let path = format!("/stop/{}", app.token(&m, "minji").await.as_str());
+    let path = format!(
+        "/stop/{}",
+        app.token(&m, "minji").await.path_part(LinkButton::Stop)
+    );
     (app, m, path)
 }
 
@@ -90,7 +94,7 @@ async fn a_post_from_another_site_or_without_proof_is_refused() {
 #[tokio::test]
 async fn an_unknown_token_stops_nothing_and_leaks_nothing() {
     let (app, _, _) = class().await;
-    let unknown = format!("/stop/{}", LinkToken::generate().as_str());
+    let unknown = format!("/stop/{}", LinkToken::generate().path_part(LinkButton::Stop));
     let page = app.get(&unknown).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(!page.text.contains("김선생"));
@@ -138,4 +142,32 @@ async fn the_opt_out_link_keeps_working_after_the_meeting() {
             .unwrap()
             .is_some()
     );
+}
+
+/// The join and stop buttons are different capabilities: a forwarded join link cannot opt the
+/// invitee out, and the stop link cannot record a join (each answers the plain 404).
+#[tokio::test]
+async fn the_join_link_cannot_stop_and_the_stop_link_cannot_join() {
+    let app = TestApp::start().await;
+    app.login(admin(1), "김선생").await;
+    let m = app.zoom_meeting(admin(1), t0()).await;
+    app.invite(&m, "minji", "김민지", keys(None, None, None)).await;
+    let link = app.token(&m, "minji").await;
+    let (join, stop) = (link.path_part(LinkButton::Join), link.path_part(LinkButton::Stop));
+    assert_ne!(join, stop);
+
+    let stop_with_join = app.get(&format!("/stop/{join}")).await;
+    assert_eq!(stop_with_join.status, StatusCode::NOT_FOUND);
+    assert!(stop_with_join.text.contains("link-not-found"));
+    let join_with_stop = app.get(&format!("/j/{stop}")).await;
+    assert_eq!(join_with_stop.status, StatusCode::NOT_FOUND);
+    let bare = app.get(&format!("/j/{}", link.as_str())).await;
+    assert_eq!(
+        bare.status,
+        StatusCode::NOT_FOUND,
+        "the token alone opens nothing"
+    );
+    assert!(app.joined(&m).await.is_empty(), "no join was recorded");
+    // Each opens its own button.
+    assert_eq!(app.get(&format!("/stop/{stop}")).await.status, StatusCode::OK);
 }

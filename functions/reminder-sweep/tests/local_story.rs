@@ -10,6 +10,7 @@ use chrono::{Duration, DurationRound, FixedOffset};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 use kakao_sandbox::World;
 use serde_json::{Value, json};
+use store::model::LinkButton;
 use store::model::{AdminStatus, JoinSource};
 use ttokttok_tests::{Browser, Consent, TestApp};
 use url::Url;
@@ -119,7 +120,10 @@ async fn the_whole_story_on_infra_local() {
         )
         .await
         .unwrap();
-    let opened = app.browser().get(&format!("/j/{}", token.as_str())).await;
+    let opened = app
+        .browser()
+        .get(&format!("/j/{}", token.path_part(LinkButton::Join)))
+        .await;
     assert_eq!(opened.status, 302, "{}", opened.body);
 
     app.advance(Duration::minutes(3));

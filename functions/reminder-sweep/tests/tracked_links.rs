@@ -5,7 +5,8 @@
 mod common;
 
 use app::testing::Backend;
-use common::{Bed, MeetingSetup, link_token};
+use common::{Bed, MeetingSetup, button_path, link_token};
+use store::model::LinkButton;
 
 async fn a_first_tracked_round_makes_each_invitees_link_with_the_reservation(backend: Backend) {
     let Some(bed) = Bed::start(5, backend).await else {
@@ -31,13 +32,24 @@ async fn a_first_tracked_round_makes_each_invitees_link_with_the_reservation(bac
         let reminder = bed.reminders(user).await.pop().expect("a reminder");
         let join = link_token(&reminder, 0, "/j/");
         assert_eq!(link_token(&reminder, 1, "/stop/"), join, "one token per invitee");
+        let (join_path, stop_path) = (
+            button_path(&reminder, 0, "/j/"),
+            button_path(&reminder, 1, "/stop/"),
+        );
+        assert_ne!(join_path, stop_path, "the two buttons carry different secrets");
         let target = store.resolve_link_token(&join, bed.now()).await.unwrap();
         assert_eq!((target.meeting, &target.friend), (meeting, &bed.uuid(user)));
         let asked_later = store
             .ensure_link_token(bed.admin(), meeting, &bed.uuid(user), bed.now(), bed.now())
             .await
             .unwrap();
-        assert_eq!(asked_later, join, "user {user}: the stored token is the one sent");
+        assert_eq!(
+            asked_later.as_str(),
+            join.as_str(),
+            "user {user}: the stored token is the one sent"
+        );
+        assert_eq!(asked_later.path_part(LinkButton::Join), join_path);
+        assert_eq!(asked_later.path_part(LinkButton::Stop), stop_path);
         seen.push(join);
     }
     seen.sort_by(|a, b| a.as_str().cmp(b.as_str()));
@@ -75,9 +87,12 @@ async fn a_token_made_before_the_first_round_is_the_one_sent(backend: Backend) {
 
     assert_eq!(bed.sweep().await.sent, 2);
     let reminder = bed.reminders(1001).await.pop().expect("a reminder");
-    assert_eq!(link_token(&reminder, 0, "/j/"), earlier);
+    assert_eq!(
+        button_path(&reminder, 0, "/j/"),
+        earlier.path_part(LinkButton::Join)
+    );
     let other = bed.reminders(1002).await.pop().expect("a reminder");
-    assert_ne!(link_token(&other, 0, "/j/"), earlier);
+    assert_ne!(link_token(&other, 0, "/j/").as_str(), earlier.as_str());
 }
 
 app::on_both_backends!(

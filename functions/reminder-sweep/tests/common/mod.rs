@@ -344,11 +344,18 @@ pub fn direct(settings: SweepSettings) -> SweepSettings {
 
 /// The token in a message's `button`th button, after `prefix` (`/j/` or `/stop/`).
 pub fn link_token(message: &Value, button: usize, prefix: &str) -> LinkToken {
+    store::model::PresentedLink::parse(&button_path(message, button, prefix))
+        .expect("a link token")
+        .token
+}
+
+/// What follows `prefix` in a button's link: `{token}.{that button's secret}`.
+pub fn button_path(message: &Value, button: usize, prefix: &str) -> String {
     let url = message["template_object"]["buttons"][button]["link"]["web_url"]
         .as_str()
         .expect("a button link");
-    let (_, token) = url.split_once(prefix).expect("a tracked link");
-    LinkToken::parse(token).expect("a link token")
+    let (_, path) = url.split_once(prefix).expect("a tracked link");
+    path.to_owned()
 }
 
 /// The text of a message.

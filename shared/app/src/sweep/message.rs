@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::TemplateText;
 use domain::meeting::{MessageTemplate, TemplateVars};
 use kakao::{Button, Buttons, Link, Template, TextTemplate, WebLink};
-use store::model::{LinkToken, Meeting};
+use store::model::{LinkButton, LinkToken, Meeting};
 use url::Url;
 
 /// The join button's title.
@@ -21,7 +21,7 @@ pub const SUMMARY_BUTTON: &str = "모임 보기";
 /// Where a reminder's buttons go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReminderLinks {
-    /// `/j/{token}` and `/stop/{token}` on the tracked-link origin.
+    /// `/j/{token}.{join secret}` and `/stop/{token}.{stop secret}` on the tracked-link origin.
     Tracked { join: WebLink, stop: WebLink },
     /// The meeting's own join URL, no opt-out button.
     Direct { join: WebLink },
@@ -30,8 +30,18 @@ pub enum ReminderLinks {
 impl ReminderLinks {
     /// The invitee's tracked buttons on `base` (an https origin).
     pub fn tracked(base: &Url, token: &LinkToken) -> Option<Self> {
-        let join = WebLink::parse(base.join(&format!("/j/{}", token.as_str())).ok()?.as_str()).ok()?;
-        let stop = WebLink::parse(base.join(&format!("/stop/{}", token.as_str())).ok()?.as_str()).ok()?;
+        let join = WebLink::parse(
+            base.join(&format!("/j/{}", token.path_part(LinkButton::Join)))
+                .ok()?
+                .as_str(),
+        )
+        .ok()?;
+        let stop = WebLink::parse(
+            base.join(&format!("/stop/{}", token.path_part(LinkButton::Stop)))
+                .ok()?
+                .as_str(),
+        )
+        .ok()?;
         Some(Self::Tracked { join, stop })
     }
 
@@ -171,13 +181,17 @@ mod tests {
         let buttons = ReminderLinks::tracked(&base, &token).unwrap();
         let template = reminder(TemplateText::parse("hi").unwrap(), &buttons);
         let json: Value = serde_json::from_str(&template.to_json().unwrap()).unwrap();
-        let join = format!("https://tt.example.com/j/{}", token.as_str());
+        let join = format!("https://tt.example.com/j/{}", token.path_part(LinkButton::Join));
         assert_eq!(json["link"]["web_url"], join.as_str());
         assert_eq!(json["buttons"][0]["title"], JOIN_BUTTON);
         assert_eq!(json["buttons"][0]["link"]["mobile_web_url"], join.as_str());
         assert_eq!(
             json["buttons"][1]["link"]["web_url"],
-            format!("https://tt.example.com/stop/{}", token.as_str()).as_str()
+            format!(
+                "https://tt.example.com/stop/{}",
+                token.path_part(LinkButton::Stop)
+            )
+            .as_str()
         );
         let direct = ReminderLinks::direct(&meeting(None)).unwrap();
         let json: Value = serde_json::from_str(

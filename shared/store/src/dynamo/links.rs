@@ -15,18 +15,28 @@ use super::requests::{Query, Tx, key};
 use super::{DynamoStore, TTL_ATTRIBUTE};
 use crate::StoreError;
 use crate::api::LinkStore;
-use crate::model::{LinkTarget, LinkToken};
+use crate::model::{LinkButton, LinkTarget, LinkToken};
 
 /// A fresh token colliding with a stored one is a 2^-256 event; a few tries are plenty.
 const MAX_TOKEN_TRIES: usize = 3;
 
-pub(super) fn pointer_token(item: &Item) -> Result<LinkToken, StoreError> {
-    Reader::new("link pointer", item).parsed("token", LinkToken::parse)
+/// The link an item names: its token and, when it has them, the two button secrets.
+fn link_of(what: &'static str, item: &Item) -> Result<LinkToken, StoreError> {
+    let r = Reader::new(what, item);
+    LinkToken::from_stored(r.s("token")?, r.opt_s("join_secret")?, r.opt_s("stop_secret")?)
+        .map_err(|e| StoreError::corrupt(what, e))
 }
 
-fn target_from_item(item: &Item) -> Result<LinkTarget, StoreError> {
+pub(super) fn pointer_token(item: &Item) -> Result<LinkToken, StoreError> {
+    link_of("link pointer", item)
+}
+
+fn target_from_item(item: &Item, token: &LinkToken) -> Result<LinkTarget, StoreError> {
     let r = Reader::new("link token", item);
+    let link = LinkToken::from_stored(token.as_str(), r.opt_s("join_secret")?, r.opt_s("stop_secret")?)
+        .map_err(|e| StoreError::corrupt("link token", e))?;
     Ok(LinkTarget {
+        link,
         admin: KakaoUserId::new(r.n("admin_id")?).map_err(|e| StoreError::corrupt("link token", e))?,
         meeting: r.parsed("meeting_id", MeetingId::parse)?,
         friend: r.parsed("friend", FriendUuid::parse)?,
@@ -51,6 +61,16 @@ pub(super) fn link_items(
     pointer.insert("friend".into(), s(friend.as_str()));
     pointer.insert(TTL_ATTRIBUTE.into(), ttl.clone());
     let mut target = key(link_pk(token), SK_LINK);
+    for button in [LinkButton::Join, LinkButton::Stop] {
+        if let Some(secret) = token.secret(button) {
+            let name = match button {
+                LinkButton::Join => "join_secret",
+                LinkButton::Stop => "stop_secret",
+            };
+            pointer.insert(name.into(), s(secret));
+            target.insert(name.into(), s(secret));
+        }
+    }
     target.insert("kind".into(), s("link_token"));
     target.insert("admin_id".into(), n(admin.get()));
     target.insert("meeting_id".into(), s(meeting.to_string()));
@@ -226,7 +246,7 @@ impl LinkStore for DynamoStore {
             .get_item("GetItem link token", key(link_pk(token), SK_LINK))
             .await?
             .ok_or_else(|| StoreError::not_found("link token"))?;
-        let target = target_from_item(&item)?;
+        let target = target_from_item(&item, token)?;
         if now >= target.expires_at {
             return Err(StoreError::expired("link token"));
         }

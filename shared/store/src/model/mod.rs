@@ -24,7 +24,7 @@ pub use client::{ClientRecord, ClientStatus};
 pub use common::{MAX_ITEM_BYTES, Page, PageCursor, Version, check_item_size, check_storable_time};
 pub use delivery::{DEFAULT_STALE_SENDING_AGE, DeliveryKey, DeliveryRecord};
 pub use friend::{FriendRecord, FriendSyncCounts, SyncOutcome, SyncReport};
-pub use link::{LINK_TOKEN_LIFETIME_AFTER_END, LinkTarget, LinkToken};
+pub use link::{LINK_TOKEN_LIFETIME_AFTER_END, LinkButton, LinkTarget, LinkToken, PresentedLink};
 pub use meeting::{
     DueEntries, DueMeeting, DueShard, DueShards, Email, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft,
     MeetingSettings, MeetingStatus, NextRound, SendMode, ZoomAccountId, ZoomMeetingId,

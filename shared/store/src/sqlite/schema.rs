@@ -198,6 +198,11 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX flood_counters_forget ON flood_counters (forget_after);
     "#,
+    // 9: a tracked link's join and stop buttons get a secret each (older rows have none).
+    r#"
+    ALTER TABLE link_tokens ADD COLUMN join_secret TEXT;
+    ALTER TABLE link_tokens ADD COLUMN stop_secret TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.
