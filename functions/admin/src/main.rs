@@ -10,6 +10,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let mut site = SiteSettings::from_lookup(app::secrets::lookup)?;
     // Reminders sent from here (by hand, approved rounds) count toward the quota alarm.
     site.emit_metrics = true;
-    let router = web::with_not_found(admin::router(WebState::new(services, site)));
+    let router = web::with_not_found(admin::router(WebState::new(services, site)))
+        .layer(axum::middleware::from_fn(web::flood::client_from_lambda));
     lambda_http::run(router).await
 }

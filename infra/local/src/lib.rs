@@ -182,7 +182,11 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
             &services,
             attendance::AttendanceSettings::local(&public_url)?,
         )));
-    let router = web::with_not_found(router).layer(axum::middleware::from_fn_with_state(addr, one_host));
+    let router = web::with_not_found(router)
+        .layer(axum::middleware::from_fn(
+            web::flood::client_from_forwarded_header,
+        ))
+        .layer(axum::middleware::from_fn_with_state(addr, one_host));
 
     let (stop, mut stopped) = watch::channel(false);
     let server = tokio::spawn(async move {

@@ -1,7 +1,8 @@
 //! Flood control at the edge: a route layer that counts one tenant's requests of a kind
 //! ([`domain::flood::FloodAction`]) in the store, shared by every Lambda instance, and answers
 //! 429 with `Retry-After` to that tenant alone once their window is full. Counted per admin
-//! (their session) or, for logins, per client address. Reads (`GET`, `HEAD`) of admin routes
+//! (their session) or, for logins, per client address ([`ClientAddr`], which the shell puts on
+//! the request: API Gateway's source address in Lambda). Reads (`GET`, `HEAD`) of admin routes
 //! are not counted; the service-wide API throttle stays in front of all of it.
 //!
 //! A store that cannot count lets the request through (logged): flood control must not become
@@ -41,10 +42,40 @@ impl FloodGuard {
     }
 }
 
-/// The client's address as API Gateway saw it: the last `X-Forwarded-For` entry (API Gateway
-/// appends the address it observed to whatever the client sent, so earlier entries are the
-/// client's own word). `None` without the header (the local run): not counted by address.
-pub fn client_address(headers: &HeaderMap) -> Option<IpAddr> {
+/// The client's address, as the shell that received the request knows it (in Lambda, API
+/// Gateway's `requestContext.http.sourceIp`). Without it logins are not counted by address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
+
+/// In Lambda, outermost: the address API Gateway saw the request come from (not a header,
+/// which the client writes).
+#[cfg(feature = "lambda")]
+pub async fn client_from_lambda(mut request: Request, next: Next) -> Response {
+    use lambda_http::request::RequestContext;
+    let addr = match request.extensions().get::<RequestContext>() {
+        Some(RequestContext::ApiGatewayV2(context)) => context
+            .http
+            .source_ip
+            .as_deref()
+            .and_then(|ip| ip.parse::<IpAddr>().ok()),
+        _ => None,
+    };
+    if let Some(addr) = addr {
+        request.extensions_mut().insert(ClientAddr(addr));
+    }
+    next.run(request).await
+}
+
+/// The local run, outermost: no proxy stands in front of it, so only a test sends
+/// `X-Forwarded-For`; its last entry stands in for API Gateway's source address.
+pub async fn client_from_forwarded_header(mut request: Request, next: Next) -> Response {
+    if let Some(addr) = last_forwarded_for(request.headers()) {
+        request.extensions_mut().insert(ClientAddr(addr));
+    }
+    next.run(request).await
+}
+
+fn last_forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
     headers
         .get_all("x-forwarded-for")
         .iter()
@@ -58,7 +89,10 @@ pub fn client_address(headers: &HeaderMap) -> Option<IpAddr> {
 pub async fn limit(State(guard): State<FloodGuard>, request: Request, next: Next) -> Response {
     let action = guard.action;
     let subject = match action {
-        FloodAction::Login => client_address(request.headers()).map(FloodSubject::Address),
+        FloodAction::Login => request
+            .extensions()
+            .get::<ClientAddr>()
+            .map(|addr| FloodSubject::Address(addr.0)),
         _ if matches!(*request.method(), Method::GET | Method::HEAD) => None,
         _ => match request.extensions().get::<SessionStatus>() {
             Some(SessionStatus::Active(session)) => Some(FloodSubject::Admin(session.admin)),
@@ -152,20 +186,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_address_is_the_last_one_api_gateway_appended() {
+    fn the_local_run_takes_the_last_forwarded_entry() {
         let mut headers = HeaderMap::new();
-        assert_eq!(client_address(&headers), None);
+        assert_eq!(last_forwarded_for(&headers), None);
         headers.insert(
             "x-forwarded-for",
             HeaderValue::from_static("1.2.3.4, 203.0.113.9"),
         );
-        assert_eq!(client_address(&headers), "203.0.113.9".parse().ok());
-        headers.insert(
-            "x-forwarded-for",
-            HeaderValue::from_static("spoofed, 2001:db8::1"),
-        );
-        assert_eq!(client_address(&headers), "2001:db8::1".parse().ok());
+        assert_eq!(last_forwarded_for(&headers), "203.0.113.9".parse().ok());
         headers.insert("x-forwarded-for", HeaderValue::from_static("not an address"));
-        assert_eq!(client_address(&headers), None);
+        assert_eq!(last_forwarded_for(&headers), None);
+    }
+
+    #[cfg(feature = "lambda")]
+    #[tokio::test]
+    async fn in_lambda_the_address_is_api_gateways_source_ip_not_a_header() {
+        use axum::Router;
+        use axum::body::Body;
+        use axum::routing::get;
+        use lambda_http::RequestExt as _;
+        use lambda_http::request::RequestContext;
+        use tower::ServiceExt as _;
+
+        let app =
+            Router::new()
+                .route(
+                    "/",
+                    get(|request: Request| async move {
+                        format!("{:?}", request.extensions().get::<ClientAddr>())
+                    }),
+                )
+                .layer(axum::middleware::from_fn(client_from_lambda));
+        let context: RequestContext = serde_json::from_value(serde_json::json!({
+            "routeKey": "$default",
+            "http": {"method": "GET", "path": "/", "sourceIp": "198.51.100.4"}
+        }))
+        .unwrap();
+        let request = axum::http::Request::builder()
+            .uri("/")
+            .header("x-forwarded-for", "203.0.113.250")
+            .body(Body::empty())
+            .unwrap()
+            .with_request_context(context);
+        let answer = app.oneshot(request).await.unwrap();
+        let body = axum::body::to_bytes(answer.into_body(), 1024).await.unwrap();
+        assert_eq!(String::from_utf8_lossy(&body), "Some(ClientAddr(198.51.100.4))");
     }
 }
