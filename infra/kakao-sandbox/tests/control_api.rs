@@ -10,7 +10,8 @@ use serde_json::json;
 async fn app_shows_the_keys_a_service_needs() {
     let world = friends_world(1);
     let expected = json!({"app_id": world.app.app_id, "rest_api_key": world.app.rest_api_key,
-                          "client_secret": world.app.client_secret, "admin_key": world.app.admin_key});
+                          "client_secret": world.app.client_secret, "admin_key": world.app.admin_key,
+                          "standing": "active"});
     let kakao = start(world).await;
 
     assert_eq!(kakao.get("/_sandbox/app", None).await, (StatusCode::OK, expected));
@@ -19,6 +20,40 @@ async fn app_shows_the_keys_a_service_needs() {
     assert_eq!(
         kakao.get("/_sandbox/app", None).await.1["client_secret"],
         json!(null)
+    );
+}
+
+/// Kakao blocks (-12) or suspends (-13, long disuse) the whole app: every kapi call answers
+/// that code until the app is active again; login (kauth) is left alone.
+#[tokio::test]
+async fn a_blocked_or_suspended_app_is_refused_on_every_api() {
+    let kakao = start(friends_world(1)).await;
+    for (standing, code, status) in [("blocked", -12, 403), ("suspended", -13, 400)] {
+        let (answer, body) = kakao
+            .control("/_sandbox/app", json!({"standing": standing}))
+            .await;
+        assert_eq!(
+            (answer, body["standing"].clone()),
+            (StatusCode::OK, json!(standing))
+        );
+        for path in [
+            "/v2/user/me",
+            "/v1/api/talk/friends",
+            "/v1/user/access_token_info",
+        ] {
+            let (answer, body) = kakao.get(path, Some("any-token")).await;
+            assert_eq!(answer.as_u16(), status, "{standing} {path}");
+            assert_eq!(body["code"], code, "{standing} {path}: {body}");
+        }
+    }
+    kakao
+        .control("/_sandbox/app", json!({"standing": "active"}))
+        .await;
+    let (answer, body) = kakao.get("/v2/user/me", Some("any-token")).await;
+    assert_eq!(
+        (answer.as_u16(), body["code"].clone()),
+        (401, json!(-401)),
+        "served again"
     );
 }
 
