@@ -16,7 +16,7 @@ use app::tokens::TokenSlot;
 use chrono::{DateTime, Utc};
 use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
-use kakao::{Button, Buttons, FailureReason, Link, Template, TextTemplate};
+use kakao::{Button, Buttons, Link, Template, TextTemplate};
 use store::StoreError;
 use store::model::{
     BatchRecipients, ClientStatus, DeliveryRecord, FriendRecord, InitialState, LinkToken, MeetingDraft,
@@ -174,16 +174,6 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
         });
     }
     let now = state.now();
-    if let Some((
-        _,
-        Fate::Failed {
-            reason: FailureReason::AppStopped(stop),
-            ..
-        },
-    )) = delivered.fates.first()
-    {
-        app::kakao_app::note_stop(&*services.store, *stop, now).await;
-    }
     let problem =
         match delivered.fates.first().map(|(_, fate)| fate) {
             Some(Fate::Sent) => None,

@@ -43,6 +43,17 @@ pub enum NotReached {
 }
 
 impl Fate {
+    /// Kakao refused because it has stopped the whole app (`-12`/`-13`).
+    pub fn app_stop(&self) -> Option<domain::KakaoAppStop> {
+        match self {
+            Fate::Failed {
+                reason: FailureReason::AppStopped(stop),
+                ..
+            } => Some(*stop),
+            _ => None,
+        }
+    }
+
     /// What the delivery records (`None`: nothing was sent; the reservation is given back).
     pub fn outcome(&self) -> Option<DeliveryOutcome> {
         match self {

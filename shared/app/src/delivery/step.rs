@@ -229,6 +229,11 @@ pub async fn deliver(
         delivered.kakao_latency.push(took);
         delivered.fates.extend(judge(group, answer));
     }
+    // Kakao refusing the whole app concerns every admin: recorded here, once for every caller
+    // (sweep, approvals, manual sends).
+    if let Some(stop) = delivered.fates.iter().find_map(|(_, fate)| fate.app_stop()) {
+        crate::kakao_app::note_stop(&*services.store, stop, services.clock.now()).await;
+    }
     out.crash.check(CrashPoint::AfterKakao)?;
 
     release_unsent(services, &out, &mut delivered).await;

@@ -77,8 +77,9 @@ pub(crate) struct AdminCache {
     /// Client records (invite-link joins, unlink marks) of the people this sweep may message.
     clients: Mutex<HashMap<KakaoUserId, Arc<OnceCell<ClientStanding>>>>,
     app_full: Mutex<bool>,
-    /// Kakao has stopped the app: known at the start, or learned from a refusal (`true`).
-    app_stop: Mutex<Option<(KakaoAppStop, bool)>>,
+    /// Kakao has stopped the app: recorded at the start, or learned from a refusal (the
+    /// delivery records it in the store).
+    app_stop: Mutex<Option<KakaoAppStop>>,
 }
 
 impl AdminCache {
@@ -213,12 +214,9 @@ impl AdminCache {
         }
     }
 
-    /// Kakao has stopped the app (`learned`: from a refusal this sweep, not yet recorded):
-    /// every later round skips everyone.
-    pub fn app_stopped(&self, stop: KakaoAppStop, learned: bool) {
-        let mut known = self.app_stop.lock().unwrap_or_else(PoisonError::into_inner);
-        let learned = learned || known.is_some_and(|(_, l)| l);
-        *known = Some((stop, learned));
+    /// Kakao has stopped the app: every later round skips everyone.
+    pub fn app_stopped(&self, stop: KakaoAppStop) {
+        *self.app_stop.lock().unwrap_or_else(PoisonError::into_inner) = Some(stop);
     }
 
     pub fn is_app_stopped(&self) -> bool {
@@ -226,14 +224,6 @@ impl AdminCache {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .is_some()
-    }
-
-    /// The stop learned from a refusal during this sweep, to record once at its end.
-    pub fn learned_app_stop(&self) -> Option<KakaoAppStop> {
-        self.app_stop
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .and_then(|(stop, learned)| learned.then_some(stop))
     }
 
     /// A reservation or Kakao said this counter is full.

@@ -125,7 +125,7 @@ impl BatchOutcome {
                         cache.counter_full(admin, kind);
                     }
                     if let FailureReason::AppStopped(stop) = reason {
-                        cache.app_stopped(*stop, true);
+                        cache.app_stopped(*stop);
                     }
                     outcome.failed.push((friend, *code, *releases_quota));
                 }

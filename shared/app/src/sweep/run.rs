@@ -182,7 +182,7 @@ impl Sweeper {
         if !groups.is_empty() {
             let admins: Vec<KakaoUserId> = groups.iter().map(|(admin, _)| *admin).collect();
             if let Some(stop) = crate::kakao_app::sending_stop(&self.services, &admins).await {
-                cache.app_stopped(stop, false);
+                cache.app_stopped(stop);
                 report.kakao_app_stopped = true;
             }
         }
@@ -258,10 +258,7 @@ impl Sweeper {
             }
         }
         drop(visits);
-        if let Some(stop) = cache.learned_app_stop() {
-            crate::kakao_app::note_stop(&*self.services.store, stop, self.services.clock.now()).await;
-            report.kakao_app_stopped = true;
-        }
+        report.kakao_app_stopped |= cache.is_app_stopped();
         if let Some(point) = crashed {
             return Err(SweepError::Crashed(point));
         }

@@ -21,9 +21,10 @@ impl FloodStore for SqliteStore {
         forget_after: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let counter = format!("{}#{subject}", action.as_str());
-        let (window, forget, now) = (ts(window_start), ts(forget_after), ts(window_start));
+        let (window, forget) = (ts(window_start), ts(forget_after));
         self.write("take flood slot", move |tx| {
-            tx.execute("DELETE FROM flood_counters WHERE forget_after < ?1", [&now])?;
+            // Counters forgotten before this window began go as new ones are taken.
+            tx.execute("DELETE FROM flood_counters WHERE forget_after < ?1", [&window])?;
             let taken = tx.execute(
                 "INSERT INTO flood_counters (counter, window, n, forget_after) VALUES (?1, ?2, 1, ?3)
                  ON CONFLICT (counter, window) DO UPDATE SET n = n + 1 WHERE n < ?4",
