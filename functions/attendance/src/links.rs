@@ -134,15 +134,14 @@ pub async fn join_link(
         // A host the admin confirmed by hand (or a link older than these rules): the person
         // sees where it leads before going.
         Ok(link) => pages::leaving_for(lang, &meeting.draft.title, link.host(), link.as_str()),
-        Err(_) => pages::leaving_for(lang, &meeting.draft.title, host_of(destination), destination),
+        Err(_) => {
+            let host = url::Url::parse(destination)
+                .ok()
+                .and_then(|url| url.host_str().map(str::to_owned))
+                .unwrap_or_else(|| destination.to_owned());
+            pages::leaving_for(lang, &meeting.draft.title, &host, destination)
+        }
     }
-}
-
-/// The host of a stored link the join-link rules no longer accept, for the interstitial.
-fn host_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    authority.rsplit('@').next().unwrap_or(authority)
 }
 
 #[cfg(test)]
