@@ -56,7 +56,7 @@ if [ "$lambda_arch" != --arm64 ]; then
   echo "        zips are x86_64 builds of the same code; the arm64 zips sam build makes are not built."
 fi
 PATH="$PWD/.venv/tools/bin:$PATH" cargo lambda build --release "$lambda_arch" --output-format zip --locked \
-  -p oauth-callback -p admin -p attendance -p friend-sync -p reminder-sweep
+  -p login -p admin -p attendance -p friend-sync -p reminder-sweep
 for zip in target/lambda/*/bootstrap.zip; do
   printf '  %-16s %5s KiB\n' "$(basename "$(dirname "$zip")")" "$(( $(stat -c %s "$zip") / 1024 ))"
 done

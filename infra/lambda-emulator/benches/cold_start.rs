@@ -24,7 +24,7 @@ const RUNS: usize = 10;
 /// The event each function is cold-started for: what it first gets in production.
 fn first_event(function: &str) -> Value {
     match function {
-        "oauth-callback" => common::fixture("apigw_v2_get_login.json"),
+        "login" => common::fixture("apigw_v2_get_login.json"),
         "admin" => common::fixture("apigw_v2_get_home.json"),
         "attendance" => {
             let mut request = common::fixture("apigw_v2_post_zoom_url_validation.json");

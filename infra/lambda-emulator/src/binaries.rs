@@ -12,7 +12,7 @@ use std::process::Command;
 
 /// Every function binary, as named in template.yaml (`BuildProperties: Binary`).
 pub const FUNCTIONS: [&str; 5] = [
-    "oauth-callback",
+    "login",
     "admin",
     "attendance",
     "friend-sync",

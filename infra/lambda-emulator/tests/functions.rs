@@ -111,7 +111,7 @@ async fn login_redirects_to_kakao_with_the_rest_api_key_from_secrets_manager() {
     let Some(deployment) = Deployment::create().await else {
         return;
     };
-    let login = deployment.start("oauth-callback").await;
+    let login = deployment.start("login").await;
 
     let response = HttpResponse::from_json(
         &login
@@ -149,7 +149,7 @@ async fn the_unlink_webhook_takes_kakaos_form_post_and_marks_the_client() {
     let Some(deployment) = Deployment::create().await else {
         return;
     };
-    let login = deployment.start("oauth-callback").await;
+    let login = deployment.start("login").await;
 
     let mut request = common::fixture("apigw_v2_post_kakao_unlink.json");
     fill(&mut request, "KAKAO_ADMIN_KEY", ADMIN_KEY);

@@ -130,7 +130,7 @@ fn the_friend_sync_gets_what_its_crate_docs_ask_for() {
     let sync = &template["Resources"]["FriendSyncFunction"]["Properties"];
     assert_eq!(sync["Timeout"].as_u64(), Some(900));
     // It continues itself, and the login and admin functions request syncs from it.
-    for role in ["FriendSyncRole", "OAuthCallbackRole", "AdminRole"] {
+    for role in ["FriendSyncRole", "LoginRole", "AdminRole"] {
         let invoke = match role {
             "FriendSyncRole" => statement(&template, role, "ContinueItself"),
             _ => statement(&template, role, "RequestFriendSync"),
@@ -138,7 +138,7 @@ fn the_friend_sync_gets_what_its_crate_docs_ask_for() {
         .unwrap_or_else(|| panic!("{role} cannot invoke the friend sync"));
         assert_eq!(invoke["Action"].as_str(), Some("lambda:InvokeFunction"));
     }
-    for function in ["oauth-callback", "admin"] {
+    for function in ["login", "admin"] {
         assert!(
             variables(&template, function).contains("FRIEND_SYNC_FUNCTION"),
             "{function}"
@@ -181,7 +181,7 @@ fn the_webhook_cannot_open_tokens_and_the_sweep_cannot_touch_logins() {
     // role with the TokenKeys statement may ask KMS for them.
     assert!(statement(&template, "AttendanceRole", "TokenKeys").is_none());
     for role in [
-        "OAuthCallbackRole",
+        "LoginRole",
         "AdminRole",
         "FriendSyncRole",
         "ReminderSweepRole",
@@ -213,7 +213,7 @@ fn the_webhook_cannot_open_tokens_and_the_sweep_cannot_touch_logins() {
         let deny = statement(&template, &role, "NoOAuthStates").unwrap_or_else(|| panic!("{role}"));
         assert_eq!(deny["Effect"].as_str(), Some("Deny"));
     }
-    assert!(statement(&template, "OAuthCallbackRole", "NoOAuthStates").is_none());
+    assert!(statement(&template, "LoginRole", "NoOAuthStates").is_none());
 }
 
 #[test]

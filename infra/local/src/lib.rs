@@ -176,7 +176,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
 
     let state = WebState::new(services.clone(), site);
     let router = Router::new()
-        .merge(oauth_callback::router(state.clone()))
+        .merge(login::router(state.clone()))
         .merge(admin::router(state))
         .merge(attendance::router(attendance::AttendanceState::from_services(
             &services,

@@ -1,4 +1,4 @@
-//! The web layer shared by the HTTP functions (`oauth-callback`, `admin`): everything a page or an
+//! The web layer shared by the HTTP functions (`login`, `admin`): everything a page or an
 //! API answer needs that is not about one feature.
 //!
 //! - [`keys`]: the one web secret and the keys derived from it.

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-const FUNCTION: &str = "oauth-callback";
+const FUNCTION: &str = "login";
 
 /// One EMF line counting one `what`.
 pub fn line(at: DateTime<Utc>, what: &str) -> String {
