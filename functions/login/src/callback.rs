@@ -24,7 +24,7 @@ use crate::authorize::{plan_trip, scope_set};
 use crate::error::LoginError;
 use crate::pages;
 
-/// Kakao's redirect parameters (Kakao's developer docs).
+/// Kakao's redirect parameters (`docs/kakao.md#kakao-login`).
 #[derive(Debug, Default, Deserialize)]
 pub struct CallbackQuery {
     code: Option<String>,

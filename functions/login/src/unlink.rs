@@ -1,4 +1,4 @@
-//! `GET|POST /kakao/unlink`: Kakao's unlink webhook (Kakao's developer docs). A person disconnected
+//! `GET|POST /kakao/unlink`: Kakao's unlink webhook (`docs/kakao.md#unlink-webhook`). A person disconnected
 //! ttokttok outside our service; Kakao has already unlinked them and now tells us.
 //!
 //! The call must carry `Authorization: KakaoAK {admin key}`, and an `app_id` if any must be ours,

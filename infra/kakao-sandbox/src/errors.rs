@@ -1,6 +1,6 @@
 //! Kakao's two error shapes: kapi's `{"msg","code"}` (negative codes) and kauth's
-//! `{"error","error_description","error_code"}` (KOE codes), with the HTTP statuses Kakao's developer docs
-//! gives for each code.
+//! `{"error","error_description","error_code"}` (KOE codes), with the HTTP statuses Kakao's
+//! documentation gives for each code (`docs/kakao.md#errors`).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -18,7 +18,7 @@ pub(crate) fn kakao_json(status: StatusCode, body: &Value) -> Response {
     response
 }
 
-/// The HTTP status Kakao sends with a kapi error code (Kakao's developer docs).
+/// The HTTP status Kakao sends with a kapi error code (`docs/kakao.md#errors`).
 pub(crate) fn http_status_for(code: i64) -> StatusCode {
     match code {
         -401 | -406 => StatusCode::UNAUTHORIZED,
@@ -147,7 +147,8 @@ impl KauthError {
         )
     }
 
-    /// A reading: Kakao documents PKCE but not this answer's code; a failed verification is
+    /// A reading (`docs/kakao.md#readings`): Kakao documents PKCE but not this answer's code;
+    /// a failed verification is
     /// an unusable code, so it answers as one (`invalid_grant`, KOE320).
     pub fn pkce_mismatch() -> Self {
         Self::new(

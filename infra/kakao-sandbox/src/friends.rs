@@ -32,7 +32,8 @@ pub(crate) struct FriendsQuery {
 }
 
 impl FriendsQuery {
-    /// Reads the query string. Kakao's defaults for `order` and `friend_order` are UNCONFIRMED;
+    /// Reads the query string. Kakao's defaults for `order` and `friend_order` are UNCONFIRMED
+    /// (`docs/kakao.md#readings`);
     /// `asc` and `favorite` are used, and the page size comes from the world.
     pub fn parse(params: &HashMap<String, String>, default_limit: u32) -> Result<Self, KapiError> {
         let number = |name: &str, default: usize| -> Result<usize, KapiError> {

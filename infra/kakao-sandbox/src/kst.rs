@@ -1,5 +1,6 @@
 //! Kakao days. Kakao's daily quotas are read here as resetting at 00:00 Asia/Seoul (Kakao's
-//! documentation leaves the reset time unconfirmed; midnight KST is the reading that matches Kakao's other
+//! documentation leaves the reset time unconfirmed, `docs/kakao.md#readings`; midnight KST is
+//! the reading that matches Kakao's other
 //! daily limits). Korea has used UTC+9 without daylight saving since 1988, so a fixed offset is
 //! exact. Computed here on purpose rather than taken from our `domain` crate.
 

@@ -1,6 +1,7 @@
 //! A faithful Kakao emulator: kauth (`/oauth/*`) and kapi (`/v1/...`, `/v2/...`) on one port,
 //! with Kakao's paths, form-encoded parameters, status codes, body shapes and error codes as
-//! Kakao's developer documentation describes them, plus the login and consent pages, KakaoTalk
+//! Kakao's developer documentation describes them (`docs/kakao.md`), plus the login and
+//! consent pages, KakaoTalk
 //! inboxes, daily quotas on Kakao days, injectable faults and a `/_sandbox` control API.
 //!
 //! It shares no code with ttokttok's own crates on purpose: a misreading of Kakao made in both

@@ -1,4 +1,4 @@
-//! Validation of a default-template `template_object` (Kakao's developer docs). Kakao answers `-2` for a
+//! Validation of a default-template `template_object` (`docs/kakao.md#templates`). Kakao answers `-2` for a
 //! bad template; the message here names the field so a failing test says what to fix.
 
 use serde_json::{Map, Value};

@@ -4,7 +4,8 @@
 //! A world is plain data (JSON or TOML) so tests and demos can describe the situation they need;
 //! [`World::validate`] refuses contradictions (unknown friend ids, duplicate uuids, ...) with an
 //! error that names the culprit. Every Kakao rule the sandbox applies and that a test might want to
-//! bend (quota limits, token lifetimes) lives here, defaulting to Kakao's documented values.
+//! bend (quota limits, token lifetimes) lives here, defaulting to Kakao's documented values
+//! (`docs/kakao.md`).
 
 mod generate;
 mod validate;
@@ -76,11 +77,12 @@ pub struct AppConfig {
     /// it makes a client that forgets to page fail visibly.
     #[serde(default = "default_friends_page_size")]
     pub friends_default_limit: u32,
-    /// Whether "send to me" (memo) counts towards the app and sender daily quotas. Kakao's developer docs:
-    /// UNCONFIRMED, Kakao's devtalk says it does not.
+    /// Whether "send to me" (memo) counts towards the app and sender daily quotas. Kakao's docs do
+    /// not say; Kakao's devtalk says it does not (`docs/kakao.md#messages`, `#readings`).
     #[serde(default)]
     pub memo_counts_toward_quota: bool,
-    /// Leave `id` out of the friends API's elements: Kakao's reference marks it optional, and
+    /// Leave `id` out of the friends API's elements: Kakao's SDKs mark it optional
+    /// (`docs/kakao.md#friends`), and
     /// a client must key friends by `uuid`.
     #[serde(default)]
     pub friends_without_id: bool,
@@ -153,7 +155,7 @@ pub struct ConsentItem {
     pub required: bool,
     /// "이용 중 동의" (consent during use): never shown on a plain login, only when the service
     /// asks for it with `scope=`. Kakao sets `friends` this way until the app has the
-    /// friends/message permission (Kakao's developer docs).
+    /// friends/message permission (`docs/kakao.md#consent-items`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub during_use: bool,
 }
@@ -168,7 +170,7 @@ pub enum ScopeType {
     Service,
 }
 
-/// Kakao's daily message quotas (Kakao's developer docs), counted per Kakao day (00:00 Asia/Seoul).
+/// Kakao's daily message quotas (`docs/kakao.md#quotas`), counted per Kakao day (00:00 Asia/Seoul).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct QuotaLimits {
@@ -193,11 +195,12 @@ impl Default for QuotaLimits {
     }
 }
 
-/// Lifetimes and limits of authorization codes and tokens (Kakao's developer docs).
+/// Lifetimes and limits of authorization codes and tokens (`docs/kakao.md#tokens`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TokenPolicy {
-    /// Kakao calls codes short-lived without a number; 10 minutes is the common OAuth reading.
+    /// Kakao calls codes short-lived without a number; 10 minutes is the common OAuth reading
+    /// (`docs/kakao.md#readings`).
     pub authorization_code_seconds: i64,
     /// REST access tokens live 6 hours; Kakao reports `expires_in: 21599`.
     pub access_token_seconds: i64,

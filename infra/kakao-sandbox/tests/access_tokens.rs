@@ -1,5 +1,5 @@
 //! Bearer tokens on kapi: token info with remaining seconds, and `-401` for missing, unknown and
-//! expired tokens (Kakao's developer docs).
+//! expired tokens (`docs/kakao.md#user-apis`, `docs/kakao.md#errors`).
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! The Kakao Login pages walked with plain HTTP form posts, as a browser without JavaScript
 //! would: KOE error pages, picking a user, consent with items left unticked, cancel, and
-//! additional consent with `scope=` (Kakao's developer docs).
+//! additional consent with `scope=` (`docs/kakao.md#kakao-login`, `docs/kakao.md#consent-items`).
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! `GET /v1/api/talk/friends`: who is listed, paging with `after_url`, ordering, and `-402`
-//! without the `friends` consent (Kakao's developer docs).
+//! without the `friends` consent (`docs/kakao.md#friends`).
 
 mod common;
 

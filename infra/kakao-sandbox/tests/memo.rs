@@ -1,4 +1,4 @@
-//! `POST /v2/api/talk/memo/default/send`: "send to me" (Kakao's developer docs).
+//! `POST /v2/api/talk/memo/default/send`: "send to me" (`docs/kakao.md#messages`).
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Kakao's daily message quotas, counted on Kakao days that start at 00:00 KST: app `-10`,
-//! sender `-532`, recipient `-533`, pair `-536` (Kakao's developer docs). Limits are lowered in the
+//! sender `-532`, recipient `-533`, pair `-536` (`docs/kakao.md#quotas`). Limits are lowered in the
 //! world so the tests stay cheap, except one that uses Kakao's real 20 per pair.
 
 mod common;

@@ -1,6 +1,6 @@
 //! Per-receiver outcomes of a friends message send: `-502` and `-530`, and the two response
 //! shapes: an error body for one receiver, HTTP 200 with `failure_info` for several
-//! (Kakao's developer docs).
+//! (`docs/kakao.md#messages`).
 
 mod common;
 

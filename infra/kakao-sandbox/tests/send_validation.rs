@@ -1,6 +1,6 @@
 //! Request-level errors of `POST /v1/api/talk/friends/message/default/send`: `-2` for bad
 //! receivers and templates, `-402` without `talk_message`, `-5` without the app's permission
-//! (Kakao's developer docs).
+//! (`docs/kakao.md#messages`, `docs/kakao.md#errors`).
 
 mod common;
 

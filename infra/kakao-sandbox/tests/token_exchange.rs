@@ -1,4 +1,4 @@
-//! `POST /oauth/token` with `grant_type=authorization_code` (Kakao's developer docs).
+//! `POST /oauth/token` with `grant_type=authorization_code` (`docs/kakao.md#kakao-login`).
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! `POST /oauth/token` with `grant_type=refresh_token`: rotation only in the last month, KOE322
-//! for dead tokens, KOE319 when none is sent (Kakao's developer docs).
+//! for dead tokens, KOE319 when none is sent (`docs/kakao.md#tokens`).
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The unlink webhook: when a user disconnects the app outside the service, Kakao unlinks them
 //! and then POSTs to the app's webhook with `Authorization: KakaoAK {admin key}` and form params
-//! `app_id`, `user_id`, `referrer_type` (Kakao's developer docs). Unlinks through the API send nothing.
+//! `app_id`, `user_id`, `referrer_type` (`docs/kakao.md#unlink-webhook`). Unlinks through the
+//! API send nothing.
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! kapi user endpoints: `/v2/user/me`, `/v2/user/scopes`, scope revocation, logout and unlink
-//! (Kakao's developer docs).
+//! (`docs/kakao.md#user-apis`).
 
 mod common;
 

@@ -1,7 +1,8 @@
 //! Forgetting a user who unlinked ttokttok at Kakao, and finishing what could not be finished
 //! at once.
 //!
-//! Kakao's unlink webhook must always get 200 (Kakao pauses a webhook that errors), so a
+//! Kakao's unlink webhook must always get 200 (Kakao pauses a webhook that errors:
+//! `docs/kakao.md#unlink-webhook`), so a
 //! deletion that meets a slow or failing store cannot be left to Kakao to retry. Instead the
 //! deletion is noted first ([`forget`]), and what is still noted is finished later by
 //! [`finish_pending_deletions`] (the friend-sync function, every 10 minutes; the local run's

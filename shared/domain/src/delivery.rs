@@ -118,7 +118,7 @@ impl KakaoErrorCode {
 
     /// Whether a message refused with this code still counts against our daily counters.
     ///
-    /// Kakao does not say which refused messages it counts (unconfirmed in Kakao's documentation). The
+    /// Kakao does not say which refused messages it counts (`docs/kakao.md#quotas`). The
     /// safest reading for "never exceed a limit" is to keep the slot for every code except the
     /// ones that mean the message was refused before sending: a quota refusal (the counter
     /// was already full) and the per-receiver refusals (-502 not a friend, -530 refuses

@@ -1,9 +1,9 @@
 //! Kakao's daily message quotas and the Kakao day they are counted on.
 //!
 //! A Kakao day runs from 00:00 to 24:00 Asia/Seoul. Korea has kept UTC+9 without daylight
-//! saving since 1988, so a fixed offset is exact. (Kakao's documentation gives the midnight-KST reset
-//! as unconfirmed; it is the reading that matches Kakao's other daily limits, and both the
-//! sandbox and the store take it from here.)
+//! saving since 1988, so a fixed offset is exact. (Kakao does not publish the reset time; midnight
+//! KST is a reading, `docs/kakao.md#quotas` and `docs/kakao.md#readings`. The store takes it from
+//! here; the sandbox computes the same day on its own, on purpose.)
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! Message text as Kakao's text template accepts it.
+//! Message text as Kakao's text template accepts it (`docs/kakao.md#templates`).
 
 use std::fmt;
 

@@ -1,4 +1,5 @@
-//! Kakao Login: the authorize URL, the code exchange and the refresh (Kakao's developer docs).
+//! Kakao Login: the authorize URL, the code exchange and the refresh (`docs/kakao.md#kakao-login`,
+//! `docs/kakao.md#tokens`).
 
 use reqwest::Method;
 use secrecy::ExposeSecret;

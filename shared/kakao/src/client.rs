@@ -21,7 +21,7 @@ use crate::endpoint::{Endpoint, Host, RetryKind};
 use crate::error::{KakaoAnswer, KakaoError, RawFailure, classify};
 use crate::secrets::AccessToken;
 
-/// Kakao asks for this exact content type on every POST (Kakao's developer docs).
+/// Kakao asks for this exact content type on every POST (`docs/kakao.md#hosts-and-requests`).
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=utf-8";
 
 /// A typed client for Kakao's kauth and kapi hosts. Build it once and share it (it is cheap

@@ -16,7 +16,8 @@ pub struct KakaoConfig {
     /// authorize URL the browser sees.
     pub rest_api_key: String,
     /// Sent on token and refresh requests when the app has a client secret enabled.
-    /// (Kakao's developer docs: possibly on by default for new keys; missing it yields KOE010.)
+    /// (`docs/kakao.md#the-app-settings-permission-standing`: observed on by default for new keys;
+    /// missing it yields KOE010.)
     pub client_secret: Option<SecretString>,
     /// Admin key, for the `KakaoAK` forms of logout and unlink. Server side only.
     pub admin_key: Option<SecretString>,

@@ -1,6 +1,7 @@
 //! One error type for every Kakao call, and the one place Kakao's error bodies are read.
 //!
-//! Kakao answers errors in two shapes (Kakao's developer docs): kauth says
+//! Kakao answers errors in two shapes (`docs/kakao.md#errors`, which also says what ttokttok
+//! does with each code): kauth says
 //! `{"error", "error_description", "error_code": "KOE…"}`, kapi says `{"code": -401, "msg"}`
 //! (plus `required_scopes`/`allowed_scopes` on `-402`). [`classify`] turns either into a
 //! [`KakaoError`] case callers act on, keeping Kakao's answer as the `source`.
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use crate::endpoint::{Endpoint, Host};
 
 /// What Kakao said when it refused a call: the HTTP status, its code and its message.
-/// Kakao may reword messages (Kakao's developer docs), so decisions use the code, never the text.
+/// Kakao may reword messages (`docs/kakao.md#errors`), so decisions use the code, never the text.
 /// (Boxed inside so that `Result<_, KakaoError>` stays small.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KakaoAnswer(Box<AnswerParts>);
@@ -89,7 +90,7 @@ impl fmt::Display for KakaoAnswer {
 
 impl StdError for KakaoAnswer {}
 
-/// Which of Kakao's message quotas a send ran into.
+/// Which of Kakao's message quotas a send ran into (`docs/kakao.md#quotas`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExceededQuota {
     /// `-10`: the app's quota (for messages, 30,000 a day).
@@ -466,7 +467,8 @@ pub(crate) fn classify(endpoint: Endpoint, failure: RawFailure) -> KakaoError {
             let koe = koe.as_deref();
             let invalid_grant = error == "invalid_grant";
             // A reused code may also come back as KOE237 (the token rate limit): trying the
-            // same code again can never work, a new login can, so it is the code's failure.
+            // same code again can never work, a new login can, so it is the code's failure
+            // (a reading: `docs/kakao.md#readings`).
             if koe == Some("KOE320")
                 || (invalid_grant && koe.is_none() && endpoint == Endpoint::TokenFromCode)
                 || (koe == Some("KOE237") && endpoint == Endpoint::TokenFromCode)
@@ -667,8 +669,8 @@ mod tests {
 
     #[test]
     fn the_token_rate_limit_passes_and_does_not_ask_for_a_login() {
-        // Kakao's developer docs: 20 access tokens per 10 minutes per user; the code name is UNCONFIRMED,
-        // so the safest reading: try again later, never tell the admin to log in.
+        // 20 access tokens per 10 minutes per user (`docs/kakao.md#tokens`); the code name is only
+        // observed, so the safest reading (`docs/kakao.md#readings`): try again later, never ask for a login.
         let err = parse(
             Endpoint::TokenRefresh,
             400,

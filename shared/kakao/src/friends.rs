@@ -1,4 +1,4 @@
-//! The KakaoTalk friends list (Kakao's developer docs): one page, or every page.
+//! The KakaoTalk friends list (`docs/kakao.md#friends`): one page, or every page.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -26,7 +26,7 @@ pub struct Friend {
     pub favorite: bool,
 }
 
-/// A friends page size: 1 to 100 (Kakao's maximum).
+/// A friends page size: 1 to 100 (Kakao's maximum, `docs/kakao.md#friends`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageLimit(u32);
 
@@ -59,8 +59,8 @@ pub enum SortOrder {
     Desc,
 }
 
-/// `friend_order`: what the list is sorted by. Kakao's default is not documented, so this
-/// crate sends it only when asked.
+/// `friend_order`: what the list is sorted by. Kakao's default is not documented
+/// (`docs/kakao.md#friends`), so this crate sends it only when asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FriendOrder {

@@ -1,8 +1,8 @@
 //! Typed async client for Kakao's OAuth (kauth) and API (kapi) hosts.
 //!
 //! Everything in ttokttok that talks to Kakao goes through [`KakaoClient`]; its types and
-//! [`KakaoError`] are what the rest of the product acts on. Facts about Kakao come from
-//! Kakao's developer documentation, which the Kakao sandbox also follows.
+//! [`KakaoError`] are what the rest of the product acts on. Facts about Kakao, each with its
+//! public source, are in `docs/kakao.md`, which the Kakao sandbox also follows.
 //!
 //! - [`config`]: hosts, app credentials, timeout and the read retry policy.
 //! - [`secrets`]: access/refresh tokens and codes, typed so they never reach a log.

@@ -43,7 +43,8 @@ secret_newtype!(
     AccessToken
 );
 secret_newtype!(
-    /// A user's Kakao refresh token (about 2 months; rotated by Kakao in its last month).
+    /// A user's Kakao refresh token (about 2 months; rotated by Kakao in its last month;
+    /// `docs/kakao.md#tokens`).
     RefreshToken
 );
 secret_newtype!(

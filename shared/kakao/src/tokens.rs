@@ -1,6 +1,6 @@
 //! Token sets: what a login or a refresh gives back, with expiry instants from the injected clock.
 //!
-//! Kakao returns a new refresh token only in the refresh token's last month (Kakao's developer docs).
+//! Kakao returns a new refresh token only in the refresh token's last month (`docs/kakao.md#tokens`).
 //! [`TokenSet::refreshed_with`] keeps the old refresh token when none came back, so callers
 //! hold one complete [`TokenSet`] at all times and never have to think about the "sometimes".
 
@@ -79,7 +79,7 @@ impl TokenSet {
     }
 }
 
-/// `/oauth/token`'s success body (Kakao's developer docs).
+/// `/oauth/token`'s success body (`docs/kakao.md#kakao-login`).
 #[derive(Deserialize)]
 pub(crate) struct TokenResponseWire {
     access_token: String,

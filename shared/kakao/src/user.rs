@@ -1,5 +1,5 @@
 //! The user's side of Kakao Login: token info, profile, consent list, logout and unlink
-//! (Kakao's developer docs).
+//! (`docs/kakao.md#user-apis`).
 
 use chrono::{DateTime, Duration, Utc};
 use domain::KakaoUserId;

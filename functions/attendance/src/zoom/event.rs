@@ -1,4 +1,4 @@
-//! The parts of Zoom's webhook bodies we read. Everything else is
+//! The parts of Zoom's webhook bodies we read (`docs/zoom.md#events`). Everything else is
 //! ignored, and fields Zoom leaves out or sends empty become `None`.
 
 use chrono::{DateTime, Utc};
@@ -29,7 +29,8 @@ pub enum ZoomEvent {
         account: Option<String>,
     },
     /// A participant event with a null or missing meeting id: Zoom sends these for breakout
-    /// rooms. Acknowledged and counted; there is nothing to credit.
+    /// rooms (observed, not documented: `docs/zoom.md#readings`). Acknowledged and counted;
+    /// there is nothing to credit.
     NoMeeting { kind: ParticipantEventKind },
     /// Anything else (webinars, meeting started/ended, ...): acknowledged and ignored.
     Other(String),
@@ -95,7 +96,8 @@ fn time(v: &Value, key: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// Zoom sends the meeting number as a JSON number; some tools send it as a string.
+/// Zoom sends the meeting number as a JSON number; some tools send it as a string
+/// (`docs/zoom.md#events`).
 fn meeting_number(v: &Value) -> Option<String> {
     match v {
         Value::Number(n) => n.as_u64().map(|n| n.to_string()),

@@ -1,5 +1,6 @@
 //! The Zoom webhook: signature ([`signature`]), bodies ([`event`]), which meeting and invitee a
-//! participant is ([`credit`]), and the route itself ([`webhook`]).
+//! participant is ([`credit`]), and the route itself ([`webhook`]). The Zoom facts they rely on,
+//! with their sources: `docs/zoom.md`.
 
 pub mod credit;
 pub mod event;

@@ -1,4 +1,4 @@
-//! Zoom's webhook signature, as Zoom documents it (Zoom's webhook documentation):
+//! Zoom's webhook signature, as Zoom documents it (`docs/zoom.md#signature`, with its sources):
 //!
 //! ```text
 //! x-zm-signature = "v0=" + hex(HMAC-SHA256(secret token, "v0:{x-zm-request-timestamp}:{raw body}"))
@@ -24,7 +24,8 @@ pub const TIMESTAMP_HEADER: &str = "x-zm-request-timestamp";
 /// How far a request's timestamp may be from our clock, either way.
 pub const DEFAULT_TOLERANCE: Duration = Duration::minutes(5);
 /// How old a request's timestamp may be: Zoom retries an event we answered with a 5xx or too
-/// slowly after about 5, 20 and 60 minutes, so a retry may carry a timestamp 85 minutes old.
+/// slowly after about 5, 20 and 60 minutes (`docs/zoom.md#delivery-and-retries`), so a retry may
+/// carry a timestamp 85 minutes old. The window is a reading (`docs/zoom.md#readings`).
 /// Accepting it keeps a join that met a slow store; a replay within the window is harmless,
 /// because crediting a join and noting a participant are idempotent.
 pub const DEFAULT_RETRY_WINDOW: Duration = Duration::minutes(90);
@@ -143,7 +144,8 @@ pub fn verify_with_retries(
         .map_err(|_| SignatureRejected::Mismatch)
 }
 
-/// The `encryptedToken` of Zoom's URL validation: hex HMAC-SHA256 of `plainToken`.
+/// The `encryptedToken` of Zoom's URL validation: hex HMAC-SHA256 of `plainToken`
+/// (`docs/zoom.md#url-validation`).
 pub fn encrypted_token(secret: &ZoomSecret, plain_token: &str) -> String {
     let mut mac = secret.mac();
     mac.update(plain_token.as_bytes());

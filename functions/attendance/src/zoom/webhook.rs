@@ -1,4 +1,5 @@
-//! `POST /webhooks/zoom`: verify, record, answer, all inside Zoom's three seconds.
+//! `POST /webhooks/zoom`: verify, record, answer, all inside Zoom's three seconds
+//! (`docs/zoom.md#delivery-and-retries`).
 //!
 //! | request | answer |
 //! |---|---|

@@ -120,7 +120,8 @@ async fn inject_faults(State(state): State<AppState>, request: Request, next: Ne
 }
 
 /// The code a kapi call gets while Kakao does not serve the app (`-12` blocked, `-13`
-/// suspended). kauth (login) is left working: Kakao documents these codes for its APIs only.
+/// suspended). kauth (login) is left working: Kakao documents these codes for its APIs only
+/// (a reading, `docs/kakao.md#readings`).
 fn refused_app(state: &AppState, path: &str) -> Option<i64> {
     let is_kapi = path.starts_with("/v1/") || path.starts_with("/v2/");
     if !is_kapi {
@@ -204,7 +205,8 @@ pub(crate) fn bearer(sandbox: &Sandbox, headers: &HeaderMap) -> Result<AccessGra
     }
 }
 
-/// `-3` when the app no longer configures `scope` (Kakao's developer docs), else `-402` unless the user
+/// `-3` when the app no longer configures `scope` (a reading, `docs/kakao.md#readings`),
+/// else `-402` unless the user
 /// has agreed to it.
 pub(crate) fn require_scope(
     sandbox: &Sandbox,

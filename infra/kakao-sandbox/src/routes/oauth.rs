@@ -1,4 +1,5 @@
-//! `POST /oauth/token`: the authorization-code and refresh-token grants (Kakao's developer docs).
+//! `POST /oauth/token`: the authorization-code and refresh-token grants (`docs/kakao.md#kakao-login`,
+//! `docs/kakao.md#tokens`).
 
 use axum::body::Bytes;
 use axum::extract::State;

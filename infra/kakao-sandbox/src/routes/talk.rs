@@ -12,7 +12,7 @@ use crate::friends::{FriendsQuery, page, visible_friends};
 use crate::send::{self, SendReport};
 
 // `api_type` values on -402: Kakao's documented example is TALK_MESSAGE_SEND; the other two are
-// UNCONFIRMED guesses in the same style (clients must not branch on them).
+// UNCONFIRMED guesses in the same style (clients must not branch on them; `docs/kakao.md#readings`).
 const API_FRIENDS: &str = "TALK_FRIENDS";
 const API_MESSAGE_SEND: &str = "TALK_MESSAGE_SEND";
 const API_MEMO_SEND: &str = "TALK_MEMO_DEFAULT_SEND";

@@ -1,5 +1,5 @@
 //! kapi user endpoints: profile, token info, consent list and revocation, logout and unlink
-//! (Kakao's developer docs).
+//! (`docs/kakao.md#user-apis`).
 
 use std::collections::HashMap;
 

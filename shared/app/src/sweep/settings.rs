@@ -11,7 +11,7 @@
 //! | `SWEEP_BUDGET_SECS` | no new meeting is started after this long (the rest wait a minute) | 45 |
 //! | `ROUND_SUMMARY` | the round summary memo for admins who have not chosen (`on` or `off`); each admin's own choice wins | `off` |
 //!
-//! Kakao takes only `https` links in messages (Kakao's developer docs, and `kakao::WebLink`). A local
+//! Message links are `https` only (a reading, `docs/kakao.md#readings`; `kakao::WebLink`). A local
 //! run on `http://127.0.0.1` therefore cannot give reminders tracked buttons or memos a link:
 //! reminders then link straight to the meeting (as `direct` does), memos are not sent, and the
 //! admin approves confirm-first rounds on the dashboard. Point `REMINDER_LINK_BASE` (and

@@ -11,7 +11,7 @@ use store::model::{KakaoTokens, ScopeId};
 /// starts with a token that dies on the way.
 pub const REFRESH_MARGIN: Duration = Duration::minutes(5);
 
-/// Kakao documents refresh tokens as living two months (Kakao's developer docs). Used only when Kakao
+/// Kakao documents refresh tokens as living two months (`docs/kakao.md#tokens`). Used only when Kakao
 /// leaves out `refresh_token_expires_in`, which it has not been seen to do; nothing is decided
 /// on this value (Kakao's KOE322 is the authority), it is only shown.
 const ASSUMED_REFRESH_LIFETIME: Duration = Duration::days(59);

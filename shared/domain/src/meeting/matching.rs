@@ -1,7 +1,8 @@
 //! Who a meeting platform's participant is: the match rules of the attendance sources, and the
 //! name suggestions the admin's mapping page offers.
 //!
-//! Order (Zoom's participant fields): the registrant id (the one id that
+//! Order (Zoom's participant fields, `docs/zoom.md#participant-fields-and-identity`):
+//! the registrant id (the one id that
 //! survives leaving and rejoining, present only with registration), then the email (a guest's
 //! may be empty or masked), then the display name, normalised. Within names, a name the admin
 //! mapped beats a Kakao nickname. A rule that finds two invitees decides nothing: a reminder

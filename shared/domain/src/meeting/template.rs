@@ -7,7 +7,8 @@
 //! | `{시작}` | `{start}` | the start, `HH:MM` in the meeting's time zone |
 //! | `{경과}` | `{minutes_late}` | whole minutes since the start |
 //!
-//! `{{` and `}}` write literal braces. Kakao's text template allows 200 characters, counted
+//! `{{` and `}}` write literal braces. Kakao's text template allows 200 characters
+//! (`docs/kakao.md#templates`), counted
 //! after filling in, so a meeting is checked with its longest invitee name
 //! ([`MessageTemplate::check_fits`]) and the sweep renders with [`MessageTemplate::render_fitted`],
 //! which shortens a name that grew since.

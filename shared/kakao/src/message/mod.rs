@@ -1,4 +1,5 @@
-//! KakaoTalk messages: who to send to, what to send, and what came of it (Kakao's developer docs).
+//! KakaoTalk messages: who to send to, what to send, and what came of it (`docs/kakao.md#messages`,
+//! `docs/kakao.md#templates`).
 
 pub mod receivers;
 pub mod send;

@@ -1,4 +1,4 @@
-//! Who a send goes to: 1 to 5 distinct friend UUIDs, and nothing else.
+//! Who a send goes to: 1 to 5 distinct friend UUIDs, and nothing else (`docs/kakao.md#messages`).
 
 use std::collections::HashSet;
 

@@ -63,7 +63,7 @@ pub enum FailureReason {
 impl FailureReason {
     /// Whether to count this attempt against our own copy of Kakao's quotas.
     ///
-    /// How sure we are, case by case (Kakao documents none of this):
+    /// How sure we are, case by case (Kakao documents none of this; a reading, `docs/kakao.md#quotas`):
     /// - request-level refusals (`-401`, `-402`, `-5`, `-3`, `-2`, `-12`, `-13`, not sent): certain. Kakao
     ///   checks these before it sends anything; with a connection failure nothing left us.
     /// - quota failures: confident. Kakao refuses *because* the counter is full; the SDKs
@@ -266,8 +266,8 @@ impl SendResult {
 struct SendAnswerWire {
     #[serde(default)]
     successful_receiver_uuids: Vec<String>,
-    /// Kakao's REST reference names it `failure_info`; its current Android SDK reads
-    /// `failure_infos`. Either is accepted.
+    /// Kakao's REST key is `failure_info`; its current Android SDK reads `failure_infos`
+    /// (`docs/kakao.md#messages`). Either is accepted.
     #[serde(default, alias = "failure_infos")]
     failure_info: Vec<FailureInfoWire>,
 }
@@ -361,8 +361,8 @@ impl KakaoClient {
             &form,
         );
         let success = self.call(endpoint, request).await?;
-        // `result_code` is what third-party clients check (Kakao's developer docs: "likely"); a 200
-        // without it is taken as success.
+        // `result_code` is what third-party clients check (observed only: `docs/kakao.md#messages`);
+        // a 200 without it is taken as success.
         match decode::<MemoAnswerWire>(endpoint, &success)?.result_code {
             None | Some(0) => Ok(()),
             Some(code) => Err(unexpected(endpoint, success.status, MemoResultCode(code))),

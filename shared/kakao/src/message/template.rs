@@ -1,4 +1,4 @@
-//! Default message templates (Kakao's developer docs), built so that what Kakao would refuse cannot
+//! Default message templates (`docs/kakao.md#templates`), built so that what Kakao would refuse cannot
 //! be built: text over 200 characters, more than two buttons, a missing link, a link that is
 //! not https.
 //!
@@ -103,7 +103,7 @@ impl Button {
     }
 }
 
-/// Zero, one or two buttons: Kakao shows at most two.
+/// Zero, one or two buttons: Kakao shows at most two (`docs/kakao.md#templates`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Buttons(Vec<Button>);
