@@ -11,13 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Every function binary, as named in template.yaml (`BuildProperties: Binary`).
-pub const FUNCTIONS: [&str; 5] = [
-    "login",
-    "admin",
-    "attendance",
-    "friend-sync",
-    "reminder-sweep",
-];
+pub const FUNCTIONS: [&str; 5] = ["login", "admin", "attendance", "friend-sync", "reminder-sweep"];
 
 /// Which build of the binaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -180,12 +180,7 @@ fn the_webhook_cannot_open_tokens_and_the_sweep_cannot_touch_logins() {
     // Tokens are sealed under data keys with encryption context purpose=ttokttok-token; only a
     // role with the TokenKeys statement may ask KMS for them.
     assert!(statement(&template, "AttendanceRole", "TokenKeys").is_none());
-    for role in [
-        "LoginRole",
-        "AdminRole",
-        "FriendSyncRole",
-        "ReminderSweepRole",
-    ] {
+    for role in ["LoginRole", "AdminRole", "FriendSyncRole", "ReminderSweepRole"] {
         let tokens = statement(&template, role, "TokenKeys").unwrap_or_else(|| panic!("{role}"));
         assert_eq!(
             tokens["Condition"]["StringEquals"]["kms:EncryptionContext:purpose"].as_str(),

@@ -23,7 +23,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::delivery::{KakaoErrorCode, Round};
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId, QuotaLimits};
 use store::Store;
-use store::api::{MeetingStore, QuotaStore};
+use store::api::{MeetingStateStore, MeetingStore, QuotaStore};
 use store::crypto::StaticKeyProvider;
 use store::dynamo::{DynamoConfig, DynamoStore, MetricsSnapshot, TableSchema, client_from_env};
 use store::model::{
@@ -162,15 +162,12 @@ async fn simulated_round(store: &DynamoStore) -> RoundCost {
     let now = due + Duration::minutes(1);
 
     let before_sweep = store.metrics();
-    let mut found = 0;
-    for shard in store.due_shards().all() {
-        found += store
-            .due_meetings(shard, now, 1000)
-            .await
-            .expect("due meetings")
-            .due
-            .len();
-    }
+    let found = store
+        .due_meetings(now, 1000)
+        .await
+        .expect("due meetings")
+        .due
+        .len();
     assert_eq!(found, meetings.len());
     let after_query = store.metrics();
 
@@ -217,8 +214,10 @@ async fn simulated_round(store: &DynamoStore) -> RoundCost {
             due_at: due,
         };
         store
-            .advance_round(*admin, *meeting, from, None, now)
+            .finish_round(*admin, *meeting, from, None, &[], now)
             .await
+            .expect("finish round")
+            .advanced
             .expect("advance round");
     }
     let after_advance = store.metrics();

@@ -170,24 +170,19 @@ pub(crate) async fn visit(
     };
     let now = ctx.services.clock.now();
     let mut to = next_round(&states);
-    let advanced = if unrecorded.is_empty() {
-        store_.advance_round(admin, id, from, to, now).await.map(|_| ())
-    } else {
-        match store_
-            .finish_round(admin, id, from.round, &unrecorded, from, to, now)
-            .await
-        {
-            Ok(finished) => finished.advanced,
-            // The answers could not be written with the advance (a delivery moved meanwhile):
-            // record them as a batch on its own would be, then advance.
-            Err(error) => {
-                tracing::warn!(meeting = %id, round = from.round.get(), %error, "recording the round's last batch with its advance failed; recording it on its own");
-                let (_, lost) =
-                    delivery::record_answers(ctx.services, admin, id, from.round, &unrecorded).await;
-                mark_sending(&mut states, from.round, &lost);
-                to = next_round(&states);
-                store_.advance_round(admin, id, from, to, now).await.map(|_| ())
-            }
+    let advanced = match store_.finish_round(admin, id, from, to, &unrecorded, now).await {
+        Ok(finished) => finished.advanced,
+        // The answers could not be written with the advance (a delivery moved meanwhile):
+        // record them as a batch on its own would be, then move on.
+        Err(error) => {
+            tracing::warn!(meeting = %id, round = from.round.get(), %error, "recording the round's last batch with its advance failed; recording it on its own");
+            let (_, lost) = delivery::record_answers(ctx.services, admin, id, from.round, &unrecorded).await;
+            mark_sending(&mut states, from.round, &lost);
+            to = next_round(&states);
+            store_
+                .finish_round(admin, id, from, to, &[], now)
+                .await
+                .and_then(|finished| finished.advanced)
         }
     };
     match advanced {

@@ -141,36 +141,18 @@ impl Sweeper {
         AdminCache::new(self.services.store.clone(), self.settings.round_summary)
     }
 
-    /// One sweep: every meeting whose round is due by now (one due-index query per shard), each
-    /// visited once, each admin read once (with all of their due meetings). A meeting whose
-    /// visit fails stays due for the next sweep; only an unreadable due index (every shard)
-    /// fails the sweep.
+    /// One sweep: every meeting whose round is due by now (earliest first, at most `due_limit`),
+    /// each visited once, each admin read once (with all of their due meetings). A meeting whose
+    /// visit fails stays due for the next sweep; only an unreadable due index fails the sweep.
     pub async fn run_once(&self) -> Result<SweepReport, SweepError> {
         let started = Instant::now();
         let store = &self.services.store;
         let now = self.services.clock.now();
-        let mut due: Vec<DueMeeting> = Vec::new();
-        let mut unreadable_rows = 0;
-        let mut last_error = None;
-        let shards = store.due_shards();
-        for shard in shards.all() {
-            match store.due_meetings(shard, now, self.settings.due_limit).await {
-                Ok(found) => {
-                    due.extend(found.due);
-                    unreadable_rows += found.unreadable;
-                }
-                Err(error) => {
-                    tracing::error!(shard = shard.get(), %error, "could not read a due-index shard");
-                    last_error = Some(error);
-                }
-            }
-        }
-        if due.is_empty()
-            && let Some(error) = last_error
-        {
-            return Err(SweepError::DueIndexUnreadable(error));
-        }
-        due.sort_by_key(|d| d.next.due_at);
+        let found = store
+            .due_meetings(now, self.settings.due_limit)
+            .await
+            .map_err(SweepError::DueIndexUnreadable)?;
+        let (due, unreadable_rows) = (found.due, found.unreadable);
 
         let mut report = SweepReport {
             due: due.len(),

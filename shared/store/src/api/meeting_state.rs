@@ -5,7 +5,6 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use crate::StoreError;
@@ -54,8 +53,9 @@ pub struct AdminSweepRead {
 pub struct RoundFinished {
     /// The batch's deliveries as recorded.
     pub recorded: Vec<DeliveryRecord>,
-    /// Whether the meeting's due entry moved, or why it did not (`Conflict`: someone else moved
-    /// it first; `NotFound`: the meeting is gone). The outcomes are recorded either way.
+    /// Whether the meeting moved on, or why it did not (`Conflict`: its round is no longer
+    /// `from`: another sweep moved it first, or it was edited or cancelled; `NotFound`: the
+    /// meeting is gone). The answers are recorded either way.
     pub advanced: Result<(), StoreError>,
 }
 
@@ -84,19 +84,17 @@ pub trait MeetingStateStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<AdminSweepRead, StoreError>;
 
-    /// Records a batch's outcomes exactly as [`crate::api::QuotaStore::record_outcomes`] does
-    /// and then moves the meeting's due entry exactly as
-    /// [`crate::api::MeetingStore::advance_round`] does, in one write where the backend allows.
-    /// An `Err` means the outcomes were not recorded (and the round not advanced).
-    #[allow(clippy::too_many_arguments)]
+    /// The round `from` is over: records its last answers (possibly none) exactly as
+    /// [`crate::api::QuotaStore::record_outcomes`] does, then moves the meeting on to `to` (out
+    /// of the due index when `None`); version + 1. Two sweeps finishing the same round get one
+    /// winner. An `Err` means the answers were not recorded (and the round not moved on).
     async fn finish_round(
         &self,
         admin: KakaoUserId,
         meeting: MeetingId,
-        round: Round,
-        outcomes: &[(FriendUuid, DeliveryOutcome)],
         from: NextRound,
         to: Option<NextRound>,
+        answers: &[(FriendUuid, DeliveryOutcome)],
         now: DateTime<Utc>,
     ) -> Result<RoundFinished, StoreError>;
 }

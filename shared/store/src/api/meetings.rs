@@ -5,14 +5,12 @@ use chrono::{DateTime, Utc};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use crate::StoreError;
-use crate::model::{
-    DueEntries, DueShard, DueShards, Invitee, Meeting, MeetingDraft, NextRound, Version, ZoomMeetingId,
-};
+use crate::model::{DueEntries, Invitee, Meeting, MeetingDraft, Version, ZoomMeetingId};
 
 #[async_trait]
 pub trait MeetingStore: Send + Sync {
     /// Creates a meeting at version 1. If `draft.next_round` is set the meeting enters the due
-    /// index (shard [`DueShards::shard_of`]) in the same write; if it has a Zoom id it becomes
+    /// index in the same write; if it has a Zoom id it becomes
     /// findable by [`find_meetings_by_zoom_id`](Self::find_meetings_by_zoom_id).
     ///
     /// Errors: `InvalidInput` (see [`MeetingDraft::check`], or over 400 KB); `NotFound` if the
@@ -54,36 +52,14 @@ pub trait MeetingStore: Send + Sync {
     /// Errors: `Corrupt`; `Backend`.
     async fn find_meetings_by_zoom_id(&self, zoom: &ZoomMeetingId) -> Result<Vec<Meeting>, StoreError>;
 
-    /// The shard count this store was opened with.
-    fn due_shards(&self) -> DueShards;
-
-    /// Meetings in `shard` whose next round is due at or before `now`, earliest first, at most
-    /// `limit` (clamped to 1..=1000) readable ones. One query on the sparse index (paged past
-    /// unreadable rows), never a scan. A row that cannot be read is logged, counted in
-    /// [`DueEntries::unreadable`] and skipped.
+    /// Meetings (of any admin) whose next round is due at or before `now`, earliest first, at
+    /// most `limit` (clamped to 1..=1000) readable ones, read from the sparse due index, never a
+    /// scan. A row that cannot be read is logged, counted in [`DueEntries::unreadable`] and
+    /// skipped, so one tenant's damaged row hides no one else's meeting.
     ///
-    /// Errors: `Backend`.
-    async fn due_meetings(
-        &self,
-        shard: DueShard,
-        now: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<DueEntries, StoreError>;
-
-    /// Moves the meeting from round `from` (exactly as read: round and due time) to `to`, or
-    /// out of the due index when `to` is `None`; version + 1. Two sweeps advancing the same
-    /// round get one winner.
-    ///
-    /// Errors: `Conflict` if the meeting's next round is no longer `from` (advanced, edited,
-    /// cancelled); `NotFound`; `Backend`.
-    async fn advance_round(
-        &self,
-        admin: KakaoUserId,
-        id: MeetingId,
-        from: NextRound,
-        to: Option<NextRound>,
-        now: DateTime<Utc>,
-    ) -> Result<Meeting, StoreError>;
+    /// Errors: `Backend` when nothing of the index could be read (a part that fails while others
+    /// answer is logged, and what could be read is returned).
+    async fn due_meetings(&self, now: DateTime<Utc>, limit: usize) -> Result<DueEntries, StoreError>;
 
     /// Adds or replaces one invitee of the admin's meeting.
     ///

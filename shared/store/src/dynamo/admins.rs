@@ -10,10 +10,11 @@ use super::expr::{Expr, Update};
 use super::item::{Item, Reader, n, s, time};
 use super::keys::{
     ACTIVE_ADMINS_INDEX, ACTIVE_ADMINS_PK, DELETIONS_PK, FRIEND_PREFIX, INVITEE_PREFIX, JOINED_PREFIX,
-    MEETING_PREFIX, PK, SEEN_PREFIX, SK, SK_PREFS, SK_PROFILE, SK_SYNC, SK_TOKENS, active_sk, admin_pk,
-    meeting_from_sk, meeting_pk, zoom_hint_pk, zoom_hint_sk,
+    MEETING_PREFIX, PK, SEEN_PREFIX, SK, SK_PREFS, SK_SYNC, SK_TOKENS, active_sk, admin_pk, meeting_from_sk,
+    meeting_pk, zoom_hint_pk, zoom_hint_sk,
 };
-use super::requests::{Query, Written, key};
+use super::keys::{ZOOM_ACCOUNT_PREFIX, deletion_key, key, profile_key};
+use super::requests::{Query, Written};
 use crate::StoreError;
 use crate::api::AdminStore;
 use crate::model::{
@@ -24,15 +25,6 @@ const ACTIVE_PK: &str = "active_pk";
 const ACTIVE_SK: &str = "active_sk";
 /// Cursor prefix: a cursor this backend did not issue is refused, not misread.
 const CURSOR_PREFIX: &str = "dyn1:";
-
-pub(crate) fn profile_key(admin: KakaoUserId) -> Item {
-    key(admin_pk(admin), SK_PROFILE)
-}
-
-/// `DELETIONS` / `{admin}`: a deletion of the admin's data that has not finished.
-fn deletion_key(admin: KakaoUserId) -> Item {
-    key(DELETIONS_PK, admin.to_string())
-}
 
 fn pending_from_item(item: &Item) -> Result<PendingDeletion, StoreError> {
     let r = Reader::new("pending deletion", item);
@@ -234,7 +226,7 @@ impl AdminStore for DynamoStore {
         let zoom_notes = self
             .query_all(
                 "Query zoom accounts for unlink",
-                Query::prefix(&pk, super::attendance::ZOOM_ACCOUNT_PREFIX),
+                Query::prefix(&pk, ZOOM_ACCOUNT_PREFIX),
             )
             .await?;
         for note in &zoom_notes {
@@ -245,7 +237,7 @@ impl AdminStore for DynamoStore {
             {
                 self.delete_item(
                     "DeleteItem zoom account",
-                    super::attendance::zoom_account_key(&account),
+                    super::keys::zoom_account_key(&account),
                     None,
                 )
                 .await?;
@@ -287,7 +279,7 @@ impl AdminStore for DynamoStore {
                 )
                 .await?;
             }
-            self.delete_item("DeleteItem meeting", super::meetings::meeting_key(id, mid), None)
+            self.delete_item("DeleteItem meeting", super::keys::meeting_key(id, mid), None)
                 .await?;
         }
         self.delete_item("DeleteItem pending deletion", deletion_key(id), None)

@@ -9,7 +9,8 @@ use super::DynamoStore;
 use super::expr::{Condition, Update};
 use super::item::{Item, Reader, s, time};
 use super::keys::{JOINED_PREFIX, SEEN_PREFIX, joined_sk, meeting_pk, seen_sk};
-use super::requests::{Query, Tx, Written, key};
+use super::keys::{key, zoom_account_key, zoom_account_note_sk};
+use super::requests::{Query, Tx, Written};
 use crate::StoreError;
 use crate::api::AttendanceStore;
 use crate::model::{Attendance, JoinRecorded, JoinSource, UnmatchedParticipant, ZoomAccountId};
@@ -162,7 +163,7 @@ impl AttendanceStore for DynamoStore {
         note.insert("kind".into(), s("zoom_account_note"));
         note.insert("account".into(), s(account.as_str()));
         let mut tx = Tx::new(self);
-        tx.check(super::admins::profile_key(admin), Condition::exists())?;
+        tx.check(super::keys::profile_key(admin), Condition::exists())?;
         tx.put(owner, Some(Condition::not_exists()))?;
         tx.put(note, None)?;
         match self
@@ -198,18 +199,6 @@ impl AttendanceStore for DynamoStore {
             .collect()
     }
 }
-
-/// `ZOOMACCOUNT#{account}` / `OWNER`: which admin a Zoom account's events belong to.
-pub(super) fn zoom_account_key(account: &ZoomAccountId) -> Item {
-    key(format!("{ZOOM_ACCOUNT_PREFIX}{}", account.as_str()), "OWNER")
-}
-
-/// The note in the admin's partition (`ADMIN#{admin}` / `ZOOMACCOUNT#{account}`).
-pub(super) fn zoom_account_note_sk(account: &ZoomAccountId) -> String {
-    format!("{ZOOM_ACCOUNT_PREFIX}{}", account.as_str())
-}
-
-pub(super) const ZOOM_ACCOUNT_PREFIX: &str = "ZOOMACCOUNT#";
 
 fn zoom_account_admin(item: &Item) -> Result<KakaoUserId, StoreError> {
     KakaoUserId::new(Reader::new("zoom account", item).n("admin_id")?)

@@ -12,15 +12,11 @@ use domain::KakaoUserId;
 use super::DynamoStore;
 use super::expr::Update;
 use super::item::{Item, Reader, n, s, time};
-use super::keys::{SK_PROFILE, client_pk};
-use super::requests::{Written, key};
+use super::keys::client_key;
+use super::requests::Written;
 use crate::StoreError;
 use crate::api::ClientStore;
 use crate::model::{ClientRecord, ClientStatus, ScopeId, check_item_size};
-
-pub(crate) fn client_key(client: KakaoUserId) -> Item {
-    key(client_pk(client), SK_PROFILE)
-}
 
 pub(crate) fn client_from_item(item: &Item) -> Result<ClientRecord, StoreError> {
     let r = Reader::new("client", item);

@@ -11,18 +11,13 @@ use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
 
 use super::expr::Update;
 use super::item::{Item, Reader, boolean, n, s, time};
-use super::keys::{
-    FRIEND_SENDS_INDEX, PK, SEND_PREFIX, friend_sends_pk, friend_sends_sk, meeting_pk, send_sk,
-};
-use super::requests::{Query, Tx, Written, key};
+use super::keys::delivery_key;
+use super::keys::{FRIEND_SENDS_INDEX, PK, SEND_PREFIX, friend_sends_pk, friend_sends_sk, meeting_pk};
+use super::requests::{Query, Tx, Written};
 use super::{DeliveryFacts, DynamoStore};
 use crate::StoreError;
 use crate::api::DeliveryStore;
 use crate::model::{BatchRecipients, DeliveryKey, DeliveryRecord};
-
-pub(crate) fn delivery_key(k: &DeliveryKey) -> Item {
-    key(meeting_pk(k.admin, k.meeting), send_sk(&k.recipient, k.round))
-}
 
 /// A new delivery record, holding its quota.
 pub(crate) fn delivery_item(record: &DeliveryRecord) -> Item {

@@ -314,7 +314,7 @@ async fn a_slot_given_back_after_its_counters_expired_does_not_bring_them_back()
         QuotaSubject::Pair(sender, friend("a")),
     ] {
         let counter = store
-            .get_item("GetItem quota counter", super::quota::counter_key(day, &subject))
+            .get_item("GetItem quota counter", super::keys::counter_key(day, &subject))
             .await
             .unwrap();
         assert!(counter.is_none(), "{subject:?} came back: {counter:?}");

@@ -9,8 +9,9 @@ use super::DynamoStore;
 use super::TTL_ATTRIBUTE;
 use super::expr::Update;
 use super::item::{n, s};
+use super::keys::key;
 use super::keys::sortable_time;
-use super::requests::{Written, key};
+use super::requests::Written;
 use crate::StoreError;
 use crate::api::{FloodStore, FloodSubject};
 

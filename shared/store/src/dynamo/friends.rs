@@ -10,11 +10,11 @@ use domain::friends::{FriendChange, FriendProfile, KnownFriend, diff_friends};
 use domain::{FriendUuid, KakaoUserId};
 
 use super::DynamoStore;
-use super::admins::profile_key;
 use super::expr::Condition;
 use super::item::{Item, Reader, boolean, item_size, n, s, time};
 use super::keys::{FRIEND_PREFIX, SK_SYNC, admin_pk, friend_sk};
-use super::requests::{Query, Tx, key};
+use super::keys::{key, profile_key};
+use super::requests::{Query, Tx};
 use crate::StoreError;
 use crate::api::FriendStore;
 use crate::model::{FriendRecord, FriendSyncCounts, SyncReport, check_item_size};

@@ -7,14 +7,10 @@ use domain::{AppStopState, KakaoAppStop};
 use super::DynamoStore;
 use super::expr::Update;
 use super::item::{Item, Reader, s, time};
-use super::keys::{APP_PK, SK_KAKAO_STOP};
-use super::requests::{Written, key};
+use super::keys::stop_key;
+use super::requests::Written;
 use crate::StoreError;
 use crate::api::KakaoAppStore;
-
-fn stop_key() -> Item {
-    key(APP_PK, SK_KAKAO_STOP)
-}
 
 fn state_from_item(item: &Item) -> Result<AppStopState, StoreError> {
     let r = Reader::new("kakao app stop", item);

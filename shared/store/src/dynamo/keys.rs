@@ -8,7 +8,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
 
-use crate::model::{DueShard, LinkToken, QuotaSubject, StateNonce};
+use super::due_shards::DueShard;
+use super::item::{Item, s};
+use crate::model::{DeliveryKey, LinkToken, QuotaSubject, StateNonce, ZoomAccountId};
 
 pub(crate) const PK: &str = "PK";
 pub(crate) const SK: &str = "SK";
@@ -36,6 +38,7 @@ pub(crate) const LINK_PREFIX: &str = "LINK#";
 pub(crate) const SEEN_PREFIX: &str = "SEEN#";
 pub(crate) const OPT_OUT_PREFIX: &str = "OPTOUT#";
 pub(crate) const SK_LINK: &str = "LINK";
+pub(crate) const ZOOM_ACCOUNT_PREFIX: &str = "ZOOMACCOUNT#";
 
 /// The app-wide partition: what concerns every admin at once (Kakao stopping the app).
 pub(crate) const APP_PK: &str = "APP";
@@ -51,6 +54,11 @@ pub(crate) fn admin_pk(admin: KakaoUserId) -> String {
 /// `ADMIN#{admin}#MEETING#{id}`: one meeting's invitees, attendance and deliveries.
 pub(crate) fn meeting_pk(admin: KakaoUserId, meeting: MeetingId) -> String {
     format!("ADMIN#{admin}#MEETING#{meeting}")
+}
+
+/// The note in the admin's partition (`ADMIN#{admin}` / `ZOOMACCOUNT#{account}`).
+pub(crate) fn zoom_account_note_sk(account: &ZoomAccountId) -> String {
+    format!("{ZOOM_ACCOUNT_PREFIX}{}", account.as_str())
 }
 
 pub(crate) fn friend_sk(friend: &FriendUuid) -> String {
@@ -188,6 +196,60 @@ pub(crate) fn admin_from_pk(pk: &str) -> Option<KakaoUserId> {
 pub(crate) fn meeting_from_sk(sk: &str) -> Option<MeetingId> {
     sk.strip_prefix(MEETING_PREFIX)
         .and_then(|id| MeetingId::parse(id).ok())
+}
+
+// Whole keys of the table's items, as DynamoDB takes them.
+
+/// A table key from its two parts.
+pub(crate) fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
+    [(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))].into()
+}
+
+pub(crate) fn profile_key(admin: KakaoUserId) -> Item {
+    key(admin_pk(admin), SK_PROFILE)
+}
+
+/// `DELETIONS` / `{admin}`: a deletion of the admin's data that has not finished.
+pub(crate) fn deletion_key(admin: KakaoUserId) -> Item {
+    key(DELETIONS_PK, admin.to_string())
+}
+
+/// `ZOOMACCOUNT#{account}` / `OWNER`: which admin a Zoom account's events belong to.
+pub(crate) fn zoom_account_key(account: &ZoomAccountId) -> Item {
+    key(format!("{ZOOM_ACCOUNT_PREFIX}{}", account.as_str()), "OWNER")
+}
+
+pub(crate) fn client_key(client: KakaoUserId) -> Item {
+    key(client_pk(client), SK_PROFILE)
+}
+
+pub(crate) fn delivery_key(k: &DeliveryKey) -> Item {
+    key(meeting_pk(k.admin, k.meeting), send_sk(&k.recipient, k.round))
+}
+
+pub(crate) fn stop_key() -> Item {
+    key(APP_PK, SK_KAKAO_STOP)
+}
+
+pub(crate) fn meeting_key(admin: KakaoUserId, meeting: MeetingId) -> Item {
+    key(admin_pk(admin), meeting_sk(meeting))
+}
+
+pub(crate) fn invitee_key(admin: KakaoUserId, meeting: MeetingId, friend: &FriendUuid) -> Item {
+    key(meeting_pk(admin, meeting), invitee_sk(friend))
+}
+
+/// `ADMIN#{admin}` / `PREFS`.
+pub(crate) fn preferences_key(admin: KakaoUserId) -> Item {
+    key(admin_pk(admin), SK_PREFS)
+}
+
+pub(crate) fn counter_key(day: KstDay, subject: &QuotaSubject) -> Item {
+    key(quota_pk(day, subject), SK_COUNT)
+}
+
+pub(crate) fn tokens_key(admin: KakaoUserId) -> Item {
+    key(admin_pk(admin), SK_TOKENS)
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@ use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use super::expr::Condition;
 use super::item::{Item, Reader, n, s, time};
+use super::keys::key;
 use super::keys::{LINK_PREFIX, PK, SK, SK_LINK, link_pk, link_pointer_sk, meeting_pk};
-use super::requests::{Query, Tx, key};
+use super::requests::{Query, Tx};
 use super::{DynamoStore, TTL_ATTRIBUTE};
 use crate::StoreError;
 use crate::api::LinkStore;

@@ -20,9 +20,9 @@ use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use super::DynamoStore;
-use super::admins::{profile_from_item, profile_key};
+use super::admins::profile_from_item;
 use super::attendance::attendance_from_item;
-use super::clients::{client_from_item, client_key};
+use super::clients::client_from_item;
 use super::deliveries::{batch_cancelled, delivery_from_item};
 use super::friends::friend_from_item;
 use super::item::{Item, Reader};
@@ -31,14 +31,13 @@ use super::keys::{
     SEND_PREFIX, SK, SK_PREFS, SK_PROFILE, SK_TOKENS, admin_pk, friend_sk, invitee_sk, joined_sk,
     link_pointer_sk, meeting_pk, opt_out_sk, send_sk,
 };
+use super::keys::{client_key, key, meeting_key, preferences_key, profile_key, tokens_key};
 use super::links::link_from_pointer;
-use super::meetings::{
-    advance_conflict, invitee_from_item, meeting_from_item, meeting_key, roster_from_item,
-};
+use super::meetings::{advance_conflict, invitee_from_item, meeting_from_item, roster_from_item};
 use super::opt_outs::opt_out_from_item;
-use super::preferences::{preferences_from_item, preferences_key};
-use super::requests::{Query, key};
-use super::tokens::{stored_from_item, tokens_key};
+use super::preferences::preferences_from_item;
+use super::requests::Query;
+use super::tokens::stored_from_item;
 use crate::StoreError;
 use crate::api::{AdminSweepRead, MeetingState, MeetingStateStore, QuotaStore, RoundFinished};
 use crate::model::{DeliveryOutcome, DueMeeting, Meeting, NextRound};
@@ -238,12 +237,23 @@ impl MeetingStateStore for DynamoStore {
         &self,
         admin: KakaoUserId,
         meeting: MeetingId,
-        round: Round,
-        outcomes: &[(FriendUuid, DeliveryOutcome)],
         from: NextRound,
         to: Option<NextRound>,
+        outcomes: &[(FriendUuid, DeliveryOutcome)],
         now: DateTime<Utc>,
     ) -> Result<RoundFinished, StoreError> {
+        let round = from.round;
+        if outcomes.is_empty() {
+            // Nothing to record: one conditional update.
+            let advanced = self
+                .advance_round(admin, meeting, from, to, now)
+                .await
+                .map(|_| ());
+            return Ok(RoundFinished {
+                recorded: Vec::new(),
+                advanced,
+            });
+        }
         let mut batch = self.outcomes_tx(admin, meeting, round, outcomes, now).await?;
         let at = batch.tx.len();
         let advance = self.advance_update(meeting, from, to, now);

@@ -14,21 +14,21 @@ use chrono_tz::Tz;
 use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
-use super::admins::profile_key;
+use super::due_shards::{DueShard, DueShards};
 use super::expr::{Condition, Expr, Update};
 use super::item::{Item, Reader, boolean, item_size, n, s, time};
 use super::keys::{
     DUE_INDEX, INVITEE_PREFIX, MEETING_PREFIX, PK, SK, ZOOM_INDEX, admin_from_pk, admin_pk, due_pk, due_sk,
-    due_sk_upper, from_zoom_hint_sk, invitee_sk, meeting_from_sk, meeting_pk, meeting_sk, zoom_hint_pk,
-    zoom_hint_sk,
+    due_sk_upper, from_zoom_hint_sk, meeting_from_sk, meeting_pk, meeting_sk, zoom_hint_pk, zoom_hint_sk,
 };
-use super::requests::{Query, Tx, Written, key};
+use super::keys::{invitee_key, key, meeting_key, profile_key};
+use super::requests::{Query, Tx, Written};
 use super::{DynamoStore, TTL_ATTRIBUTE};
 use crate::StoreError;
 use crate::api::MeetingStore;
 use crate::model::{
-    DueEntries, DueMeeting, DueShard, DueShards, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft,
-    MeetingSettings, MeetingStatus, NextRound, Version, ZoomMeetingId, check_item_size,
+    DueEntries, DueMeeting, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft, MeetingSettings,
+    MeetingStatus, NextRound, Version, ZoomMeetingId, check_item_size,
 };
 
 /// The meeting's invitees' ids (a string set; absent while there are none).
@@ -50,14 +50,6 @@ pub(crate) fn roster_from_item(item: &Item) -> Result<Option<Vec<FriendUuid>>, S
             .map(Some),
         Some(_) => Err(StoreError::corrupt("meeting", "roster is not a string set")),
     }
-}
-
-pub(crate) fn meeting_key(admin: KakaoUserId, meeting: MeetingId) -> Item {
-    key(admin_pk(admin), meeting_sk(meeting))
-}
-
-fn invitee_key(admin: KakaoUserId, meeting: MeetingId, friend: &FriendUuid) -> Item {
-    key(meeting_pk(admin, meeting), invitee_sk(friend))
 }
 
 /// The draft as attributes; `None` means "absent" (removed on update).
@@ -237,6 +229,58 @@ impl DynamoStore {
     ) -> Result<(), StoreError> {
         tx.check(meeting_key(admin, meeting), Condition::exists())
     }
+
+    /// One shard's due entries, earliest first, at most `limit` readable ones: one query on the
+    /// sparse index (paged past unreadable rows), never a scan.
+    async fn due_in_shard(
+        &self,
+        shard: DueShard,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<DueEntries, StoreError> {
+        let mut expr = Expr::default();
+        let key_condition = format!(
+            "{} = {} AND {} <= {}",
+            expr.name("due_pk"),
+            expr.value(s(due_pk(shard))),
+            expr.name("due_sk"),
+            expr.value(s(due_sk_upper(now)))
+        );
+        let mut query = Query {
+            index: Some(DUE_INDEX),
+            key_condition,
+            expr,
+            limit: Some(limit as i32),
+            start: None,
+            consistent: false,
+        };
+        let mut found = DueEntries::default();
+        loop {
+            let (items, next) = self.query_page("Query due index", &query).await?;
+            for item in &items {
+                match due_from_item(item) {
+                    Ok(entry) => found.due.push(entry),
+                    Err(error) => {
+                        found.unreadable += 1;
+                        let (pk, sk) = (
+                            item.get(PK).and_then(|v| v.as_s().ok()),
+                            item.get(SK).and_then(|v| v.as_s().ok()),
+                        );
+                        tracing::error!(shard = shard.get(), pk = ?pk, sk = ?sk, %error, "an unreadable due-index row is skipped");
+                    }
+                }
+            }
+            match next {
+                Some(start) if found.due.len() < limit => {
+                    query.start = Some(start);
+                    query.limit = Some((limit - found.due.len()) as i32);
+                }
+                _ => break,
+            }
+        }
+        found.due.truncate(limit);
+        Ok(found)
+    }
 }
 
 #[async_trait]
@@ -380,74 +424,35 @@ impl MeetingStore for DynamoStore {
         Ok(found.into_values().collect())
     }
 
-    fn due_shards(&self) -> DueShards {
-        self.inner.config.due_shards
-    }
-
-    async fn due_meetings(
-        &self,
-        shard: DueShard,
-        now: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<DueEntries, StoreError> {
+    async fn due_meetings(&self, now: DateTime<Utc>, limit: usize) -> Result<DueEntries, StoreError> {
         let limit = limit.clamp(1, 1000);
-        let mut expr = Expr::default();
-        let key_condition = format!(
-            "{} = {} AND {} <= {}",
-            expr.name("due_pk"),
-            expr.value(s(due_pk(shard))),
-            expr.name("due_sk"),
-            expr.value(s(due_sk_upper(now)))
-        );
-        let mut query = Query {
-            index: Some(DUE_INDEX),
-            key_condition,
-            expr,
-            limit: Some(limit as i32),
-            start: None,
-            consistent: false,
-        };
+        // Every shard at once; each gives its earliest `limit`, so the merge holds the earliest
+        // `limit` of all. A shard that cannot be read is logged and the others still count: only
+        // when nothing could be read at all is the index unreadable.
+        let shards = self.inner.config.due_shards.all();
+        let reads = futures::future::join_all(shards.map(|shard| self.due_in_shard(shard, now, limit))).await;
         let mut found = DueEntries::default();
-        loop {
-            let (items, next) = self.query_page("Query due index", &query).await?;
-            for item in &items {
-                match due_from_item(item) {
-                    Ok(entry) => found.due.push(entry),
-                    Err(error) => {
-                        found.unreadable += 1;
-                        let (pk, sk) = (
-                            item.get(PK).and_then(|v| v.as_s().ok()),
-                            item.get(SK).and_then(|v| v.as_s().ok()),
-                        );
-                        tracing::error!(shard = shard.get(), pk = ?pk, sk = ?sk, %error, "an unreadable due-index row is skipped");
-                    }
+        let mut last_error = None;
+        for (shard, read) in self.inner.config.due_shards.all().zip(reads) {
+            match read {
+                Ok(entries) => {
+                    found.due.extend(entries.due);
+                    found.unreadable += entries.unreadable;
                 }
-            }
-            match next {
-                Some(start) if found.due.len() < limit => {
-                    query.start = Some(start);
-                    query.limit = Some((limit - found.due.len()) as i32);
+                Err(error) => {
+                    tracing::error!(shard = shard.get(), %error, "could not read a due-index shard");
+                    last_error = Some(error);
                 }
-                _ => break,
             }
         }
+        if let Some(error) = last_error
+            && found.due.is_empty()
+        {
+            return Err(error);
+        }
+        found.due.sort_by_key(|d| d.next.due_at);
         found.due.truncate(limit);
         Ok(found)
-    }
-
-    async fn advance_round(
-        &self,
-        admin: KakaoUserId,
-        id: MeetingId,
-        from: NextRound,
-        to: Option<NextRound>,
-        now: DateTime<Utc>,
-    ) -> Result<Meeting, StoreError> {
-        let update = self.advance_update(id, from, to, now);
-        let written = self
-            .update_item("UpdateItem advance round", meeting_key(admin, id), &update)
-            .await?;
-        written_meeting(written, admin, id, &advance_conflict(from))
     }
 
     async fn put_invitee(
@@ -537,5 +542,25 @@ impl MeetingStore for DynamoStore {
             )
             .await?;
         items.iter().map(invitee_from_item).collect()
+    }
+}
+
+impl DynamoStore {
+    /// Moves the meeting from round `from` (exactly as read: round and due time) to `to`, or
+    /// out of the due index when `to` is `None`; version + 1. Two sweeps advancing the same
+    /// round get one winner: the other gets `Conflict` (`NotFound` if the meeting is gone).
+    pub(crate) async fn advance_round(
+        &self,
+        admin: KakaoUserId,
+        id: MeetingId,
+        from: NextRound,
+        to: Option<NextRound>,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError> {
+        let update = self.advance_update(id, from, to, now);
+        let written = self
+            .update_item("UpdateItem advance round", meeting_key(admin, id), &update)
+            .await?;
+        written_meeting(written, admin, id, &advance_conflict(from))
     }
 }

@@ -12,6 +12,7 @@ mod admins;
 mod attendance;
 mod clients;
 mod deliveries;
+mod due_shards;
 mod expr;
 #[cfg(test)]
 mod fault_tests;
@@ -43,6 +44,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use domain::KstDay;
 
+pub use due_shards::{DueShard, DueShards};
 pub use metrics::{DynamoMetrics, MetricsSnapshot};
 pub use table::{
     IndexSchema, KeyElement, TABLE_RESOURCE, TableSchema, TableSchemaError, workspace_template_path,
@@ -50,7 +52,7 @@ pub use table::{
 
 use crate::StoreError;
 use crate::crypto::KeyProvider;
-use crate::model::{DeliveryKey, DueShards};
+use crate::model::DeliveryKey;
 
 /// The TTL attribute (epoch seconds) the table's TimeToLiveSpecification names.
 pub const TTL_ATTRIBUTE: &str = "ttl_epoch";

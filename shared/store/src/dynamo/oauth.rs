@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::expr::Condition;
 use super::item::{Item, Reader, n, s, time};
+use super::keys::key;
 use super::keys::{SK_STATE, state_pk};
-use super::requests::{Written, key};
+use super::requests::Written;
 use super::{DynamoStore, TTL_ATTRIBUTE};
 use crate::StoreError;
 use crate::api::OAuthStateStore;

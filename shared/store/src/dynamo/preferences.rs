@@ -6,19 +6,14 @@ use chrono::{DateTime, Utc};
 use domain::KakaoUserId;
 
 use super::DynamoStore;
-use super::admins::profile_key;
 use super::expr::Condition;
 use super::item::{Item, Reader, s, time};
 use super::keys::{SK_PREFS, admin_pk};
-use super::requests::{Tx, key};
+use super::keys::{key, preferences_key, profile_key};
+use super::requests::Tx;
 use crate::StoreError;
 use crate::api::PreferenceStore;
 use crate::model::AdminPreferences;
-
-/// `ADMIN#{admin}` / `PREFS`.
-pub(crate) fn preferences_key(admin: KakaoUserId) -> Item {
-    key(admin_pk(admin), SK_PREFS)
-}
 
 pub(crate) fn preferences_from_item(item: &Item) -> Result<AdminPreferences, StoreError> {
     Reader::new("admin preferences", item).json("preferences")

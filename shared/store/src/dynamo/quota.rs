@@ -15,14 +15,13 @@ use domain::delivery::{DeliveryState, DeliveryStateKind, Round};
 use domain::quota_fit::{BatchUsage, Fit, RecipientUsage, fit_batch};
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId, QuotaLimits};
 
-use super::deliveries::{
-    batch_cancelled, batch_keys, delivery_item, delivery_key, require_state, set_state, state_from,
-};
+use super::deliveries::{batch_cancelled, batch_keys, delivery_item, require_state, set_state, state_from};
 use super::expr::{Condition, Update};
 use super::item::{Item, Reader, boolean, n, s};
-use super::keys::{SK_COUNT, quota_pk};
+use super::keys::quota_pk;
+use super::keys::{counter_key, delivery_key};
 use super::links::{link_items, pointer_token};
-use super::requests::{Cancelled, Tx, key};
+use super::requests::{Cancelled, Tx};
 use super::{DeliveryFacts, DynamoStore, TTL_ATTRIBUTE};
 use crate::StoreError;
 use crate::api::QuotaStore;
@@ -33,10 +32,6 @@ use crate::model::{
 
 /// Counters live two days past the end of their Kakao day, then TTL removes them.
 const COUNTER_LIFETIME_AFTER_DAY: Duration = Duration::days(2);
-
-pub(super) fn counter_key(day: KstDay, subject: &QuotaSubject) -> Item {
-    key(quota_pk(day, subject), SK_COUNT)
-}
 
 /// `n += k`, refused by DynamoDB if that would pass `limit`. When `k > limit` the condition
 /// can never hold (`attribute_not_exists` alone would let a fresh counter start above it).

@@ -29,6 +29,7 @@ use rand::Rng;
 
 use super::expr::{Condition, Expr, Update};
 use super::item::{Item, item_size, write_units};
+use super::keys::key;
 use super::keys::{PK, SK};
 use super::{DynamoStore, item};
 use crate::StoreError;
@@ -94,11 +95,6 @@ fn failure<E: ProvideErrorMetadata>(error: &SdkError<E>) -> Failure {
 
 fn build_error(op: &'static str) -> impl FnOnce(aws_sdk_dynamodb::error::BuildError) -> StoreError {
     move |e| StoreError::backend(op, e)
-}
-
-/// A table key from its two parts.
-pub(crate) fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
-    [(PK.to_owned(), item::s(pk)), (SK.to_owned(), item::s(sk))].into()
 }
 
 /// What a conditional single-item write found.

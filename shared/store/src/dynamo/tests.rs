@@ -211,15 +211,7 @@ async fn ten_due_meetings_of_an_admin_are_read_in_four_requests_and_each_finishe
             .unwrap();
         let outcomes: Vec<_> = names.iter().map(|n| (friend(n), DeliveryOutcome::Sent)).collect();
         let finished = store
-            .finish_round(
-                sender,
-                entry.meeting,
-                Round::FIRST,
-                &outcomes,
-                entry.next,
-                None,
-                at(10, 6),
-            )
+            .finish_round(sender, entry.meeting, entry.next, None, &outcomes, at(10, 6))
             .await
             .unwrap();
         assert!(finished.advanced.is_ok());
@@ -496,30 +488,15 @@ async fn the_due_index_finds_a_meeting_once_due_and_forgets_it_after_its_last_ro
     let Some(store) = fresh_store().await else { return };
     let id = admin(6);
     let meeting = with_admin_and_meeting(&store, id).await;
-    let shard = store.due_shards().shard_of(meeting);
-    assert!(
-        store
-            .due_meetings(shard, at(10, 4), 10)
-            .await
-            .unwrap()
-            .due
-            .is_empty()
-    );
-    let due = store.due_meetings(shard, at(10, 5), 10).await.unwrap().due;
+    assert!(store.due_meetings(at(10, 4), 10).await.unwrap().due.is_empty());
+    let due = store.due_meetings(at(10, 5), 10).await.unwrap().due;
     assert_eq!(due.len(), 1);
     assert_eq!((due[0].admin, due[0].meeting), (id, meeting));
     store
         .advance_round(id, meeting, due[0].next, None, at(10, 5))
         .await
         .unwrap();
-    assert!(
-        store
-            .due_meetings(shard, at(12, 0), 10)
-            .await
-            .unwrap()
-            .due
-            .is_empty()
-    );
+    assert!(store.due_meetings(at(12, 0), 10).await.unwrap().due.is_empty());
     let again = store
         .advance_round(id, meeting, due[0].next, None, at(10, 5))
         .await;

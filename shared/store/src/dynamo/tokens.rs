@@ -10,18 +10,14 @@ use domain::KakaoUserId;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::DynamoStore;
-use super::admins::profile_key;
 use super::expr::{Condition, Update};
 use super::item::{Item, Reader, b, n, s, time};
-use super::keys::{PK, SK_TOKENS, admin_pk};
-use super::requests::{Tx, Written, key};
+use super::keys::PK;
+use super::keys::{profile_key, tokens_key};
+use super::requests::{Tx, Written};
 use crate::StoreError;
 use crate::api::TokenStore;
 use crate::model::{KakaoTokens, ScopeId, StoredTokens, Version};
-
-pub(crate) fn tokens_key(admin: KakaoUserId) -> Item {
-    key(admin_pk(admin), SK_TOKENS)
-}
 
 /// Binds a sealed token to its admin and role, so it opens neither on another admin's row nor
 /// as the other token.

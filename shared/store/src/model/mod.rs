@@ -26,8 +26,8 @@ pub use delivery::{DEFAULT_STALE_SENDING_AGE, DeliveryKey, DeliveryRecord};
 pub use friend::{FriendRecord, FriendSyncCounts, SyncOutcome, SyncReport};
 pub use link::{LINK_TOKEN_LIFETIME_AFTER_END, LinkButton, LinkTarget, LinkToken, PresentedLink};
 pub use meeting::{
-    DueEntries, DueMeeting, DueShard, DueShards, Email, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft,
-    MeetingSettings, MeetingStatus, NextRound, SendMode, ZoomAccountId, ZoomMeetingId,
+    DueEntries, DueMeeting, Email, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft, MeetingSettings,
+    MeetingStatus, NextRound, SendMode, ZoomAccountId, ZoomMeetingId,
 };
 pub use oauth::{OAUTH_STATE_TTL, OAuthPurpose, OAuthState, ReturnPath, StateNonce};
 pub use opt_out::{OptOut, OptOutRecorded, OptOutSource};

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 
 use super::SqliteStore;
@@ -94,13 +93,17 @@ impl MeetingStateStore for SqliteStore {
         &self,
         admin: KakaoUserId,
         meeting: MeetingId,
-        round: Round,
-        outcomes: &[(FriendUuid, DeliveryOutcome)],
         from: NextRound,
         to: Option<NextRound>,
+        outcomes: &[(FriendUuid, DeliveryOutcome)],
         now: DateTime<Utc>,
     ) -> Result<RoundFinished, StoreError> {
-        let recorded = self.record_outcomes(admin, meeting, round, outcomes, now).await?;
+        let recorded = if outcomes.is_empty() {
+            Vec::new()
+        } else {
+            self.record_outcomes(admin, meeting, from.round, outcomes, now)
+                .await?
+        };
         let advanced = self
             .advance_round(admin, meeting, from, to, now)
             .await

@@ -14,8 +14,8 @@ use super::{SqliteStore, TxError};
 use crate::StoreError;
 use crate::api::MeetingStore;
 use crate::model::{
-    DueEntries, DueMeeting, DueShard, DueShards, Invitee, Meeting, MeetingDraft, NextRound, Version,
-    ZoomMeetingId, check_item_size,
+    DueEntries, DueMeeting, Invitee, Meeting, MeetingDraft, NextRound, Version, ZoomMeetingId,
+    check_item_size,
 };
 
 const SELECT: &str = "SELECT admin, id, draft, version, created_at, updated_at FROM meetings";
@@ -83,12 +83,11 @@ fn not_found(admin: KakaoUserId, id: MeetingId) -> StoreError {
 struct EncodedDraft {
     json: String,
     zoom_id: Option<String>,
-    due_shard: Option<i64>,
     due_at: Option<String>,
     due_round: Option<i64>,
 }
 
-fn encode(shards: DueShards, id: MeetingId, draft: &MeetingDraft) -> Result<EncodedDraft, StoreError> {
+fn encode(draft: &MeetingDraft) -> Result<EncodedDraft, StoreError> {
     draft.check()?;
     let json = to_json("meeting", draft)?;
     check_item_size("meeting", json.len() + 256)?;
@@ -96,7 +95,6 @@ fn encode(shards: DueShards, id: MeetingId, draft: &MeetingDraft) -> Result<Enco
     Ok(EncodedDraft {
         json,
         zoom_id: draft.zoom_meeting_id.as_ref().map(|z| z.as_str().to_owned()),
-        due_shard: due.map(|_| i64::from(shards.shard_of(id).get())),
         due_at: due.map(|n| ts(n.due_at)),
         due_round: due.map(|n| i64::from(n.round.get())),
     })
@@ -111,15 +109,14 @@ fn overwrite(
     now: &str,
 ) -> Result<(), TxError> {
     tx.execute(
-        "UPDATE meetings SET draft = ?3, zoom_id = ?4, due_shard = ?5, due_at = ?6, due_round = ?7,
-             version = version + 1, updated_at = ?8
+        "UPDATE meetings SET draft = ?3, zoom_id = ?4, due_at = ?5, due_round = ?6,
+             version = version + 1, updated_at = ?7
          WHERE admin = ?1 AND id = ?2",
         params![
             admin.get(),
             id.to_string(),
             encoded.json,
             encoded.zoom_id,
-            encoded.due_shard,
             encoded.due_at,
             encoded.due_round,
             now
@@ -137,21 +134,20 @@ impl MeetingStore for SqliteStore {
         draft: &MeetingDraft,
         now: DateTime<Utc>,
     ) -> Result<Meeting, StoreError> {
-        let encoded = encode(self.due_shard_count(), id, draft)?;
+        let encoded = encode(draft)?;
         let now = ts(now);
         self.write("create meeting", move |tx| {
             require_admin(tx, admin)?;
             let inserted = tx.execute(
-                "INSERT INTO meetings (admin, id, draft, version, zoom_id, due_shard, due_at, due_round,
+                "INSERT INTO meetings (admin, id, draft, version, zoom_id, due_at, due_round,
                      created_at, updated_at)
-                 VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?8)
+                 VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?7)
                  ON CONFLICT (admin, id) DO NOTHING",
                 params![
                     admin.get(),
                     id.to_string(),
                     encoded.json,
                     encoded.zoom_id,
-                    encoded.due_shard,
                     encoded.due_at,
                     encoded.due_round,
                     now
@@ -175,7 +171,7 @@ impl MeetingStore for SqliteStore {
         draft: &MeetingDraft,
         now: DateTime<Utc>,
     ) -> Result<Meeting, StoreError> {
-        let encoded = encode(self.due_shard_count(), id, draft)?;
+        let encoded = encode(draft)?;
         let now = ts(now);
         self.write("update meeting", move |tx| {
             let current = require_meeting(tx, admin, id)?;
@@ -226,26 +222,17 @@ impl MeetingStore for SqliteStore {
         .await
     }
 
-    fn due_shards(&self) -> DueShards {
-        self.due_shard_count()
-    }
-
-    async fn due_meetings(
-        &self,
-        shard: DueShard,
-        now: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<DueEntries, StoreError> {
+    async fn due_meetings(&self, now: DateTime<Utc>, limit: usize) -> Result<DueEntries, StoreError> {
         let (now, limit) = (ts(now), limit.clamp(1, 1000));
         self.read("due meetings", move |conn| {
             // No LIMIT: rows are read lazily until `limit` readable ones are found, so
             // unreadable rows (skipped and counted) cannot fill the page.
             let mut stmt = conn.prepare(
                 "SELECT admin, id, due_round, due_at FROM meetings
-                 WHERE due_shard = ?1 AND due_at IS NOT NULL AND due_at <= ?2
+                 WHERE due_at IS NOT NULL AND due_at <= ?1
                  ORDER BY due_at, id",
             )?;
-            let mut rows = stmt.query(params![i64::from(shard.get()), now])?;
+            let mut rows = stmt.query(params![now])?;
             let mut found = DueEntries::default();
             while found.due.len() < limit {
                 let Some(row) = rows.next()? else { break };
@@ -255,38 +242,11 @@ impl MeetingStore for SqliteStore {
                     Ok(entry) => found.due.push(entry),
                     Err(error) => {
                         found.unreadable += 1;
-                        tracing::error!(shard = shard.get(), admin, meeting = %id, %error, "an unreadable due-index row is skipped");
+                        tracing::error!(admin, meeting = %id, %error, "an unreadable due-index row is skipped");
                     }
                 }
             }
             Ok(found)
-        })
-        .await
-    }
-
-    async fn advance_round(
-        &self,
-        admin: KakaoUserId,
-        id: MeetingId,
-        from: NextRound,
-        to: Option<NextRound>,
-        now: DateTime<Utc>,
-    ) -> Result<Meeting, StoreError> {
-        let shards = self.due_shard_count();
-        let now = ts(now);
-        self.write("advance round", move |tx| {
-            let current = require_meeting(tx, admin, id)?;
-            if current.draft.next_round != Some(from) {
-                return Err(StoreError::conflict(format!(
-                    "meeting {id} is no longer due for round {} at {}",
-                    from.round, from.due_at
-                ))
-                .into());
-            }
-            let mut draft = current.draft;
-            draft.next_round = to;
-            overwrite(tx, admin, id, &encode(shards, id, &draft)?, &now)?;
-            require_meeting(tx, admin, id)
         })
         .await
     }
@@ -397,4 +357,35 @@ fn due_entry(admin: i64, id: &str, round: i64, due_at: &str) -> Result<DueMeetin
             due_at: parse_ts("due_at", due_at)?,
         },
     })
+}
+
+impl SqliteStore {
+    /// Moves the meeting from round `from` (exactly as read: round and due time) to `to`, or
+    /// out of the due index when `to` is `None`; version + 1. Two sweeps advancing the same
+    /// round get one winner: the other gets `Conflict` (`NotFound` if the meeting is gone).
+    pub(crate) async fn advance_round(
+        &self,
+        admin: KakaoUserId,
+        id: MeetingId,
+        from: NextRound,
+        to: Option<NextRound>,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError> {
+        let now = ts(now);
+        self.write("advance round", move |tx| {
+            let current = require_meeting(tx, admin, id)?;
+            if current.draft.next_round != Some(from) {
+                return Err(StoreError::conflict(format!(
+                    "meeting {id} is no longer due for round {} at {}",
+                    from.round, from.due_at
+                ))
+                .into());
+            }
+            let mut draft = current.draft;
+            draft.next_round = to;
+            overwrite(tx, admin, id, &encode(&draft)?, &now)?;
+            require_meeting(tx, admin, id)
+        })
+        .await
+    }
 }

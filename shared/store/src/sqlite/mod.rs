@@ -34,7 +34,6 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::StoreError;
 use crate::crypto::KeyProvider;
-use crate::model::DueShards;
 use codec::{sql, ts};
 
 pub use schema::SCHEMA_VERSION;
@@ -42,9 +41,6 @@ pub use schema::SCHEMA_VERSION;
 /// How the store is opened. `Default` suits the local run.
 #[derive(Debug, Clone, Copy)]
 pub struct SqliteOptions {
-    /// Shards of the due index. Fixed for a file: reopening with another count is allowed
-    /// (meetings are re-sharded on their next write) but each query only sees its own shard.
-    pub due_shards: DueShards,
     /// How long a writer waits for another process's lock before failing with `Backend`.
     pub busy_timeout: Duration,
 }
@@ -52,7 +48,6 @@ pub struct SqliteOptions {
 impl Default for SqliteOptions {
     fn default() -> Self {
         Self {
-            due_shards: DueShards::DEFAULT,
             busy_timeout: Duration::from_secs(5),
         }
     }
@@ -162,10 +157,6 @@ impl SqliteStore {
 
     fn keys(&self) -> &dyn KeyProvider {
         &*self.inner.keys
-    }
-
-    fn due_shard_count(&self) -> DueShards {
-        self.inner.options.due_shards
     }
 
     /// Runs `f` on the blocking pool with the connection, outside any explicit transaction

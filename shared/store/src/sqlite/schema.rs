@@ -203,6 +203,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE link_tokens ADD COLUMN join_secret TEXT;
     ALTER TABLE link_tokens ADD COLUMN stop_secret TEXT;
     "#,
+    // 10: the due index is one ordered index; shards are DynamoDB's concern, not this file's.
+    r#"
+    DROP INDEX meetings_due;
+    ALTER TABLE meetings DROP COLUMN due_shard;
+    CREATE INDEX meetings_due ON meetings (due_at) WHERE due_at IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

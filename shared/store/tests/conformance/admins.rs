@@ -166,20 +166,10 @@ async fn unlinking_deletes_personal_data_but_keeps_delivery_records(h: Harness) 
     s.delete_admin_data(admin(404), t0()).await.unwrap();
 }
 
-/// Every meeting id due by `now`, across all shards.
+/// Every meeting id due by `now`.
 pub async fn all_due(s: &dyn store::Store, now: chrono::DateTime<chrono::Utc>) -> Vec<domain::MeetingId> {
-    let mut ids = Vec::new();
-    for shard in s.due_shards().all() {
-        ids.extend(
-            s.due_meetings(shard, now, 1000)
-                .await
-                .unwrap()
-                .due
-                .into_iter()
-                .map(|d| d.meeting),
-        );
-    }
-    ids
+    let due = s.due_meetings(now, 1000).await.unwrap().due;
+    due.into_iter().map(|d| d.meeting).collect()
 }
 
 /// A logout ends every session begun before it; a later login (an upsert) keeps the mark.

@@ -262,7 +262,7 @@ async fn thirty_two_sweeps_advancing_one_round_get_one_winner(h: Harness) {
             round: round(2),
             due_at: from.due_at + minutes(10),
         };
-        store.advance_round(admin(1), m.id, from, Some(to), t0()).await
+        advance_round(&*store, admin(1), m.id, from, Some(to), t0()).await
     })
     .await;
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);

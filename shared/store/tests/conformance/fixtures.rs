@@ -101,6 +101,23 @@ pub async fn meeting(store: &dyn Store, admin: KakaoUserId) -> Meeting {
         .expect("create meeting")
 }
 
+/// A round moved on with nothing to record, as the sweep finishes a round that sent nothing;
+/// the meeting as it now is.
+pub async fn advance_round(
+    store: &dyn Store,
+    admin: KakaoUserId,
+    id: MeetingId,
+    from: NextRound,
+    to: Option<NextRound>,
+    now: DateTime<Utc>,
+) -> Result<Meeting, store::StoreError> {
+    store
+        .finish_round(admin, id, from, to, &[], now)
+        .await?
+        .advanced?;
+    store.get_meeting(admin, id).await
+}
+
 pub fn invitee(uuid_text: &str, name: &str) -> Invitee {
     Invitee {
         friend: uuid(uuid_text),

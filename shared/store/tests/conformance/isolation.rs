@@ -27,7 +27,7 @@ async fn another_admin_cannot_read_or_change_my_meeting_by_its_id(h: Harness) {
     );
     let from = m.draft.next_round.unwrap();
     assert!(
-        s.advance_round(intruder, m.id, from, None, t0())
+        advance_round(s, intruder, m.id, from, None, t0())
             .await
             .unwrap_err()
             .is_not_found()

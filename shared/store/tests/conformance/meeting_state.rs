@@ -176,19 +176,19 @@ async fn the_admin_sweep_read_is_what_the_separate_reads_give(h: Harness) {
         .await
         .unwrap();
     // Round 2 is now due for `first`: its round-1 deliveries must still be read.
-    let moved = s
-        .advance_round(
-            admin(1),
-            first.id,
-            due(&first).next,
-            Some(NextRound {
-                round: round(2),
-                due_at: t0() + minutes(15),
-            }),
-            t0(),
-        )
-        .await
-        .unwrap();
+    let moved = advance_round(
+        s,
+        admin(1),
+        first.id,
+        due(&first).next,
+        Some(NextRound {
+            round: round(2),
+            due_at: t0() + minutes(15),
+        }),
+        t0(),
+    )
+    .await
+    .unwrap();
     let gone = DueMeeting {
         meeting: domain::MeetingId::new_v7(),
         ..due(&second)
@@ -288,10 +288,9 @@ async fn finishing_a_round_records_its_outcomes_and_moves_it_on(h: Harness) {
         .finish_round(
             admin(1),
             m.id,
-            round(1),
-            &outcomes,
             due(&m).next,
             Some(to),
+            &outcomes,
             t0() + minutes(5),
         )
         .await
@@ -321,7 +320,7 @@ async fn a_round_moved_on_by_someone_else_still_gets_its_outcomes(h: Harness) {
         round: round(2),
         due_at: t0() + minutes(20),
     };
-    s.advance_round(admin(1), m.id, due(&m).next, Some(elsewhere), t0())
+    advance_round(s, admin(1), m.id, due(&m).next, Some(elsewhere), t0())
         .await
         .unwrap();
 
@@ -329,10 +328,9 @@ async fn a_round_moved_on_by_someone_else_still_gets_its_outcomes(h: Harness) {
         .finish_round(
             admin(1),
             m.id,
-            round(1),
-            &[(uuid("f1"), DeliveryOutcome::Sent)],
             due(&m).next,
             None,
+            &[(uuid("f1"), DeliveryOutcome::Sent)],
             t0() + minutes(5),
         )
         .await
@@ -371,10 +369,9 @@ async fn a_round_whose_outcomes_cannot_be_written_does_not_move_on(h: Harness) {
         .finish_round(
             admin(1),
             m.id,
-            round(1),
-            &[(uuid("f1"), DeliveryOutcome::Sent)],
             due(&m).next,
             None,
+            &[(uuid("f1"), DeliveryOutcome::Sent)],
             t0() + minutes(5),
         )
         .await;

@@ -126,8 +126,7 @@ async fn the_due_index_holds_only_meetings_with_a_round_due(h: Harness) {
     expected.sort();
     assert_eq!(both, expected);
 
-    let shard = s.due_shards().shard_of(early.id);
-    let entry = s.due_meetings(shard, t0() + minutes(5), 10).await.unwrap().due;
+    let entry = s.due_meetings(t0() + minutes(5), 10).await.unwrap().due;
     assert_eq!(entry.len(), 1);
     assert_eq!(
         (entry[0].admin, entry[0].next),
@@ -150,7 +149,6 @@ async fn the_due_index_holds_only_meetings_with_a_round_due(h: Harness) {
 async fn due_meetings_come_earliest_first_up_to_the_limit(h: Harness) {
     let s = &*h.store;
     login(s, admin(1)).await;
-    let one_shard = s.due_shards();
     let mut created = Vec::new();
     for i in 0..12 {
         created.push(
@@ -159,23 +157,20 @@ async fn due_meetings_come_earliest_first_up_to_the_limit(h: Harness) {
                 .unwrap(),
         );
     }
-    for shard in one_shard.all() {
-        let due = s
-            .due_meetings(shard, t0() + minutes(100), 1000)
-            .await
-            .unwrap()
-            .due;
-        assert!(
-            due.windows(2).all(|w| w[0].next.due_at <= w[1].next.due_at),
-            "earliest first"
-        );
-        if due.len() > 1 {
-            assert_eq!(
-                s.due_meetings(shard, t0() + minutes(100), 1).await.unwrap().due,
-                due[..1].to_vec()
-            );
-        }
-    }
+    let due = s.due_meetings(t0() + minutes(100), 1000).await.unwrap().due;
+    assert!(
+        due.windows(2).all(|w| w[0].next.due_at <= w[1].next.due_at),
+        "earliest first"
+    );
+    assert_eq!(
+        s.due_meetings(t0() + minutes(100), 1).await.unwrap().due,
+        due[..1].to_vec()
+    );
+    assert_eq!(
+        s.due_meetings(t0() + minutes(100), 5).await.unwrap().due,
+        due[..5].to_vec(),
+        "the earliest five of all"
+    );
     assert_eq!(all_due(s, t0() + minutes(100)).await.len(), 12);
 }
 
@@ -188,15 +183,12 @@ async fn advancing_a_round_is_conditional_on_the_round_read(h: Harness) {
         round: round(2),
         due_at: first.due_at + minutes(10),
     };
-    let advanced = s
-        .advance_round(admin(1), m.id, first, Some(second), t0() + minutes(5))
+    let advanced = advance_round(s, admin(1), m.id, first, Some(second), t0() + minutes(5))
         .await
         .unwrap();
     assert_eq!(advanced.draft.next_round, Some(second));
     assert_eq!(advanced.version.get(), 2);
-    let again = s
-        .advance_round(admin(1), m.id, first, Some(second), t0() + minutes(5))
-        .await;
+    let again = advance_round(s, admin(1), m.id, first, Some(second), t0() + minutes(5)).await;
     assert!(matches!(again, Err(StoreError::Conflict { .. })), "{again:?}");
     assert!(
         all_due(s, t0() + minutes(10)).await.is_empty(),
@@ -204,8 +196,7 @@ async fn advancing_a_round_is_conditional_on_the_round_read(h: Harness) {
     );
     assert_eq!(all_due(s, t0() + minutes(15)).await, vec![m.id]);
 
-    let done = s
-        .advance_round(admin(1), m.id, second, None, t0() + minutes(15))
+    let done = advance_round(s, admin(1), m.id, second, None, t0() + minutes(15))
         .await
         .unwrap();
     assert_eq!(done.draft.next_round, None);
@@ -214,7 +205,7 @@ async fn advancing_a_round_is_conditional_on_the_round_read(h: Harness) {
         "no round left: out of the index"
     );
     assert!(
-        s.advance_round(admin(1), MeetingId::new_v7(), first, None, t0())
+        advance_round(s, admin(1), MeetingId::new_v7(), first, None, t0())
             .await
             .unwrap_err()
             .is_not_found()
@@ -234,7 +225,7 @@ async fn an_edit_moving_the_due_time_makes_a_stale_advance_conflict(h: Harness) 
     s.update_meeting(admin(1), m.id, m.version, &moved, t0())
         .await
         .unwrap();
-    let stale = s.advance_round(admin(1), m.id, read, None, t0()).await;
+    let stale = advance_round(s, admin(1), m.id, read, None, t0()).await;
     assert!(matches!(stale, Err(StoreError::Conflict { .. })), "{stale:?}");
 }
 
@@ -330,26 +321,20 @@ async fn invitees_are_added_opted_out_and_removed(h: Harness) {
 }
 
 /// One tenant's row that does not read back (a due time of `+10000-...`, which sorts before every
-/// real time) is skipped and counted; it neither fails the shard nor fills its page, so another
-/// admin's meeting in the same shard is still found.
+/// real time) is skipped and counted; it neither fails the read nor fills its page, so another
+/// admin's meeting is still found.
 async fn an_unreadable_due_row_is_skipped_counted_and_hides_nothing(h: Harness) {
     let s = &*h.store;
     login(s, admin(1)).await;
     login(s, admin(2)).await;
     let real = meeting(s, admin(2)).await;
-    let shard = s.due_shards().shard_of(real.id);
-    let mut damaged = 0;
-    while damaged < 3 {
+    for _ in 0..3 {
         let id = MeetingId::new_v7();
-        if s.due_shards().shard_of(id) != shard {
-            continue;
-        }
         s.create_meeting(admin(1), id, &draft(t0()), t0()).await.unwrap();
         h.damage_due_time(admin(1), id).await;
-        damaged += 1;
     }
 
-    let found = s.due_meetings(shard, t0() + minutes(5), 2).await.unwrap();
+    let found = s.due_meetings(t0() + minutes(5), 2).await.unwrap();
     assert_eq!(
         found.due.iter().map(|d| (d.admin, d.meeting)).collect::<Vec<_>>(),
         [(admin(2), real.id)],
