@@ -5,12 +5,24 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::keys::{parse_time, sortable_time};
 use crate::StoreError;
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
+
+/// Fixed-width RFC 3339 in UTC with nanoseconds (`2026-11-21T09:05:00.000000000Z`): exact,
+/// and lexicographic order is time order, so it can sit in sort keys and conditions.
+pub(crate) fn sortable_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+/// Parses what [`sortable_time`] wrote (any RFC 3339 is accepted).
+pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
 
 pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
@@ -172,7 +184,20 @@ pub(crate) fn write_units(size: usize) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
+
+    #[test]
+    fn sortable_times_sort_like_the_times_they_name() {
+        let a = Utc.with_ymd_and_hms(2026, 11, 21, 9, 5, 0).unwrap();
+        let b = a + chrono::Duration::nanoseconds(1);
+        let c = a + chrono::Duration::days(400);
+        let (sa, sb, sc) = (sortable_time(a), sortable_time(b), sortable_time(c));
+        assert_eq!(sa, "2026-11-21T09:05:00.000000000Z");
+        assert!(sa < sb && sb < sc);
+        assert_eq!(parse_time(&sb), Some(b));
+    }
 
     #[test]
     fn sizes_count_names_and_values() {

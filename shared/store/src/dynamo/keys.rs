@@ -4,12 +4,12 @@
 //! access pattern can reach another admin's data by a meeting, friend or delivery id alone.
 //! Timestamps inside keys use [`sortable_time`], a fixed-width UTC form that sorts as it reads.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use domain::delivery::Round;
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
 
 use super::due_shards::DueShard;
-use super::item::{Item, s};
+use super::item::{Item, s, sortable_time};
 use crate::model::{DeliveryKey, LinkToken, QuotaSubject, StateNonce, ZoomAccountId};
 
 pub(crate) const PK: &str = "PK";
@@ -173,19 +173,6 @@ pub(crate) fn quota_pk(day: KstDay, subject: &QuotaSubject) -> String {
     }
 }
 
-/// Fixed-width RFC 3339 in UTC with nanoseconds (`2026-11-21T09:05:00.000000000Z`): exact,
-/// and lexicographic order is time order, so it can sit in sort keys and conditions.
-pub(crate) fn sortable_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
-}
-
-/// Parses what [`sortable_time`] wrote (any RFC 3339 is accepted).
-pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// Splits `ADMIN#{id}` back into the id.
 pub(crate) fn admin_from_pk(pk: &str) -> Option<KakaoUserId> {
     pk.strip_prefix("ADMIN#")
@@ -257,17 +244,6 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-
-    #[test]
-    fn sortable_times_sort_like_the_times_they_name() {
-        let a = Utc.with_ymd_and_hms(2026, 11, 21, 9, 5, 0).unwrap();
-        let b = a + chrono::Duration::nanoseconds(1);
-        let c = a + chrono::Duration::days(400);
-        let (sa, sb, sc) = (sortable_time(a), sortable_time(b), sortable_time(c));
-        assert_eq!(sa, "2026-11-21T09:05:00.000000000Z");
-        assert!(sa < sb && sb < sc);
-        assert_eq!(parse_time(&sb), Some(b));
-    }
 
     #[test]
     fn due_keys_at_or_before_now_sort_below_the_upper_bound() {
