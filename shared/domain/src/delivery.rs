@@ -115,26 +115,6 @@ impl KakaoErrorCode {
     pub fn get(self) -> i32 {
         self.0
     }
-
-    /// Whether a message refused with this code still counts against our daily counters.
-    ///
-    /// Kakao does not say which refused messages it counts (`docs/kakao.md#quotas`). The
-    /// safest reading for "never exceed a limit" is to keep the slot for every code except the
-    /// ones that mean the message was refused before sending: a quota refusal (the counter
-    /// was already full) and the per-receiver refusals (-502 not a friend, -530 refuses
-    /// messages). Callers that learn otherwise pass their own decision to the store.
-    pub fn counted_by_kakao(self) -> bool {
-        !matches!(
-            self,
-            Self::APP_QUOTA
-                | Self::NOT_FRIEND
-                | Self::RECEIVER_REFUSES
-                | Self::SENDER_MONTHLY_QUOTA
-                | Self::SENDER_DAILY_QUOTA
-                | Self::RECIPIENT_DAILY_QUOTA
-                | Self::PAIR_DAILY_QUOTA
-        )
-    }
 }
 
 impl TryFrom<i32> for KakaoErrorCode {
@@ -303,14 +283,6 @@ mod tests {
         assert!(KakaoErrorCode::new(0).is_err());
         assert!(KakaoErrorCode::new(532).is_err());
         assert!(serde_json::from_str::<KakaoErrorCode>("5").is_err());
-    }
-
-    #[test]
-    fn quota_refusals_give_their_slot_back_and_unclear_failures_keep_it() {
-        assert!(!KakaoErrorCode::PAIR_DAILY_QUOTA.counted_by_kakao());
-        assert!(!KakaoErrorCode::NOT_FRIEND.counted_by_kakao());
-        assert!(KakaoErrorCode::new(-1).unwrap().counted_by_kakao());
-        assert!(KakaoErrorCode::new(-603).unwrap().counted_by_kakao());
     }
 
     #[test]

@@ -189,7 +189,10 @@ async fn simulated_round(store: &DynamoStore) -> RoundCost {
                 .map(|(i, f)| {
                     let refused = b == 0 && i == 0;
                     let outcome = if refused {
-                        DeliveryOutcome::failed(KakaoErrorCode::RECEIVER_REFUSES)
+                        DeliveryOutcome::Failed {
+                            code: KakaoErrorCode::RECEIVER_REFUSES,
+                            release_quota: true,
+                        }
                     } else {
                         DeliveryOutcome::Sent
                     };

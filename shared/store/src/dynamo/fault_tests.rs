@@ -85,7 +85,10 @@ async fn recorded_outcomes_whose_answer_was_lost_are_recorded_once() {
         (friend("a"), DeliveryOutcome::Sent),
         (
             friend("b"),
-            DeliveryOutcome::failed(KakaoErrorCode::RECEIVER_REFUSES),
+            DeliveryOutcome::Failed {
+                code: KakaoErrorCode::RECEIVER_REFUSES,
+                release_quota: true,
+            },
         ),
     ];
     let records = store

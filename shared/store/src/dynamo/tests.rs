@@ -420,7 +420,10 @@ async fn released_failures_give_their_slots_back_once() {
         (friend("a"), DeliveryOutcome::Sent),
         (
             friend("b"),
-            DeliveryOutcome::failed(KakaoErrorCode::RECEIVER_REFUSES),
+            DeliveryOutcome::Failed {
+                code: KakaoErrorCode::RECEIVER_REFUSES,
+                release_quota: true,
+            },
         ),
     ];
     let records = store

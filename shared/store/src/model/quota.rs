@@ -109,7 +109,7 @@ pub enum DeliveryOutcome {
     /// In `successful_receiver_uuids`.
     Sent,
     /// In `failure_info` with this code. `release_quota`: give the slots back because Kakao did
-    /// not count this message (see [`DeliveryOutcome::failed`] for the default).
+    /// not count this message (the Kakao client decides: `kakao::FailureReason::counts_against_quota`).
     Failed {
         code: KakaoErrorCode,
         release_quota: bool,
@@ -119,15 +119,6 @@ pub enum DeliveryOutcome {
 }
 
 impl DeliveryOutcome {
-    /// A failure, releasing the quota unless [`KakaoErrorCode::counted_by_kakao`] says Kakao
-    /// counted it.
-    pub fn failed(code: KakaoErrorCode) -> Self {
-        Self::Failed {
-            code,
-            release_quota: !code.counted_by_kakao(),
-        }
-    }
-
     pub fn state(self) -> DeliveryState {
         match self {
             Self::Sent => DeliveryState::Sent,
@@ -192,9 +183,18 @@ mod tests {
     }
 
     #[test]
-    fn quota_refusals_release_their_slots_by_default() {
-        assert!(DeliveryOutcome::failed(KakaoErrorCode::PAIR_DAILY_QUOTA).releases_quota());
-        assert!(!DeliveryOutcome::failed(KakaoErrorCode::new(-1).unwrap()).releases_quota());
+    fn a_failure_releases_its_slots_only_when_told_and_an_unknown_outcome_never() {
+        let code = KakaoErrorCode::PAIR_DAILY_QUOTA;
+        let released = DeliveryOutcome::Failed {
+            code,
+            release_quota: true,
+        };
+        let kept = DeliveryOutcome::Failed {
+            code,
+            release_quota: false,
+        };
+        assert!(released.releases_quota());
+        assert!(!kept.releases_quota());
         assert!(!DeliveryOutcome::Unknown.releases_quota());
     }
 }

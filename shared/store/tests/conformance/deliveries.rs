@@ -38,7 +38,13 @@ async fn a_sent_batch_records_each_recipients_outcome(h: Harness) {
             round(1),
             &[
                 (uuid("f1"), DeliveryOutcome::Sent),
-                (uuid("f2"), DeliveryOutcome::failed(refused)),
+                (
+                    uuid("f2"),
+                    DeliveryOutcome::Failed {
+                        code: refused,
+                        release_quota: true,
+                    },
+                ),
                 (uuid("f3"), DeliveryOutcome::Unknown),
             ],
             t0() + minutes(1),

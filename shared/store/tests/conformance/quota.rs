@@ -208,11 +208,17 @@ async fn failures_kakao_did_not_count_give_their_slots_back(h: Harness) {
                 (uuid("f1"), DeliveryOutcome::Sent),
                 (
                     uuid("f2"),
-                    DeliveryOutcome::failed(KakaoErrorCode::PAIR_DAILY_QUOTA),
+                    DeliveryOutcome::Failed {
+                        code: KakaoErrorCode::PAIR_DAILY_QUOTA,
+                        release_quota: true,
+                    },
                 ),
                 (
                     uuid("f3"),
-                    DeliveryOutcome::failed(KakaoErrorCode::new(-1).unwrap()),
+                    DeliveryOutcome::Failed {
+                        code: KakaoErrorCode::new(-1).unwrap(),
+                        release_quota: false,
+                    },
                 ),
             ],
             t0(),
