@@ -39,6 +39,15 @@ pub fn find_binaries() -> Option<(PathBuf, PathBuf)> {
     ))
 }
 
+/// Whether some installed font covers Korean (`fc-list :lang=ko`): without one, every Hangul
+/// letter in a screenshot is an empty box (infra/lib/chromium.sh installs `fonts-noto-cjk`).
+pub fn korean_font_installed() -> bool {
+    Command::new("fc-list")
+        .args([":lang=ko", "family"])
+        .output()
+        .is_ok_and(|out| out.status.success() && !out.stdout.trim_ascii().is_empty())
+}
+
 /// A browser session.
 pub struct Chromium {
     driver: Child,

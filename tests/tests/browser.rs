@@ -7,15 +7,16 @@
 //! the Kakao login, the flow when `friends` is declined, the flow when `talk_message` is
 //! declined, and a message as received (plus the dialog and the composer, for context).
 //!
-//! Without Chromium the test skips with a notice, except under `CI=true`, where it fails
-//! (`infra/test.sh` installs Chromium first).
+//! Without Chromium, or without a font that covers Korean (the kit would show empty boxes), the
+//! test skips with a notice, except under `CI=true`, where it fails (`infra/test.sh` installs
+//! Chromium and `fonts-noto-cjk` first).
 
 use std::path::{Path, PathBuf};
 
 use kakao_sandbox::World;
 use serde_json::json;
 use ttokttok_tests::spawn_app;
-use ttokttok_tests::webdriver::{Chromium, find_binaries};
+use ttokttok_tests::webdriver::{Chromium, find_binaries, korean_font_installed};
 
 const TEACHER: i64 = 4812345001;
 /// 이서연: joined and agreed to everything.
@@ -44,6 +45,17 @@ async fn the_whole_story_in_a_real_browser() {
         );
         return;
     };
+    if !korean_font_installed() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!(
+                "a font covering Korean is required under CI=true (infra/lib/chromium.sh installs fonts-noto-cjk)"
+            );
+        }
+        eprintln!(
+            "NOTICE: skipping the browser test: no font covers Korean, so docs/review/ would show empty boxes (run infra/lib/chromium.sh)"
+        );
+        return;
+    }
     // A fixed, frozen moment (Monday 14:00 in Seoul) for Kakao and ttokttok alike, so the kit's
     // screenshots come out the same on every run.
     let mut world = World::default_world();
