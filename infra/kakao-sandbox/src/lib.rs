@@ -21,6 +21,8 @@
 //! - `accounts`, `tokens`, `quota`, `login`, `friends`, `send`, `template`, `faults`: Kakao's
 //!   rules as plain decisions over in-memory state (the functional core).
 //! - `state`: that state behind one lock; `clock` and `kst`: sandbox time and Kakao days.
+//! - `errors`: Kakao's two error shapes with their statuses; `inbox`: every accepted message, in
+//!   its receiver's KakaoTalk inbox.
 //! - `routes`, `pages`, `server`: the HTTP shell (axum handlers, maud pages, the accept loop that
 //!   can drop a connection without answering).
 

@@ -12,6 +12,8 @@
 //! - [`user`]: token info, profile, consent list, logout, unlink.
 //! - [`friends`]: one page of friends, or all of them.
 //! - [`message`]: receivers, templates, sends with a per-receiver result, memo.
+//! - `client`: [`KakaoClient`], the one HTTP client all of the above share; `endpoint`: the
+//!   endpoints it calls and what kind of call each is (which decides retries and error mapping).
 //!
 //! Retries: reads retry transient failures with capped, jittered backoff; code exchange,
 //! refresh, logout and unlink retry only when the request never left; sends never retry.

@@ -1,8 +1,11 @@
 //! HTML pages for people and headless browsers: the Kakao-like login and consent screens, the
 //! KakaoTalk-like inboxes, an index and the app's settings. Plain forms, no JavaScript; maud
 //! escapes every value. Elements a test clicks carry stable `id`s.
+//!
+//! - `login`: the KOE error page, the account picker and the consent screen;
+//! - `inbox`: a user's KakaoTalk inbox as a chat;
+//! - `index`: the front page and the app's settings page.
 
-pub(crate) mod inbox;
 pub(crate) mod index;
 pub(crate) mod login;
 

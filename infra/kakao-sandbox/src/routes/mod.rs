@@ -1,7 +1,13 @@
 //! The HTTP surface: Kakao's kauth and kapi paths, the login pages, the inbox pages and the
 //! `/_sandbox` control API, all on one router, behind the fault injector.
+//!
+//! - `authorize`: `GET /oauth/authorize` and the account and consent pages behind it;
+//! - `oauth`: `POST /oauth/token`, both grants;
+//! - `user`: kapi's user endpoints (profile, token info, scopes, logout, unlink);
+//! - `talk`: kapi's KakaoTalk endpoints (friends, sends to friends and to oneself);
+//! - `pages`: the index, the app's settings and the inboxes, for people;
+//! - `control`: `/_sandbox/*`, what tests and demos steer the sandbox with.
 
-mod authorize;
 mod control;
 mod oauth;
 mod pages;

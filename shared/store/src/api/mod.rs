@@ -8,6 +8,21 @@
 //!   `NotFound`, never someone else's data;
 //! - time is an argument (`now`), never read from the wall clock;
 //! - bad input is a typed error and leaves nothing written.
+//!
+//! One file per concern, each a trait of the same name (its model is in [`crate::model`]):
+//! - `admins`: profiles, the paged listing the daily sync walks, unlinking and pending deletions;
+//! - `tokens`: an admin's Kakao tokens, sealed at rest, versioned for race-free refresh;
+//! - `oauth`: login `state`, created once and consumed once;
+//! - `friends`: an admin's friends as the daily sync left them;
+//! - `clients`: who joined through an invite link, and who disconnected;
+//! - `meetings`: meetings, invitees, the due meetings, the Zoom id lookup;
+//! - `meeting_state`: what the sweep reads and writes around one round, together;
+//! - `quota`: reserving a batch's daily slots (with its delivery records) and recording answers;
+//! - `deliveries`: reading delivery records, confirming reserved batches, giving up lost sends;
+//! - `attendance`: who joined; `links`: tracked join/stop links; `opt_outs`: who said stop;
+//! - `preferences`: an admin's choices; `flood`: flood-control counters;
+//! - `kakao_app`: whether Kakao has stopped the whole app;
+//! - `store`: [`Store`], all of them in one object.
 
 mod admins;
 mod attendance;

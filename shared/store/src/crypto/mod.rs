@@ -7,7 +7,9 @@
 //!
 //! - [`StaticKeyProvider`]: a fixed key, for tests.
 //! - [`FileKeyProvider`]: a 32-byte key file (mode 0600) for the single-machine run.
-//! - `KmsKeyProvider` (feature `dynamo`): envelope encryption with one KMS data key per process.
+//! - `KmsKeyProvider` (feature `dynamo`, in `kms`): envelope encryption with one KMS data key
+//!   per process; `envelope` is the sealed format every provider writes.
+//! - `static_key`, `file`: the first two; `error`: [`CryptoError`].
 
 mod envelope;
 mod error;

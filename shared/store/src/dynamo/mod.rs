@@ -7,6 +7,14 @@
 //! - [`TableSchema`]: the table read from the SAM template, to create test and local tables.
 //! - [`DynamoMetrics`]: requests and write units made, for the benchmark.
 //! - `test_server` (feature `testing`): the control API of the fault-injecting test server.
+//!
+//! Inside: one file per trait of [`crate::api`], named alike (`admins`, `meetings`, `quota`, ...),
+//! over the shared plumbing: `keys` (every key and index-key shape of the single table), `item`
+//! (attribute encodings and the `Reader` of stored items), `expr` (condition and update
+//! expressions), `requests` (every request to DynamoDB: retries, idempotent transactions, write
+//! stamps, batches), `due_shards` (the due index's shards, which nothing outside this backend
+//! sees), `table` (the table read from template.yaml) and `metrics`. `tests` and `fault_tests`
+//! run against the DynamoDB test server.
 
 mod admins;
 mod attendance;

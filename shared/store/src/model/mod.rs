@@ -2,6 +2,11 @@
 //!
 //! Every type here is a parsed value: constructors refuse bad input, so a backend that holds
 //! one can write it without checking again. Backends map these to rows or items themselves.
+//!
+//! `admin`, `tokens`, `oauth`, `friend`, `client`, `meeting`, `attendance`, `participant`
+//! (unmatched Zoom participants), `link`, `opt_out`, `preferences`, `quota` (reservations and
+//! Kakao's answers), `delivery` (records that only move forward), and `common` (versions, page
+//! cursors, the item size limit): one file per concern, as in [`crate::api`].
 
 pub mod admin;
 pub mod attendance;

@@ -6,6 +6,10 @@
 //! the write lock is taken before the first read, so a decision made on what was read still
 //! holds when it is written, across threads and across processes sharing the file.
 //! Tokens are sealed with the [`KeyProvider`] before they reach the file.
+//!
+//! One file per trait of [`crate::api`], named alike (`admins`, `meetings`, `quota`, ...);
+//! besides them, `schema` holds the tables and their migrations (`PRAGMA user_version`) and
+//! `codec` the column encodings (times, JSON) every file shares.
 
 mod admins;
 mod attendance;
