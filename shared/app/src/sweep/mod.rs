@@ -2,7 +2,7 @@
 //!
 //! Every minute ([`Sweeper::run_once`]; Lambda's `reminder-sweep` or [`run_sweep_loop`] locally):
 //!
-//! 1. find due work through the store's due index only (one query per shard);
+//! 1. find due work through the store's due index only (`Store::due_meetings`, never a scan);
 //! 2. per admin, one read of all their due meetings' state and of what the planner needs about
 //!    them (`Store::admin_sweep_read`: batched key reads on DynamoDB), just before their
 //!    meetings are visited;
