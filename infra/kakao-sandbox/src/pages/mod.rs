@@ -6,6 +6,7 @@
 //! - `inbox`: a user's KakaoTalk inbox as a chat;
 //! - `index`: the front page and the app's settings page.
 
+pub(crate) mod inbox;
 pub(crate) mod index;
 pub(crate) mod login;
 

@@ -8,6 +8,7 @@
 //! - `pages`: the index, the app's settings and the inboxes, for people;
 //! - `control`: `/_sandbox/*`, what tests and demos steer the sandbox with.
 
+mod authorize;
 mod control;
 mod oauth;
 mod pages;
