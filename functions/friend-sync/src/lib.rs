@@ -30,6 +30,6 @@ pub mod payload;
 pub use continuation::{Continuation, LambdaContinuation};
 pub use handler::{FriendSyncFunction, HandlerError, LambdaDeadline, Outcome};
 pub use payload::{
-    ContinueDaily, DELETIONS_SCHEDULE_INPUT, DailySchedule, DeletionsSchedule, Invocation, PayloadError,
-    SCHEDULE_INPUT,
+    ContinueDaily, DELETIONS_SCHEDULE_INPUT, DeletionsSchedule, Invocation, PayloadError, SCHEDULE_INPUT,
+    ScheduleV2,
 };

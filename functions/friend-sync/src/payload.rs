@@ -12,10 +12,11 @@
 //!
 //! Anything else is refused with an error that says what was expected.
 
+pub use app::schedule::ScheduleV2;
 use app::sync::{DailyCursor, SyncRequest};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The `Input` of the daily schedule in template.yaml, verbatim.
@@ -35,23 +36,10 @@ pub struct DeletionsSchedule {
 /// One invocation of the function.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invocation {
-    Daily(DailySchedule),
+    Daily(ScheduleV2),
     Admin(SyncRequest),
     Continue(ContinueDaily),
     FinishDeletions(DeletionsSchedule),
-}
-
-/// The Scheduler's daily invocation, with the context attributes it filled in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DailySchedule {
-    pub schedule_arn: String,
-    pub scheduled_time: DateTime<Utc>,
-    pub execution_id: String,
-    /// The Scheduler's retry counter, 1 for the first attempt. It arrives as text (the
-    /// placeholder sits inside a JSON string); a number is accepted too.
-    #[serde(deserialize_with = "number_or_text")]
-    pub attempt: u32,
 }
 
 /// The daily run handing over to a fresh invocation before its time runs out.
@@ -129,22 +117,6 @@ fn describe(value: &Value) -> String {
         Value::Number(_) => "a number".into(),
         Value::Bool(_) => "a boolean".into(),
         Value::Null => "null".into(),
-    }
-}
-
-fn number_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Number(u32),
-        Text(String),
-    }
-    match Raw::deserialize(deserializer)? {
-        Raw::Number(n) => Ok(n),
-        Raw::Text(text) => text
-            .trim()
-            .parse()
-            .map_err(|_| serde::de::Error::custom("attempt must be a whole number")),
     }
 }
 

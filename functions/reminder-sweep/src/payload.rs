@@ -3,8 +3,8 @@
 //! envelope, so it gets its own struct; [`SCHEDULE_INPUT`] is the `Input` the template must
 //! configure (the Scheduler fills in its `<aws.scheduler.*>` context attributes).
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer};
+pub use app::schedule::ScheduleV2;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// The `Input` of the every-minute schedule in template.yaml, verbatim.
@@ -17,19 +17,6 @@ pub struct SweepInvocation {
     pub reminder_sweep: ScheduleV2,
 }
 
-/// The Scheduler's context for this minute.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduleV2 {
-    pub schedule_arn: String,
-    pub scheduled_time: DateTime<Utc>,
-    pub execution_id: String,
-    /// The Scheduler's retry counter, 1 for the first attempt. It arrives as text (the
-    /// placeholder sits inside a JSON string); a number is accepted too.
-    #[serde(deserialize_with = "number_or_text")]
-    pub attempt: u32,
-}
-
 /// The payload is not a sweep invocation.
 #[derive(Debug, thiserror::Error)]
 #[error("expected {{\"reminder_sweep\": {{schedule_arn, scheduled_time, execution_id, attempt}}}}")]
@@ -38,19 +25,6 @@ pub struct PayloadError(#[source] pub serde_json::Error);
 impl SweepInvocation {
     pub fn parse(payload: Value) -> Result<Self, PayloadError> {
         serde_json::from_value(payload).map_err(PayloadError)
-    }
-}
-
-fn number_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Number(u32),
-        Text(String),
-    }
-    match Raw::deserialize(deserializer)? {
-        Raw::Number(n) => Ok(n),
-        Raw::Text(text) => text.trim().parse().map_err(serde::de::Error::custom),
     }
 }
 

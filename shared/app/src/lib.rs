@@ -16,6 +16,7 @@
 //! - [`kakao_app`]: Kakao stopping the whole app (`-12`/`-13`): recorded app-wide, probed, shown.
 //! - [`sweep`]: the reminder sweep: due meetings, their rounds planned and their batches
 //!   delivered, the round summary and confirm-first memos.
+//! - [`schedule`]: what EventBridge Scheduler hands the scheduled functions.
 //! - [`sync`]: the friend-sync core, its triggers, the daily run and the local daily loop.
 //! - [`unlink`]: forgetting a user who unlinked at Kakao, noted first and finished later if
 //!   the store fails part-way.
@@ -34,6 +35,7 @@ pub mod delivery;
 pub mod emf;
 pub mod kakao_app;
 pub mod logs;
+pub mod schedule;
 pub mod secrets;
 pub mod services;
 pub mod sweep;
