@@ -16,33 +16,28 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::FriendUuid;
 use serde_json::json;
+use web::error::Words;
 use web::extract::AdminSession;
 use web::pages::api_problem;
-use web::{Lang, WebState};
+use web::{Lang, WebError, WebState};
 
 use crate::compose::ReminderInput;
 use crate::desk::{self, FriendView};
 use crate::pages::invite_link;
 use crate::reminders::{self, SendFailure};
 
-fn failed(lang: Lang, what: &'static str, error: &store::StoreError) -> Response {
-    tracing::error!(step = what, error = %error, "admin API failed");
-    web::pages::unavailable(lang, "/api")
-}
+const NO_SUCH_FRIEND: Words = ("그런 친구가 없습니다.", "There is no such friend.");
 
-fn unknown_friend(lang: Lang) -> Response {
-    api_problem(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        lang.t("그런 친구가 없습니다.", "There is no such friend."),
-    )
-}
-
-pub async fn me(State(state): State<WebState>, AdminSession(session): AdminSession, lang: Lang) -> Response {
-    match desk::dashboard(&state, session.admin).await {
-        Ok(desk) => {
-            let granted: Vec<&str> = desk.admin.scopes.iter().map(|s| s.as_str()).collect();
-            Json(json!({
+pub async fn me(
+    State(state): State<WebState>,
+    AdminSession(session): AdminSession,
+    lang: Lang,
+) -> Result<Response, WebError> {
+    let desk = desk::dashboard(&state, session.admin)
+        .await
+        .map_err(WebError::or_if_missing(WebError::AdminGone))?;
+    let granted: Vec<&str> = desk.admin.scopes.iter().map(|s| s.as_str()).collect();
+    Ok(Json(json!({
                 "id": desk.admin.id,
                 "nickname": desk.admin.nickname,
                 "status": desk.admin.status,
@@ -58,46 +53,32 @@ pub async fn me(State(state): State<WebState>, AdminSession(session): AdminSessi
                     "since": stop.since,
                     "message": crate::problem::kakao_app_stop_words(lang, stop.stop),
                 })),
-            }))
-            .into_response()
-        }
-        Err(error) if error.is_not_found() => api_problem(StatusCode::UNAUTHORIZED, "unauthenticated", ""),
-        Err(error) => failed(lang, "reading the admin", &error),
-    }
+    }))
+    .into_response())
 }
 
 pub async fn friends(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-) -> Response {
-    let store = &state.services().store;
-    let listed = desk::friends(&state, session.admin).await;
-    let last_sync = store.last_sync(session.admin).await;
-    match (listed, last_sync) {
-        (Ok(friends), Ok(last_sync)) => {
-            let friends: Vec<FriendView> = friends.iter().map(FriendView::from).collect();
-            Json(json!({ "friends": friends, "last_sync": last_sync })).into_response()
-        }
-        (Err(error), _) | (_, Err(error)) => failed(lang, "listing friends", &error),
-    }
+) -> Result<Response, WebError> {
+    let friends = desk::friends(&state, session.admin).await?;
+    let last_sync = state.services().store.last_sync(session.admin).await?;
+    let friends: Vec<FriendView> = friends.iter().map(FriendView::from).collect();
+    Ok(Json(json!({ "friends": friends, "last_sync": last_sync })).into_response())
 }
 
 pub async fn friend(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
     Path(uuid): Path<String>,
-) -> Response {
-    let Ok(uuid) = FriendUuid::parse(&uuid) else {
-        return unknown_friend(lang);
-    };
-    match state.services().store.get_friend(session.admin, &uuid).await {
-        Ok(friend) if friend.gone_at.is_none() => Json(FriendView::from(&friend)).into_response(),
-        Ok(_) => unknown_friend(lang),
-        Err(error) if error.is_not_found() => unknown_friend(lang),
-        Err(error) => failed(lang, "reading a friend", &error),
+) -> Result<Response, WebError> {
+    let uuid = FriendUuid::parse(&uuid).map_err(|_| WebError::not_found(NO_SUCH_FRIEND))?;
+    let friend = (state.services().store.get_friend(session.admin, &uuid).await)
+        .map_err(WebError::or_if_missing(WebError::not_found(NO_SUCH_FRIEND)))?;
+    if friend.gone_at.is_some() {
+        return Err(WebError::not_found(NO_SUCH_FRIEND));
     }
+    Ok(Json(FriendView::from(&friend)).into_response())
 }
 
 pub async fn send_reminder(
@@ -105,16 +86,16 @@ pub async fn send_reminder(
     AdminSession(session): AdminSession,
     lang: Lang,
     body: Bytes,
-) -> Response {
+) -> Result<Response, WebError> {
     let Ok(input) = serde_json::from_slice::<ReminderInput>(&body) else {
-        return api_problem(
+        return Ok(api_problem(
             StatusCode::BAD_REQUEST,
             "invalid",
             lang.t(
                 "JSON 본문 {\"friend\", \"text\", \"link\"} 이 필요합니다.",
                 "Send a JSON body {\"friend\", \"text\", \"link\"}.",
             ),
-        );
+        ));
     };
     let reminder = match input.parse() {
         Ok(reminder) => reminder,
@@ -128,7 +109,7 @@ pub async fn send_reminder(
                 "message": lang.t("입력을 확인해 주세요.", "Please check the fields."),
                 "fields": fields,
             });
-            return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+            return Ok((StatusCode::BAD_REQUEST, Json(body)).into_response());
         }
     };
     match reminders::send(&state, session.admin, &reminder).await {
@@ -143,9 +124,9 @@ pub async fn send_reminder(
                     "at": sent.delivery.updated_at,
                 },
             });
-            (StatusCode::CREATED, Json(body)).into_response()
+            Ok((StatusCode::CREATED, Json(body)).into_response())
         }
-        Err(SendFailure::UnknownFriend) => unknown_friend(lang),
+        Err(SendFailure::UnknownFriend) => Err(WebError::not_found(NO_SUCH_FRIEND)),
         Err(SendFailure::Problem(problem, friend)) => {
             let (title, message) = problem.words(lang, &friend.profile.nickname, state.now());
             let mut body = json!({
@@ -158,41 +139,27 @@ pub async fn send_reminder(
             if problem.offers_invite_link() {
                 body["invite_link"] = json!(invite_link(&state, session.admin));
             }
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
         }
-        Err(error @ SendFailure::Store { .. }) => {
-            tracing::error!(error = %error, "manual send failed");
-            web::pages::unavailable(lang, "/api")
-        }
+        Err(error @ SendFailure::Store { .. }) => Err(WebError::unavailable(error)),
     }
 }
 
 pub async fn sync(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-) -> Response {
-    match state
-        .services()
-        .sync
+) -> Result<Response, WebError> {
+    (state.services().sync)
         .request_sync(session.admin, app::sync::SyncReason::OnDemand)
         .await
-    {
-        Ok(()) => (StatusCode::ACCEPTED, Json(json!({ "requested": true }))).into_response(),
-        Err(error) => {
-            tracing::error!(admin = %session.admin, error = %error, "could not request a friend sync");
-            web::pages::unavailable(lang, "/api")
-        }
-    }
+        .map_err(WebError::unavailable)?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "requested": true }))).into_response())
 }
 
 pub async fn deliveries(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-) -> Response {
-    match desk::delivery_log(&state, session.admin, 100).await {
-        Ok(log) => Json(json!({ "deliveries": log })).into_response(),
-        Err(error) => failed(lang, "reading the delivery log", &error),
-    }
+) -> Result<Response, WebError> {
+    let log = desk::delivery_log(&state, session.admin, 100).await?;
+    Ok(Json(json!({ "deliveries": log })).into_response())
 }

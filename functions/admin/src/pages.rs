@@ -1,35 +1,21 @@
 //! The admin's HTML routes: `/`, `/send` (GET and POST), `/sync` (POST), `/invite`.
 //! Without a session, `/` shows the landing page and the others send the browser to it.
 
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
 use domain::KakaoUserId;
 use serde::Deserialize;
 use store::StoreError;
-use web::extract::{AdminSession, Here, MaybeSession};
-use web::middleware::SessionStatus;
+use web::extract::{AdminSession, Here, Visitor};
 use web::routes::is_local_path;
-use web::{Lang, Session, WebState};
+use web::{Lang, Session, WebError, WebState};
 
 use crate::compose::{FieldProblem, ReminderInput};
 use crate::desk::{self, FriendView};
 use crate::reminders::{self, SendFailure};
 use crate::views;
-
-/// Logs a store failure and shows the "try again" page.
-fn broken(lang: Lang, here: &str, step: &'static str, error: &StoreError) -> Response {
-    tracing::error!(step, error = %error, "admin page failed");
-    web::pages::unavailable(lang, here)
-}
-
-/// The session's admin no longer exists (they unlinked): end the session.
-fn gone(state: &WebState) -> Response {
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
-    state.sessions().removal().append_to(response.headers_mut());
-    response
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StartQuery {
@@ -41,40 +27,32 @@ pub struct StartQuery {
 /// `GET /`: the dashboard, or the landing page for visitors.
 pub async fn home(
     State(state): State<WebState>,
-    MaybeSession(session): MaybeSession,
-    status: Option<Extension<SessionStatus>>,
+    visitor: Visitor,
     lang: Lang,
     Here(here): Here,
     Query(query): Query<StartQuery>,
-) -> Response {
-    let Some(session) = session else {
-        // A session whose admin logged out or is gone: back to a clean start, as a session of
-        // a deleted admin always was.
-        if matches!(
-            status.as_deref(),
-            Some(SessionStatus::Ended(web::SessionRejected::Revoked))
-        ) {
-            return gone(&state);
+) -> Result<Response, WebError> {
+    let session = match visitor {
+        Visitor::Admin(session) => session,
+        visitor => {
+            let login = match query.next.as_deref().filter(|n| is_local_path(n) && *n != "/") {
+                Some(next) => {
+                    let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                    format!("/login?next={next}")
+                }
+                None => "/login".to_owned(),
+            };
+            let notices = views::landing::Notices {
+                expired: query.expired.is_some() || matches!(visitor, Visitor::SessionEnded),
+                logged_out: query.logged_out.is_some(),
+            };
+            return Ok(views::landing::page(lang, &here, &login, notices).into_response());
         }
-        let login = match query.next.as_deref().filter(|n| is_local_path(n) && *n != "/") {
-            Some(next) => {
-                let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
-                format!("/login?next={next}")
-            }
-            None => "/login".to_owned(),
-        };
-        let ended = matches!(status.as_deref(), Some(SessionStatus::Ended(_)));
-        let notices = views::landing::Notices {
-            expired: query.expired.is_some() || ended,
-            logged_out: query.logged_out.is_some(),
-        };
-        return views::landing::page(lang, &here, &login, notices).into_response();
     };
-    match desk::dashboard(&state, session.admin).await {
-        Ok(desk) => views::dashboard::page(lang, &here, &session.csrf, &desk, state.now()).into_response(),
-        Err(error) if error.is_not_found() => gone(&state),
-        Err(error) => broken(lang, &here, "loading the dashboard", &error),
-    }
+    let desk = desk::dashboard(&state, session.admin)
+        .await
+        .map_err(WebError::or_if_missing(WebError::AdminGone))?;
+    Ok(views::dashboard::page(lang, &here, &session.csrf, &desk, state.now()).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,12 +98,10 @@ async fn render_send(
     lang: Lang,
     here: &str,
     outcome: Outcome,
-) -> Response {
-    let desk = match load_desk(state, session.admin).await {
-        Ok(desk) => desk,
-        Err(error) if error.is_not_found() => return gone(state),
-        Err(error) => return broken(lang, here, "loading the send page", &error),
-    };
+) -> Result<Response, WebError> {
+    let desk = load_desk(state, session.admin)
+        .await
+        .map_err(WebError::or_if_missing(WebError::AdminGone))?;
     let view = views::send::SendPage {
         admin_name: &desk.admin_name,
         friends: &desk.friends,
@@ -138,11 +114,11 @@ async fn render_send(
         log: &desk.log,
         recent_links: &desk.recent_links,
     };
-    (
+    Ok((
         outcome.status,
         views::send::page(lang, here, &session.csrf, &view, state.now()),
     )
-        .into_response()
+        .into_response())
 }
 
 /// `GET /send`.
@@ -152,7 +128,7 @@ pub async fn send_page(
     lang: Lang,
     Here(here): Here,
     Query(query): Query<SendQuery>,
-) -> Response {
+) -> Result<Response, WebError> {
     let sent_to = match query
         .sent
         .as_deref()
@@ -185,7 +161,7 @@ pub async fn send_form(
     AdminSession(session): AdminSession,
     lang: Lang,
     Form(input): Form<ReminderInput>,
-) -> Response {
+) -> Result<Response, WebError> {
     let here = "/send";
     let reminder = match input.parse() {
         Ok(reminder) => reminder,
@@ -204,11 +180,9 @@ pub async fn send_form(
     match reminders::send(&state, session.admin, &reminder).await {
         Ok(sent) => {
             let location = format!("/send?sent={}", sent.friend.profile.uuid.as_str());
-            (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
         }
-        Err(SendFailure::UnknownFriend) => {
-            web::pages::not_found(lang, axum::http::Uri::from_static("/send")).await
-        }
+        Err(SendFailure::UnknownFriend) => Err(WebError::NotFound { what: None }),
         Err(SendFailure::Problem(problem, friend)) => {
             let dialog = views::send::Dialog {
                 problem,
@@ -225,10 +199,7 @@ pub async fn send_form(
             };
             render_send(&state, &session, lang, here, outcome).await
         }
-        Err(error @ SendFailure::Store { .. }) => {
-            tracing::error!(error = %error, "manual send failed");
-            web::pages::unavailable(lang, here)
-        }
+        Err(error @ SendFailure::Store { .. }) => Err(WebError::unavailable(error)),
     }
 }
 
@@ -241,18 +212,14 @@ pub struct SyncForm {
 pub async fn sync_now(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
     Form(form): Form<SyncForm>,
-) -> Response {
-    if let Err(error) = state
+) -> Result<Response, WebError> {
+    state
         .services()
         .sync
         .request_sync(session.admin, app::sync::SyncReason::OnDemand)
         .await
-    {
-        tracing::error!(admin = %session.admin, error = %error, "could not request a friend sync");
-        return web::pages::unavailable(lang, "/send");
-    }
+        .map_err(|error| WebError::unavailable(error).retry_at("/send"))?;
     let back = form
         .back
         .filter(|b| is_local_path(b))
@@ -262,7 +229,7 @@ pub async fn sync_now(
     } else {
         back
     };
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
 }
 
 /// `GET /invite`.
@@ -271,15 +238,11 @@ pub async fn invite(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-) -> Response {
-    match state.services().store.get_admin(session.admin).await {
-        Ok(profile) => {
-            let link = invite_link(&state, session.admin);
-            views::invite::page(lang, &here, &session.csrf, &profile.nickname, &link).into_response()
-        }
-        Err(error) if error.is_not_found() => gone(&state),
-        Err(error) => broken(lang, &here, "loading the invite page", &error),
-    }
+) -> Result<Response, WebError> {
+    let profile = (state.services().store.get_admin(session.admin).await)
+        .map_err(WebError::or_if_missing(WebError::AdminGone))?;
+    let link = invite_link(&state, session.admin);
+    Ok(views::invite::page(lang, &here, &session.csrf, &profile.nickname, &link).into_response())
 }
 
 /// The admin's client onboarding link, absolute.

@@ -1,5 +1,5 @@
-//! Extractors for handlers: the logged-in admin's session (required or optional), and the
-//! current page's address for the language switch.
+//! Extractors for handlers: the logged-in admin's session (required or optional), who opened
+//! the start page, and the current page's address for the language switch.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use crate::lang::Lang;
 use crate::middleware::SessionStatus;
 use crate::pages::{api_problem, is_api};
-use crate::session::Session;
+use crate::session::{Session, SessionRejected};
 
 /// A logged-in admin. Without one, pages send the browser to the start page (which offers the
 /// Kakao login, and says so when a session just expired) and `/api/` answers 401.
@@ -24,6 +24,32 @@ impl<S: Send + Sync> FromRequestParts<S> for AdminSession {
             Some(SessionStatus::Active(session)) => Ok(AdminSession(session.clone())),
             Some(SessionStatus::Ended(_)) => Err(must_log_in(parts, true)),
             _ => Err(must_log_in(parts, false)),
+        }
+    }
+}
+
+/// Who opened the start page: an admin, someone whose session just ended (the page says so), or
+/// a visitor. A session whose admin logged out or is gone is not shown the start page under
+/// it: the browser goes back to a clean start (the session layer drops the cookie), as a
+/// session of a deleted admin always was.
+#[derive(Debug, Clone)]
+pub enum Visitor {
+    Admin(Session),
+    SessionEnded,
+    Anonymous,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<SessionStatus>() {
+            Some(SessionStatus::Active(session)) => Ok(Visitor::Admin(session.clone())),
+            Some(SessionStatus::Ended(SessionRejected::Revoked)) => {
+                Err((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response())
+            }
+            Some(SessionStatus::Ended(_)) => Ok(Visitor::SessionEnded),
+            _ => Ok(Visitor::Anonymous),
         }
     }
 }

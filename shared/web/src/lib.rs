@@ -17,14 +17,17 @@
 //! - [`flood`]: per-tenant flood control (429 to that tenant only), a route layer.
 //! - [`login_cookie`]: binds a Kakao login to the browser that started it.
 //! - [`pages`]: problem pages and their JSON twins; [`routes`]: static files, language switch.
+//! - [`error`]: [`WebError`], what a handler returns with `?`, rendered as a page or as JSON by
+//!   the route family.
 //!
-//! A function's router is its own routes, then [`layers`]: the session layer (with state) and
-//! the security headers.
+//! A function's router is its own routes, then [`layers`]: the error rendering, the session
+//! layer (with state) and the security headers.
 
 pub mod assets;
 pub mod consent;
 pub mod cookies;
 pub mod csrf;
+pub mod error;
 pub mod extract;
 pub mod flood;
 pub mod headers;
@@ -43,6 +46,7 @@ pub mod state;
 pub mod time;
 
 pub use csrf::CsrfToken;
+pub use error::WebError;
 pub use keys::WebSecret;
 pub use lang::Lang;
 pub use session::{Session, SessionCookies, SessionRejected};
@@ -58,10 +62,11 @@ pub fn with_not_found(router: axum::Router) -> axum::Router {
         .layer(axum::middleware::from_fn(headers::security_headers))
 }
 
-/// Wraps a function's routes in the web layer: the session and CSRF layer, then the security
-/// headers on everything (error answers from the layer included).
+/// Wraps a function's routes in the web layer: handlers' [`WebError`]s rendered, the session and
+/// CSRF layer, then the security headers on everything (error answers from the layer included).
 pub fn layers(router: axum::Router<WebState>, state: WebState) -> axum::Router {
     router
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::session_layer,
