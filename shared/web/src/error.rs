@@ -45,6 +45,10 @@ pub enum WebError {
     /// go to the start; the API answers 401.
     #[error("the session's admin is gone")]
     AdminGone,
+    /// Not a failure: an answer the handler has already made (a 400 naming the fields to fix),
+    /// returned early with `?`.
+    #[error("refused with {}", .0.status())]
+    Answer(Response),
 }
 
 impl WebError {
@@ -97,6 +101,15 @@ impl From<kakao::KakaoError> for WebError {
     }
 }
 
+impl From<app::sweep::SweepError> for WebError {
+    fn from(error: app::sweep::SweepError) -> Self {
+        match error {
+            app::sweep::SweepError::MeetingNotFound => WebError::NotFound { what: None },
+            other => WebError::unavailable(other),
+        }
+    }
+}
+
 /// The error travelling from the handler to [`render`] in the response's extensions (which
 /// must be `Clone`; the error is taken out once).
 #[derive(Clone)]
@@ -104,6 +117,9 @@ struct Pending(Arc<Mutex<Option<WebError>>>);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if let WebError::Answer(response) = self {
+            return response;
+        }
         let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
         response
             .extensions_mut()
@@ -162,5 +178,6 @@ pub async fn render(State(state): State<WebState>, request: Request, next: Next)
             state.sessions().removal().append_to(response.headers_mut());
             response
         }
+        WebError::Answer(response) => response,
     }
 }

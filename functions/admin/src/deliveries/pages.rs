@@ -3,22 +3,19 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 use serde::Serialize;
 use store::StoreError;
 use web::extract::{AdminSession, Here};
-use web::{Lang, Session, WebState};
+use web::{Lang, Session, WebError, WebState};
 
 use super::log::{self, Attempt, ReminderBanner};
 use super::{views, words};
 use crate::meetings::views::Viewer;
 
-fn broken(lang: Lang, here: &str, step: &'static str, error: &StoreError) -> Response {
-    tracing::error!(step, error = %error, "delivery log failed");
-    web::pages::unavailable(lang, here)
-}
+/// Another admin's meeting or friend, like one that does not exist.
+const NOT_FOUND: WebError = WebError::NotFound { what: None };
 
 /// The admin's nickname and the paused-reminders banner, for the page frame.
 async fn frame_data(
@@ -44,29 +41,20 @@ pub async fn meeting(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-    uri: Uri,
     Path(raw): Path<String>,
-) -> Response {
-    let Ok(id) = MeetingId::parse(&raw) else {
-        return web::pages::not_found(lang, uri).await;
-    };
-    let loaded = async {
-        let found = log::meeting_log(&state, session.admin, id).await?;
-        let frame = frame_data(&state, session.admin).await?;
-        Ok::<_, StoreError>((found, frame))
-    };
-    match loaded.await {
-        Ok((Some((meeting, attempts)), (nickname, banner))) => views::meeting_page(
-            &viewer(lang, &nickname, &session, &here),
-            &meeting.draft.title,
-            &format!("/meetings/{id}"),
-            &attempts,
-            banner.as_ref(),
-        )
-        .into_response(),
-        Ok((None, _)) => web::pages::not_found(lang, uri).await,
-        Err(e) => broken(lang, &here, "loading a meeting's delivery log", &e),
-    }
+) -> Result<Response, WebError> {
+    let id = MeetingId::parse(&raw).map_err(|_| NOT_FOUND)?;
+    let found = log::meeting_log(&state, session.admin, id).await?;
+    let (nickname, banner) = frame_data(&state, session.admin).await?;
+    let (meeting, attempts) = found.ok_or(NOT_FOUND)?;
+    Ok(views::meeting_page(
+        &viewer(lang, &nickname, &session, &here),
+        &meeting.draft.title,
+        &format!("/meetings/{id}"),
+        &attempts,
+        banner.as_ref(),
+    )
+    .into_response())
 }
 
 /// `GET /friends/{uuid}/deliveries`.
@@ -75,31 +63,20 @@ pub async fn friend(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-    uri: Uri,
     Path(raw): Path<String>,
-) -> Response {
-    let Ok(friend) = FriendUuid::parse(&raw) else {
-        return web::pages::not_found(lang, uri).await;
-    };
-    let loaded = async {
-        let found = log::friend_log(&state, session.admin, &friend).await?;
-        let frame = frame_data(&state, session.admin).await?;
-        Ok::<_, StoreError>((found, frame))
-    };
-    match loaded.await {
-        Ok((Some((name, attempts)), (nickname, banner))) => {
-            let name = name.unwrap_or_else(|| lang.t("(알 수 없는 친구)", "(unknown friend)").to_owned());
-            views::friend_page(
-                &viewer(lang, &nickname, &session, &here),
-                &name,
-                &attempts,
-                banner.as_ref(),
-            )
-            .into_response()
-        }
-        Ok((None, _)) => web::pages::not_found(lang, uri).await,
-        Err(e) => broken(lang, &here, "loading a friend's delivery log", &e),
-    }
+) -> Result<Response, WebError> {
+    let friend = FriendUuid::parse(&raw).map_err(|_| NOT_FOUND)?;
+    let found = log::friend_log(&state, session.admin, &friend).await?;
+    let (nickname, banner) = frame_data(&state, session.admin).await?;
+    let (name, attempts) = found.ok_or(NOT_FOUND)?;
+    let name = name.unwrap_or_else(|| lang.t("(알 수 없는 친구)", "(unknown friend)").to_owned());
+    Ok(views::friend_page(
+        &viewer(lang, &nickname, &session, &here),
+        &name,
+        &attempts,
+        banner.as_ref(),
+    )
+    .into_response())
 }
 
 /// `GET /deliveries/unknown`.
@@ -108,21 +85,15 @@ pub async fn unknown(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-) -> Response {
-    let loaded = async {
-        let attempts = log::unknown(&state, session.admin).await?;
-        let frame = frame_data(&state, session.admin).await?;
-        Ok::<_, StoreError>((attempts, frame))
-    };
-    match loaded.await {
-        Ok((attempts, (nickname, banner))) => views::unknown_page(
-            &viewer(lang, &nickname, &session, &here),
-            &attempts,
-            banner.as_ref(),
-        )
-        .into_response(),
-        Err(e) => broken(lang, &here, "loading unknown deliveries", &e),
-    }
+) -> Result<Response, WebError> {
+    let attempts = log::unknown(&state, session.admin).await?;
+    let (nickname, banner) = frame_data(&state, session.admin).await?;
+    Ok(views::unknown_page(
+        &viewer(lang, &nickname, &session, &here),
+        &attempts,
+        banner.as_ref(),
+    )
+    .into_response())
 }
 
 /// An attempt as the JSON API gives it: the record, and its outcome in words.
@@ -153,17 +124,13 @@ pub async fn meeting_json(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
     lang: Lang,
-    uri: Uri,
     Path(raw): Path<String>,
-) -> Response {
-    let Ok(id) = MeetingId::parse(&raw) else {
-        return web::pages::not_found(lang, uri).await;
-    };
-    match log::meeting_log(&state, session.admin, id).await {
-        Ok(Some((_, attempts))) => Json(to_json(lang, attempts)).into_response(),
-        Ok(None) => web::pages::not_found(lang, uri).await,
-        Err(e) => broken(lang, uri.path(), "loading a meeting's delivery log", &e),
-    }
+) -> Result<Response, WebError> {
+    let id = MeetingId::parse(&raw).map_err(|_| NOT_FOUND)?;
+    let (_, attempts) = log::meeting_log(&state, session.admin, id)
+        .await?
+        .ok_or(NOT_FOUND)?;
+    Ok(Json(to_json(lang, attempts)).into_response())
 }
 
 /// `GET /api/friends/{uuid}/deliveries`.
@@ -171,17 +138,11 @@ pub async fn friend_json(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
     lang: Lang,
-    uri: Uri,
     Path(raw): Path<String>,
-) -> Response {
-    let Ok(friend) = FriendUuid::parse(&raw) else {
-        return web::pages::not_found(lang, uri).await;
-    };
-    match log::friend_log(&state, session.admin, &friend).await {
-        Ok(Some((_, attempts))) => Json(to_json(lang, attempts)).into_response(),
-        Ok(None) => web::pages::not_found(lang, uri).await,
-        Err(e) => broken(lang, uri.path(), "loading a friend's delivery log", &e),
-    }
+) -> Result<Response, WebError> {
+    let friend = FriendUuid::parse(&raw).map_err(|_| NOT_FOUND)?;
+    let (_, attempts) = (log::friend_log(&state, session.admin, &friend).await?).ok_or(NOT_FOUND)?;
+    Ok(Json(to_json(lang, attempts)).into_response())
 }
 
 /// `GET /api/deliveries/unknown`.
@@ -189,23 +150,16 @@ pub async fn unknown_json(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
     lang: Lang,
-    uri: Uri,
-) -> Response {
-    match log::unknown(&state, session.admin).await {
-        Ok(attempts) => Json(to_json(lang, attempts)).into_response(),
-        Err(e) => broken(lang, uri.path(), "loading unknown deliveries", &e),
-    }
+) -> Result<Response, WebError> {
+    let attempts = log::unknown(&state, session.admin).await?;
+    Ok(Json(to_json(lang, attempts)).into_response())
 }
 
 /// `GET /api/reminders/banner`: the paused-reminders banner's data, or `null`.
 pub async fn banner_json(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-    uri: Uri,
-) -> Response {
-    match log::banner(&state, session.admin).await {
-        Ok(banner) => Json(banner).into_response(),
-        Err(e) => broken(lang, uri.path(), "loading the reminders banner", &e),
-    }
+) -> Result<Response, WebError> {
+    let banner = log::banner(&state, session.admin).await?;
+    Ok(Json(banner).into_response())
 }

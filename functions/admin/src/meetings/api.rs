@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 use store::model::{Invitee, Meeting, MeetingStatus};
 use web::extract::AdminSession;
 use web::pages::api_problem;
-use web::{Lang, WebState};
+use web::{Lang, WebError, WebState};
 
 use super::form::{MeetingJson, Submitted};
 use super::records::{domain_mode, schedule_of, template_of};
@@ -40,26 +40,17 @@ use super::service::{self, MatchKeysInput, SaveError, phase_of};
 use super::status::LiveStatus;
 use super::words::{bad_invitees_words, problem_words};
 
-fn failed(lang: Lang, step: &'static str, error: &dyn std::fmt::Display) -> Response {
-    tracing::error!(step, error = %error, "meetings API failed");
-    web::pages::unavailable(lang, "/api")
-}
+const NO_SUCH_MEETING: WebError = WebError::NotFound {
+    what: Some(("그런 모임이 없습니다.", "There is no such meeting.")),
+};
 
-fn not_found(lang: Lang) -> Response {
-    api_problem(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        lang.t("그런 모임이 없습니다.", "There is no such meeting."),
-    )
-}
-
-fn bad_json(lang: Lang, error: &serde_json::Error) -> Response {
+fn bad_json(lang: Lang, error: &serde_json::Error) -> WebError {
     let body = json!({
         "error": "invalid_json",
         "message": lang.t("JSON 본문을 읽을 수 없습니다.", "The JSON body cannot be read."),
         "detail": error.to_string(),
     });
-    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+    WebError::Answer((StatusCode::BAD_REQUEST, Json(body)).into_response())
 }
 
 fn invalid(lang: Lang, problems: &[MeetingProblem], bad_invitees: &[String]) -> Response {
@@ -76,10 +67,6 @@ fn invalid(lang: Lang, problems: &[MeetingProblem], bad_invitees: &[String]) -> 
         "problems": list,
     });
     (StatusCode::BAD_REQUEST, Json(body)).into_response()
-}
-
-fn meeting_id(raw: &str) -> Option<MeetingId> {
-    MeetingId::parse(raw).ok()
 }
 
 /// A meeting as the API shows it.
@@ -129,24 +116,27 @@ fn invitee_json(invitee: &Invitee) -> Value {
     })
 }
 
-fn read_meeting_json(body: &[u8]) -> Result<Submitted, serde_json::Error> {
-    serde_json::from_slice::<MeetingJson>(body).map(MeetingJson::into_submitted)
+fn read_meeting_json(lang: Lang, body: &[u8]) -> Result<Submitted, WebError> {
+    serde_json::from_slice::<MeetingJson>(body)
+        .map(MeetingJson::into_submitted)
+        .map_err(|e| bad_json(lang, &e))
+}
+
+fn meeting_id(raw: &str) -> Result<MeetingId, WebError> {
+    MeetingId::parse(raw).map_err(|_| NO_SUCH_MEETING)
 }
 
 pub async fn list(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-) -> Response {
+) -> Result<Response, WebError> {
     let now = state.now();
-    match service::list(&state, session.admin).await {
-        Ok(listing) => {
-            let out = |ms: &[Meeting]| ms.iter().map(|m| meeting_json(m, now)).collect::<Vec<_>>();
-            Json(json!({ "live": out(&listing.live), "upcoming": out(&listing.upcoming), "past": out(&listing.past) }))
-                .into_response()
-        }
-        Err(e) => failed(lang, "listing meetings", &e),
-    }
+    let listing = service::list(&state, session.admin).await?;
+    let out = |ms: &[Meeting]| ms.iter().map(|m| meeting_json(m, now)).collect::<Vec<_>>();
+    Ok(Json(
+        json!({ "live": out(&listing.live), "upcoming": out(&listing.upcoming), "past": out(&listing.past) }),
+    )
+    .into_response())
 }
 
 pub async fn create(
@@ -154,44 +144,31 @@ pub async fn create(
     AdminSession(session): AdminSession,
     lang: Lang,
     body: Bytes,
-) -> Response {
-    let submitted = match read_meeting_json(&body) {
-        Ok(s) => s,
-        Err(e) => return bad_json(lang, &e),
-    };
+) -> Result<Response, WebError> {
+    let submitted = read_meeting_json(lang, &body)?;
     match service::create(&state, session.admin, &submitted).await {
-        Ok(meeting) => (StatusCode::CREATED, Json(meeting_json(&meeting, state.now()))).into_response(),
+        Ok(meeting) => Ok((StatusCode::CREATED, Json(meeting_json(&meeting, state.now()))).into_response()),
         Err(SaveError::Invalid {
             problems,
             bad_invitees,
-        }) => invalid(lang, &problems, &bad_invitees),
-        Err(e) => failed(lang, "creating a meeting", &e),
+        }) => Ok(invalid(lang, &problems, &bad_invitees)),
+        Err(e) => Err(WebError::unavailable(e)),
     }
 }
 
 pub async fn get(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
     Path(raw): Path<String>,
-) -> Response {
-    let Some(id) = meeting_id(&raw) else {
-        return not_found(lang);
-    };
+) -> Result<Response, WebError> {
+    let id = meeting_id(&raw)?;
     let store = &state.services().store;
-    let meeting = match store.get_meeting(session.admin, id).await {
-        Ok(m) => m,
-        Err(e) if e.is_not_found() => return not_found(lang),
-        Err(e) => return failed(lang, "reading a meeting", &e),
-    };
-    match store.list_invitees(session.admin, id).await {
-        Ok(invitees) => {
-            let mut out = meeting_json(&meeting, state.now());
-            out["invitees"] = invitees.iter().map(invitee_json).collect();
-            Json(out).into_response()
-        }
-        Err(e) => failed(lang, "listing invitees", &e),
-    }
+    let meeting =
+        (store.get_meeting(session.admin, id).await).map_err(WebError::or_if_missing(NO_SUCH_MEETING))?;
+    let invitees = store.list_invitees(session.admin, id).await?;
+    let mut out = meeting_json(&meeting, state.now());
+    out["invitees"] = invitees.iter().map(invitee_json).collect();
+    Ok(Json(out).into_response())
 }
 
 pub async fn update(
@@ -200,62 +177,56 @@ pub async fn update(
     lang: Lang,
     Path(raw): Path<String>,
     body: Bytes,
-) -> Response {
-    let Some(id) = meeting_id(&raw) else {
-        return not_found(lang);
-    };
-    let submitted = match read_meeting_json(&body) {
-        Ok(s) => s,
-        Err(e) => return bad_json(lang, &e),
-    };
-    match service::update(&state, session.admin, id, &submitted).await {
-        Ok(meeting) => Json(meeting_json(&meeting, state.now())).into_response(),
-        Err(SaveError::NotFound) => not_found(lang),
-        Err(SaveError::Invalid {
-            problems,
-            bad_invitees,
-        }) => invalid(lang, &problems, &bad_invitees),
-        Err(SaveError::Conflict(now_there)) => {
-            let body = json!({
-                "error": "conflict",
-                "message": lang.t("그 사이에 모임이 바뀌었습니다. 다시 읽고 고쳐 주세요.", "The meeting changed meanwhile. Read it again and redo the edit."),
-                "version": now_there.version.get(),
-            });
-            (StatusCode::CONFLICT, Json(body)).into_response()
-        }
-        Err(SaveError::VersionMissing) => api_problem(
-            StatusCode::BAD_REQUEST,
-            "version_missing",
-            lang.t(
-                "고칠 때는 읽어 온 version 을 보내야 합니다.",
-                "An edit must send the version it was made from.",
+) -> Result<Response, WebError> {
+    let id = meeting_id(&raw)?;
+    let submitted = read_meeting_json(lang, &body)?;
+    Ok(
+        match service::update(&state, session.admin, id, &submitted).await {
+            Ok(meeting) => Json(meeting_json(&meeting, state.now())).into_response(),
+            Err(SaveError::NotFound) => return Err(NO_SUCH_MEETING),
+            Err(SaveError::Invalid {
+                problems,
+                bad_invitees,
+            }) => invalid(lang, &problems, &bad_invitees),
+            Err(SaveError::Conflict(now_there)) => {
+                let body = json!({
+                    "error": "conflict",
+                    "message": lang.t("그 사이에 모임이 바뀌었습니다. 다시 읽고 고쳐 주세요.", "The meeting changed meanwhile. Read it again and redo the edit."),
+                    "version": now_there.version.get(),
+                });
+                (StatusCode::CONFLICT, Json(body)).into_response()
+            }
+            Err(SaveError::VersionMissing) => api_problem(
+                StatusCode::BAD_REQUEST,
+                "version_missing",
+                lang.t(
+                    "고칠 때는 읽어 온 version 을 보내야 합니다.",
+                    "An edit must send the version it was made from.",
+                ),
             ),
-        ),
-        Err(SaveError::Cancelled) => api_problem(
-            StatusCode::CONFLICT,
-            "cancelled",
-            lang.t(
-                "취소된 모임은 고칠 수 없습니다.",
-                "A cancelled meeting cannot be edited.",
+            Err(SaveError::Cancelled) => api_problem(
+                StatusCode::CONFLICT,
+                "cancelled",
+                lang.t(
+                    "취소된 모임은 고칠 수 없습니다.",
+                    "A cancelled meeting cannot be edited.",
+                ),
             ),
-        ),
-        Err(SaveError::Store(e)) => failed(lang, "saving a meeting", &e),
-    }
+            Err(SaveError::Store(e)) => return Err(e.into()),
+        },
+    )
 }
 
 pub async fn cancel(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
     Path(raw): Path<String>,
-) -> Response {
-    let Some(id) = meeting_id(&raw) else {
-        return not_found(lang);
-    };
+) -> Result<Response, WebError> {
+    let id = meeting_id(&raw)?;
     match service::cancel(&state, session.admin, id).await {
-        Ok(meeting) => Json(meeting_json(&meeting, state.now())).into_response(),
-        Err(SaveError::NotFound) => not_found(lang),
-        Err(e) => failed(lang, "cancelling a meeting", &e),
+        Ok(meeting) => Ok(Json(meeting_json(&meeting, state.now())).into_response()),
+        Err(SaveError::NotFound) => Err(NO_SUCH_MEETING),
+        Err(e) => Err(WebError::unavailable(e)),
     }
 }
 
@@ -294,15 +265,11 @@ pub async fn status(
     AdminSession(session): AdminSession,
     lang: Lang,
     Path(raw): Path<String>,
-) -> Response {
-    let Some(id) = meeting_id(&raw) else {
-        return not_found(lang);
-    };
-    match service::live(&state, session.admin, id).await {
-        Ok((meeting, _, status)) => Json(status_json(&meeting, &status, lang)).into_response(),
-        Err(e) if e.is_not_found() => not_found(lang),
-        Err(e) => failed(lang, "loading a meeting's status", &e),
-    }
+) -> Result<Response, WebError> {
+    let id = meeting_id(&raw)?;
+    let (meeting, _, status) =
+        (service::live(&state, session.admin, id).await).map_err(WebError::or_if_missing(NO_SUCH_MEETING))?;
+    Ok(Json(status_json(&meeting, &status, lang)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -316,19 +283,16 @@ pub async fn set_present(
     lang: Lang,
     Path((raw, friend)): Path<(String, String)>,
     body: Bytes,
-) -> Response {
-    let (Some(id), Ok(friend)) = (meeting_id(&raw), FriendUuid::parse(&friend)) else {
-        return not_found(lang);
+) -> Result<Response, WebError> {
+    let (Ok(id), Ok(friend)) = (meeting_id(&raw), FriendUuid::parse(&friend)) else {
+        return Err(NO_SUCH_MEETING);
     };
-    let present = match serde_json::from_slice::<PresentJson>(&body) {
-        Ok(p) => p.present,
-        Err(e) => return bad_json(lang, &e),
-    };
-    match service::set_present(&state, session.admin, id, &friend, present).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) if e.is_not_found() => not_found(lang),
-        Err(e) => failed(lang, "marking present", &e),
-    }
+    let present = (serde_json::from_slice::<PresentJson>(&body))
+        .map_err(|e| bad_json(lang, &e))?
+        .present;
+    (service::set_present(&state, session.admin, id, &friend, present).await)
+        .map_err(WebError::or_if_missing(NO_SUCH_MEETING))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 pub async fn set_match_keys(
@@ -337,47 +301,29 @@ pub async fn set_match_keys(
     lang: Lang,
     Path((raw, friend)): Path<(String, String)>,
     body: Bytes,
-) -> Response {
-    let (Some(id), Ok(friend)) = (meeting_id(&raw), FriendUuid::parse(&friend)) else {
-        return not_found(lang);
+) -> Result<Response, WebError> {
+    let (Ok(id), Ok(friend)) = (meeting_id(&raw), FriendUuid::parse(&friend)) else {
+        return Err(NO_SUCH_MEETING);
     };
-    let input = match serde_json::from_slice::<MatchKeysInput>(&body) {
-        Ok(input) => input,
-        Err(e) => return bad_json(lang, &e),
-    };
-    let keys = match input.parse() {
-        Ok(keys) => keys,
-        Err(problem) => {
-            return api_problem(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                &super::views::matching::error_words(lang, &problem),
-            );
-        }
-    };
-    match service::set_match_keys(&state, session.admin, id, &friend, keys).await {
-        Ok(invitee) => Json(invitee_json(&invitee)).into_response(),
-        Err(e) if e.is_not_found() => not_found(lang),
-        Err(e) => failed(lang, "saving match keys", &e),
-    }
+    let input = serde_json::from_slice::<MatchKeysInput>(&body).map_err(|e| bad_json(lang, &e))?;
+    let keys = input.parse().map_err(|problem| {
+        let words = super::views::matching::error_words(lang, &problem);
+        WebError::Answer(api_problem(StatusCode::BAD_REQUEST, "invalid", &words))
+    })?;
+    let invitee = (service::set_match_keys(&state, session.admin, id, &friend, keys).await)
+        .map_err(WebError::or_if_missing(NO_SUCH_MEETING))?;
+    Ok(Json(invitee_json(&invitee)).into_response())
 }
 
 pub async fn suggestions(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
     Path(raw): Path<String>,
-) -> Response {
-    let Some(id) = meeting_id(&raw) else {
-        return not_found(lang);
-    };
-    match service::suggestions(&state, session.admin, id).await {
-        Ok((_, unmatched, suggestions)) => {
-            Json(json!({ "unmatched": unmatched, "suggestions": suggestions })).into_response()
-        }
-        Err(e) if e.is_not_found() => not_found(lang),
-        Err(e) => failed(lang, "loading suggestions", &e),
-    }
+) -> Result<Response, WebError> {
+    let id = meeting_id(&raw)?;
+    let (_, unmatched, suggestions) = (service::suggestions(&state, session.admin, id).await)
+        .map_err(WebError::or_if_missing(NO_SUCH_MEETING))?;
+    Ok(Json(json!({ "unmatched": unmatched, "suggestions": suggestions })).into_response())
 }
 
 /// The message for the longest chosen name, as the live preview shows it, with the template's
@@ -387,15 +333,11 @@ pub async fn preview(
     AdminSession(session): AdminSession,
     lang: Lang,
     body: Bytes,
-) -> Response {
-    let submitted = match read_meeting_json(&body) {
-        Ok(s) => s,
-        Err(e) => return bad_json(lang, &e),
-    };
-    let friends = match service::friends(&state, session.admin).await {
-        Ok(f) => f,
-        Err(e) => return failed(lang, "listing friends", &e as &dyn std::fmt::Display),
-    };
+) -> Result<Response, WebError> {
+    let submitted = read_meeting_json(lang, &body)?;
+    let friends = service::friends(&state, session.admin)
+        .await
+        .map_err(WebError::unavailable)?;
     let choices: Vec<FriendChoice> = service::choices(&friends);
     let form = &submitted.form;
     let problems: Vec<MeetingProblem> = match form.validate(&MeetingContext {
@@ -436,7 +378,7 @@ pub async fn preview(
         .iter()
         .map(|p| json!({ "field": "template", "code": p.code(), "message": problem_words(p, lang) }))
         .collect();
-    Json(json!({
+    Ok(Json(json!({
         "text": text,
         "chars": chars,
         "max_chars": domain::TemplateText::MAX_CHARS,
@@ -444,5 +386,5 @@ pub async fn preview(
         "fits": problems.is_empty() && chars.is_some_and(|c| c <= domain::TemplateText::MAX_CHARS),
         "problems": list,
     }))
-    .into_response()
+    .into_response())
 }

@@ -6,13 +6,12 @@ use std::collections::BTreeSet;
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 use serde::Deserialize;
-use store::StoreError;
 use web::extract::{AdminSession, Here};
-use web::{Lang, Session, WebState};
+use web::{Lang, Session, WebError, WebState};
 
 use super::form::{Submitted, from_form_pairs, from_stored};
 use super::service::{self, MatchKeysInput, SaveError};
@@ -22,54 +21,23 @@ fn see_other(location: String) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
-fn broken(lang: Lang, here: &str, step: &'static str, error: &StoreError) -> Response {
-    tracing::error!(step, error = %error, "meetings page failed");
-    web::pages::unavailable(lang, here)
+/// The admin's nickname for the page frame; a gone admin (unlinked) ends the session.
+async fn nickname(state: &WebState, admin: KakaoUserId) -> Result<String, WebError> {
+    let profile = (state.services().store.get_admin(admin).await)
+        .map_err(WebError::or_if_missing(WebError::AdminGone))?;
+    Ok(profile.nickname)
 }
 
-fn broken_save(lang: Lang, here: &str, step: &'static str, error: &SaveError) -> Response {
-    tracing::error!(step, error = %error, "meetings page failed");
-    web::pages::unavailable(lang, here)
-}
-
-async fn not_found(lang: Lang, uri: Uri) -> Response {
-    web::pages::not_found(lang, uri).await
-}
-
-/// The admin's nickname for the page frame; `None` if the admin is gone (unlinked).
-async fn nickname(state: &WebState, admin: KakaoUserId) -> Result<Option<String>, StoreError> {
-    match state.services().store.get_admin(admin).await {
-        Ok(profile) => Ok(Some(profile.nickname)),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
+fn viewer<'a>(lang: Lang, nickname: &'a str, session: &'a Session, here: &'a str) -> Viewer<'a> {
+    Viewer {
+        lang,
+        nickname,
+        csrf: &session.csrf,
+        here,
     }
 }
 
-/// The session's admin no longer exists: end the session.
-fn gone(state: &WebState) -> Response {
-    let mut response = see_other("/".to_owned());
-    state.sessions().removal().append_to(response.headers_mut());
-    response
-}
-
-/// Renders with the frame's data, or answers for a gone admin or a failing store.
-macro_rules! with_viewer {
-    ($state:expr, $session:expr, $lang:expr, $here:expr, |$viewer:ident| $body:expr) => {
-        match nickname(&$state, $session.admin).await {
-            Ok(Some(name)) => {
-                let $viewer = Viewer {
-                    lang: $lang,
-                    nickname: &name,
-                    csrf: &$session.csrf,
-                    here: &$here,
-                };
-                $body
-            }
-            Ok(None) => gone(&$state),
-            Err(e) => broken($lang, &$here, "reading the admin", &e),
-        }
-    };
-}
+const NOT_FOUND: WebError = WebError::NotFound { what: None };
 
 fn meeting_id(raw: &str) -> Option<MeetingId> {
     MeetingId::parse(raw).ok()
@@ -87,14 +55,11 @@ pub async fn list(
     lang: Lang,
     Here(here): Here,
     Query(query): Query<ListQuery>,
-) -> Response {
-    let listing = match service::list(&state, session.admin).await {
-        Ok(listing) => listing,
-        Err(e) => return broken(lang, &here, "listing meetings", &e),
-    };
-    with_viewer!(state, session, lang, here, |viewer| {
-        views::list::page(&viewer, &listing, state.now(), query.cancelled.is_some()).into_response()
-    })
+) -> Result<Response, WebError> {
+    let listing = service::list(&state, session.admin).await?;
+    let name = nickname(&state, session.admin).await?;
+    let viewer = viewer(lang, &name, &session, &here);
+    Ok(views::list::page(&viewer, &listing, state.now(), query.cancelled.is_some()).into_response())
 }
 
 struct FormState<'a> {
@@ -113,29 +78,32 @@ async fn render_form(
     here: &str,
     status: StatusCode,
     form: FormState<'_>,
-) -> Response {
-    let friends = match service::friends(state, session.admin).await {
-        Ok(friends) => friends,
-        Err(e) => return broken(lang, here, "listing friends", &e),
+) -> Result<Response, WebError> {
+    let retry = |error| WebError::unavailable(error).retry_at(here);
+    let friends = service::friends(state, session.admin).await.map_err(retry)?;
+    let opted_out: BTreeSet<FriendUuid> = (state.services().store.list_opt_outs(session.admin).await)
+        .map_err(retry)?
+        .into_iter()
+        .map(|o| o.friend)
+        .collect();
+    let name = nickname(state, session.admin)
+        .await
+        .map_err(|error| error.retry_at(here))?;
+    let view = views::form::FormView {
+        action: form.action,
+        editing: form.editing,
+        submitted: form.submitted,
+        problems: form.problems,
+        bad_invitees: form.bad_invitees,
+        friends: &friends,
+        opted_out: &opted_out,
+        conflict: form.conflict,
     };
-    let opted_out: BTreeSet<FriendUuid> = match state.services().store.list_opt_outs(session.admin).await {
-        Ok(list) => list.into_iter().map(|o| o.friend).collect(),
-        Err(e) => return broken(lang, here, "listing opt-outs", &e),
-    };
-    let here = here.to_owned();
-    with_viewer!(state, session, lang, here, |viewer| {
-        let view = views::form::FormView {
-            action: form.action,
-            editing: form.editing,
-            submitted: form.submitted,
-            problems: form.problems,
-            bad_invitees: form.bad_invitees,
-            friends: &friends,
-            opted_out: &opted_out,
-            conflict: form.conflict,
-        };
-        (status, views::form::page(&viewer, &view)).into_response()
-    })
+    Ok((
+        status,
+        views::form::page(&viewer(lang, &name, session, here), &view),
+    )
+        .into_response())
 }
 
 /// `GET /meetings/new`.
@@ -144,7 +112,7 @@ pub async fn new_form(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-) -> Response {
+) -> Result<Response, WebError> {
     let submitted = Submitted::default();
     let form = FormState {
         action: "/meetings".into(),
@@ -163,11 +131,11 @@ pub async fn create(
     AdminSession(session): AdminSession,
     lang: Lang,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, WebError> {
     let here = "/meetings/new";
     let submitted = from_form_pairs(&pairs);
     match service::create(&state, session.admin, &submitted).await {
-        Ok(meeting) => see_other(format!("/meetings/{}?created=1", meeting.id)),
+        Ok(meeting) => Ok(see_other(format!("/meetings/{}?created=1", meeting.id))),
         Err(SaveError::Invalid {
             problems,
             bad_invitees,
@@ -182,8 +150,8 @@ pub async fn create(
             };
             render_form(&state, &session, lang, here, StatusCode::BAD_REQUEST, form).await
         }
-        Err(SaveError::Store(e)) if e.is_not_found() => gone(&state),
-        Err(e) => broken_save(lang, here, "creating a meeting", &e),
+        Err(SaveError::Store(e)) if e.is_not_found() => Err(WebError::AdminGone),
+        Err(e) => Err(WebError::unavailable(e).retry_at(here)),
     }
 }
 
@@ -199,25 +167,18 @@ pub async fn live(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-    uri: Uri,
     Path(id): Path<String>,
     Query(query): Query<LiveQuery>,
-) -> Response {
-    let Some(id) = meeting_id(&id) else {
-        return not_found(lang, uri).await;
-    };
-    let (meeting, _, status) = match service::live(&state, session.admin, id).await {
-        Ok(found) => found,
-        Err(e) if e.is_not_found() => return not_found(lang, uri).await,
-        Err(e) => return broken(lang, &here, "loading a meeting", &e),
-    };
+) -> Result<Response, WebError> {
+    let id = meeting_id(&id).ok_or(NOT_FOUND)?;
+    let (meeting, _, status) =
+        (service::live(&state, session.admin, id).await).map_err(WebError::or_if_missing(NOT_FOUND))?;
     let notices = views::live::Notices {
         created: query.created.is_some(),
         saved: query.saved.is_some(),
     };
-    with_viewer!(state, session, lang, here, |viewer| {
-        views::live::page(&viewer, &meeting, &status, notices).into_response()
-    })
+    let name = nickname(&state, session.admin).await?;
+    Ok(views::live::page(&viewer(lang, &name, &session, &here), &meeting, &status, notices).into_response())
 }
 
 /// `GET /meetings/{id}/edit`.
@@ -226,25 +187,15 @@ pub async fn edit_form(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-    uri: Uri,
     Path(raw): Path<String>,
-) -> Response {
-    let Some(id) = meeting_id(&raw) else {
-        return not_found(lang, uri).await;
-    };
+) -> Result<Response, WebError> {
+    let id = meeting_id(&raw).ok_or(NOT_FOUND)?;
     let store = &state.services().store;
-    let meeting = match store.get_meeting(session.admin, id).await {
-        Ok(m) => m,
-        Err(e) if e.is_not_found() => return not_found(lang, uri).await,
-        Err(e) => return broken(lang, &here, "loading a meeting", &e),
-    };
+    let meeting = (store.get_meeting(session.admin, id).await).map_err(WebError::or_if_missing(NOT_FOUND))?;
     if meeting.draft.status == store::model::MeetingStatus::Cancelled {
-        return see_other(format!("/meetings/{id}"));
+        return Ok(see_other(format!("/meetings/{id}")));
     }
-    let invitees = match store.list_invitees(session.admin, id).await {
-        Ok(list) => list,
-        Err(e) => return broken(lang, &here, "listing invitees", &e),
-    };
+    let invitees = store.list_invitees(session.admin, id).await?;
     let submitted = from_stored(&meeting, &invitees);
     let form = FormState {
         action: format!("/meetings/{id}"),
@@ -262,20 +213,17 @@ pub async fn update(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
     lang: Lang,
-    uri: Uri,
     Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(id) = meeting_id(&raw) else {
-        return not_found(lang, uri).await;
-    };
+) -> Result<Response, WebError> {
+    let id = meeting_id(&raw).ok_or(NOT_FOUND)?;
     let here = format!("/meetings/{id}/edit");
     let mut submitted = from_form_pairs(&pairs);
     let (problems, bad, conflict, status) = match service::update(&state, session.admin, id, &submitted).await
     {
-        Ok(_) => return see_other(format!("/meetings/{id}?saved=1")),
-        Err(SaveError::NotFound) => return not_found(lang, uri).await,
-        Err(SaveError::Cancelled) => return see_other(format!("/meetings/{id}")),
+        Ok(_) => return Ok(see_other(format!("/meetings/{id}?saved=1"))),
+        Err(SaveError::NotFound) => return Err(NOT_FOUND),
+        Err(SaveError::Cancelled) => return Ok(see_other(format!("/meetings/{id}"))),
         Err(SaveError::Invalid {
             problems,
             bad_invitees,
@@ -287,12 +235,12 @@ pub async fn update(
         }
         Err(SaveError::VersionMissing) => {
             let Ok(now_there) = state.services().store.get_meeting(session.admin, id).await else {
-                return not_found(lang, uri).await;
+                return Err(NOT_FOUND);
             };
             submitted.version = Some(now_there.version.get());
             (Vec::new(), false, true, StatusCode::CONFLICT)
         }
-        Err(SaveError::Store(e)) => return broken(lang, &here, "saving a meeting", &e),
+        Err(SaveError::Store(e)) => return Err(WebError::unavailable(e).retry_at(here)),
     };
     let form = FormState {
         action: format!("/meetings/{id}"),
@@ -309,17 +257,13 @@ pub async fn update(
 pub async fn cancel(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-    uri: Uri,
     Path(raw): Path<String>,
-) -> Response {
-    let Some(id) = meeting_id(&raw) else {
-        return not_found(lang, uri).await;
-    };
+) -> Result<Response, WebError> {
+    let id = meeting_id(&raw).ok_or(NOT_FOUND)?;
     match service::cancel(&state, session.admin, id).await {
-        Ok(_) => see_other("/meetings?cancelled=1".to_owned()),
-        Err(SaveError::NotFound) => not_found(lang, uri).await,
-        Err(e) => broken_save(lang, &format!("/meetings/{id}"), "cancelling a meeting", &e),
+        Ok(_) => Ok(see_other("/meetings?cancelled=1".to_owned())),
+        Err(SaveError::NotFound) => Err(NOT_FOUND),
+        Err(e) => Err(WebError::unavailable(e).retry_at(format!("/meetings/{id}"))),
     }
 }
 
@@ -333,19 +277,15 @@ pub struct PresentForm {
 pub async fn present(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-    uri: Uri,
     Path(raw): Path<String>,
     Form(form): Form<PresentForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let (Some(id), Ok(friend)) = (meeting_id(&raw), FriendUuid::parse(&form.friend)) else {
-        return not_found(lang, uri).await;
+        return Err(NOT_FOUND);
     };
-    match service::set_present(&state, session.admin, id, &friend, form.present == "1").await {
-        Ok(()) => see_other(format!("/meetings/{id}")),
-        Err(e) if e.is_not_found() => not_found(lang, uri).await,
-        Err(e) => broken(lang, &format!("/meetings/{id}"), "marking present", &e),
-    }
+    (service::set_present(&state, session.admin, id, &friend, form.present == "1").await)
+        .map_err(|e| WebError::or_if_missing(NOT_FOUND)(e).retry_at(format!("/meetings/{id}")))?;
+    Ok(see_other(format!("/meetings/{id}")))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -365,36 +305,35 @@ async fn render_match(
     session: &Session,
     lang: Lang,
     here: String,
-    uri: Uri,
     id: MeetingId,
     notice: MatchNotice,
-) -> Response {
-    let meeting = match service::meeting(state, session.admin, id).await {
-        Ok(m) => m,
-        Err(e) if e.is_not_found() => return not_found(lang, uri).await,
-        Err(e) => return broken(lang, &here, "loading a meeting", &e),
-    };
-    let (invitees, unmatched, suggestions) = match service::suggestions(state, session.admin, id).await {
-        Ok(found) => found,
-        Err(e) => return broken(lang, &here, "loading suggestions", &e),
-    };
+) -> Result<Response, WebError> {
+    let meeting = (service::meeting(state, session.admin, id).await)
+        .map_err(|e| WebError::or_if_missing(NOT_FOUND)(e).retry_at(&here))?;
+    let (invitees, unmatched, suggestions) = (service::suggestions(state, session.admin, id).await)
+        .map_err(|e| WebError::unavailable(e).retry_at(&here))?;
     let MatchNotice { saved, error } = notice;
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    with_viewer!(state, session, lang, here, |viewer| {
-        let view = views::matching::MatchView {
-            meeting: &meeting,
-            invitees: &invitees,
-            unmatched: &unmatched,
-            suggestions: &suggestions,
-            saved,
-            error,
-        };
-        (status, views::matching::page(&viewer, &view)).into_response()
-    })
+    let name = nickname(state, session.admin)
+        .await
+        .map_err(|e| e.retry_at(&here))?;
+    let view = views::matching::MatchView {
+        meeting: &meeting,
+        invitees: &invitees,
+        unmatched: &unmatched,
+        suggestions: &suggestions,
+        saved,
+        error,
+    };
+    Ok((
+        status,
+        views::matching::page(&viewer(lang, &name, session, &here), &view),
+    )
+        .into_response())
 }
 
 /// `GET /meetings/{id}/match`.
@@ -403,18 +342,15 @@ pub async fn match_page(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-    uri: Uri,
     Path(raw): Path<String>,
     Query(query): Query<MatchQuery>,
-) -> Response {
-    let Some(id) = meeting_id(&raw) else {
-        return not_found(lang, uri).await;
-    };
+) -> Result<Response, WebError> {
+    let id = meeting_id(&raw).ok_or(NOT_FOUND)?;
     let notice = MatchNotice {
         saved: query.saved.is_some(),
         error: None,
     };
-    render_match(&state, &session, lang, here, uri, id, notice).await
+    render_match(&state, &session, lang, here, id, notice).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -429,12 +365,11 @@ pub async fn save_match(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
     lang: Lang,
-    uri: Uri,
     Path(raw): Path<String>,
     Form(form): Form<MatchForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let (Some(id), Ok(friend)) = (meeting_id(&raw), FriendUuid::parse(&form.friend)) else {
-        return not_found(lang, uri).await;
+        return Err(NOT_FOUND);
     };
     let here = format!("/meetings/{id}/match");
     let keys = match form.keys.parse() {
@@ -445,12 +380,12 @@ pub async fn save_match(
                 saved: false,
                 error: Some((friend.as_str().to_owned(), why)),
             };
-            return render_match(&state, &session, lang, here, uri, id, notice).await;
+            return render_match(&state, &session, lang, here, id, notice).await;
         }
     };
-    match service::set_match_keys(&state, session.admin, id, &friend, keys).await {
-        Ok(_) => see_other(format!("/meetings/{id}/match?saved=1#invitee-{friend}")),
-        Err(e) if e.is_not_found() => not_found(lang, uri).await,
-        Err(e) => broken(lang, &here, "saving match keys", &e),
-    }
+    (service::set_match_keys(&state, session.admin, id, &friend, keys).await)
+        .map_err(|e| WebError::or_if_missing(NOT_FOUND)(e).retry_at(&here))?;
+    Ok(see_other(format!(
+        "/meetings/{id}/match?saved=1#invitee-{friend}"
+    )))
 }

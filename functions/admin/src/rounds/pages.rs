@@ -1,16 +1,15 @@
 //! The confirm-first routes: the prepared batch and its approval, as pages and as JSON. Another
 //! admin's meeting is a 404, exactly like one that does not exist.
 
-use app::sweep::{PreparedBatch, SweepError};
+use app::sweep::PreparedBatch;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use domain::delivery::Round;
 use domain::{KakaoUserId, MeetingId};
 use serde::Serialize;
 use web::extract::{AdminSession, Here};
-use web::{Lang, Session, WebState};
+use web::{Lang, Session, WebError, WebState};
 
 use super::sweeper::{approve as approve_round, sweeper};
 use super::views;
@@ -20,15 +19,7 @@ fn parse(raw: &(String, String)) -> Option<(MeetingId, Round)> {
     Some((MeetingId::parse(&raw.0).ok()?, Round::parse(&raw.1).ok()?))
 }
 
-async fn failed(lang: Lang, uri: Uri, error: SweepError) -> Response {
-    match error {
-        SweepError::MeetingNotFound => web::pages::not_found(lang, uri).await,
-        other => {
-            tracing::error!(error = %other, source = ?std::error::Error::source(&other), "confirm-first route failed");
-            web::pages::unavailable(lang, uri.path())
-        }
-    }
-}
+const NOT_FOUND: WebError = WebError::NotFound { what: None };
 
 async fn nickname(state: &WebState, admin: KakaoUserId) -> String {
     match state.services().store.get_admin(admin).await {
@@ -52,22 +43,12 @@ pub async fn prepared(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-    uri: Uri,
     Path(raw): Path<(String, String)>,
-) -> Response {
-    let Some((meeting, round)) = parse(&raw) else {
-        return web::pages::not_found(lang, uri).await;
-    };
-    match sweeper(&state)
-        .prepared_batch(session.admin, meeting, round)
-        .await
-    {
-        Ok(batch) => {
-            let nickname = nickname(&state, session.admin).await;
-            views::prepared(&viewer(lang, &nickname, &session, &here), &batch).into_response()
-        }
-        Err(error) => failed(lang, uri, error).await,
-    }
+) -> Result<Response, WebError> {
+    let (meeting, round) = parse(&raw).ok_or(NOT_FOUND)?;
+    let batch = (sweeper(&state).prepared_batch(session.admin, meeting, round)).await?;
+    let nickname = nickname(&state, session.admin).await;
+    Ok(views::prepared(&viewer(lang, &nickname, &session, &here), &batch).into_response())
 }
 
 /// `POST /meetings/{id}/rounds/{n}/send`: sends exactly the prepared batch.
@@ -76,20 +57,13 @@ pub async fn approve(
     AdminSession(session): AdminSession,
     lang: Lang,
     Here(here): Here,
-    uri: Uri,
     Path(raw): Path<(String, String)>,
-) -> Response {
-    let Some((meeting, round)) = parse(&raw) else {
-        return web::pages::not_found(lang, uri).await;
-    };
+) -> Result<Response, WebError> {
+    let (meeting, round) = parse(&raw).ok_or(NOT_FOUND)?;
     // The approval returns the batch it sent, so the result page can name who was in it.
-    match approve_round(&state, session.admin, meeting, round).await {
-        Ok((batch, approval)) => {
-            let nickname = nickname(&state, session.admin).await;
-            views::approved(&viewer(lang, &nickname, &session, &here), &batch, &approval).into_response()
-        }
-        Err(error) => failed(lang, uri, error).await,
-    }
+    let (batch, approval) = approve_round(&state, session.admin, meeting, round).await?;
+    let nickname = nickname(&state, session.admin).await;
+    Ok(views::approved(&viewer(lang, &nickname, &session, &here), &batch, &approval).into_response())
 }
 
 /// The prepared batch as JSON.
@@ -118,35 +92,20 @@ impl<'a> From<&'a PreparedBatch> for PreparedJson<'a> {
 pub async fn prepared_json(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-    uri: Uri,
     Path(raw): Path<(String, String)>,
-) -> Response {
-    let Some((meeting, round)) = parse(&raw) else {
-        return web::pages::not_found(lang, uri).await;
-    };
-    match sweeper(&state)
-        .prepared_batch(session.admin, meeting, round)
-        .await
-    {
-        Ok(batch) => Json(PreparedJson::from(&batch)).into_response(),
-        Err(error) => failed(lang, uri, error).await,
-    }
+) -> Result<Response, WebError> {
+    let (meeting, round) = parse(&raw).ok_or(NOT_FOUND)?;
+    let batch = (sweeper(&state).prepared_batch(session.admin, meeting, round)).await?;
+    Ok(Json(PreparedJson::from(&batch)).into_response())
 }
 
 /// `POST /api/meetings/{id}/rounds/{n}/send`.
 pub async fn approve_json(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-    uri: Uri,
     Path(raw): Path<(String, String)>,
-) -> Response {
-    let Some((meeting, round)) = parse(&raw) else {
-        return web::pages::not_found(lang, uri).await;
-    };
-    match approve_round(&state, session.admin, meeting, round).await {
-        Ok((_, approval)) => Json(approval).into_response(),
-        Err(error) => failed(lang, uri, error).await,
-    }
+) -> Result<Response, WebError> {
+    let (meeting, round) = parse(&raw).ok_or(NOT_FOUND)?;
+    let (_, approval) = approve_round(&state, session.admin, meeting, round).await?;
+    Ok(Json(approval).into_response())
 }

@@ -11,6 +11,7 @@ use maud::html;
 use serde::{Deserialize, Serialize};
 use store::StoreError;
 use store::model::AdminPreferences;
+use web::WebError;
 use web::extract::{AdminSession, Here};
 use web::layout::{banner, csrf_field};
 use web::{Lang, WebState};
@@ -54,11 +55,6 @@ async fn write(state: &WebState, session: &web::Session, choice: Option<bool>) -
         .await
 }
 
-fn broken(lang: Lang, here: &str, error: &StoreError) -> Response {
-    tracing::error!(%error, "reminder settings failed");
-    web::pages::unavailable(lang, here)
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct SavedQuery {
     saved: Option<String>,
@@ -71,14 +67,9 @@ pub async fn page(
     lang: Lang,
     Here(here): Here,
     Query(query): Query<SavedQuery>,
-) -> Response {
-    let (choice, nickname) = match (
-        read(&state, &session).await,
-        state.services().store.get_admin(session.admin).await,
-    ) {
-        (Ok(choice), Ok(profile)) => (choice, profile.nickname),
-        (Err(e), _) | (_, Err(e)) => return broken(lang, &here, &e),
-    };
+) -> Result<Response, WebError> {
+    let choice = read(&state, &session).await?;
+    let nickname = state.services().store.get_admin(session.admin).await?.nickname;
     let viewer = Viewer {
         lang,
         nickname: &nickname,
@@ -87,7 +78,7 @@ pub async fn page(
     };
     let title = lang.t("알림 설정", "Reminder settings");
     let selected = |value: Option<bool>| choice.round_summary == value;
-    frame(
+    Ok(frame(
         &viewer,
         title,
         html! {
@@ -117,7 +108,7 @@ pub async fn page(
             p #round-summary-effective data-on=(choice.effective) {}
         },
     )
-    .into_response()
+    .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,36 +130,29 @@ pub async fn save(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
     lang: Lang,
-    Here(here): Here,
     Form(form): Form<SummaryForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let Some(choice) = parse_choice(&form.round_summary) else {
-        return (
+        return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             lang.t("알 수 없는 선택입니다.", "Unknown choice."),
         )
-            .into_response();
+            .into_response());
     };
-    match write(&state, &session, choice).await {
-        Ok(()) => (
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, "/settings/reminders?saved=1")],
-        )
-            .into_response(),
-        Err(e) => broken(lang, &here, &e),
-    }
+    write(&state, &session, choice).await?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/settings/reminders?saved=1")],
+    )
+        .into_response())
 }
 
 /// `GET /api/settings/reminders`.
 pub async fn get_json(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
-) -> Response {
-    match read(&state, &session).await {
-        Ok(choice) => Json(choice).into_response(),
-        Err(e) => broken(lang, "/api/settings/reminders", &e),
-    }
+) -> Result<Response, WebError> {
+    Ok(Json(read(&state, &session).await?).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,15 +164,8 @@ pub struct SummaryJson {
 pub async fn put_json(
     State(state): State<WebState>,
     AdminSession(session): AdminSession,
-    lang: Lang,
     Json(body): Json<SummaryJson>,
-) -> Response {
-    let result = async {
-        write(&state, &session, body.round_summary).await?;
-        read(&state, &session).await
-    };
-    match result.await {
-        Ok(choice) => Json(choice).into_response(),
-        Err(e) => broken(lang, "/api/settings/reminders", &e),
-    }
+) -> Result<Response, WebError> {
+    write(&state, &session, body.round_summary).await?;
+    Ok(Json(read(&state, &session).await?).into_response())
 }
