@@ -40,10 +40,10 @@ pub use state::AttendanceState;
 /// The attendance routes with the security headers. Carries no 404 fallback, so it can be
 /// merged with the other routers; a router that serves alone adds [`web::with_not_found`].
 pub fn router(state: AttendanceState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/webhooks/zoom", post(zoom::webhook::zoom_webhook))
         .route("/j/{token}", get(links::join_link))
         .route("/stop/{token}", get(stop::stop_page).post(stop::stop_confirm))
-        .with_state(state)
-        .layer(axum::middleware::from_fn(web::headers::security_headers))
+        .with_state(state);
+    web::headers::security_headers(routes)
 }

@@ -32,11 +32,17 @@ pub fn url(name: &str) -> String {
     format!("{PREFIX}{name}")
 }
 
+/// How long browsers keep static files (every other answer is `no-store`).
+const CACHE_FOR: &str = "public, max-age=3600";
+
 /// `GET /static/{name}`.
 pub async fn serve(Path(name): Path<String>) -> Response {
+    let cache = [(header::CACHE_CONTROL, CACHE_FOR)];
     match FILES.iter().find(|(file, _, _)| *file == name) {
-        Some((_, content_type, body)) => ([(header::CONTENT_TYPE, *content_type)], *body).into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
+        Some((_, content_type, body)) => {
+            (cache, [(header::CONTENT_TYPE, *content_type)], *body).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, cache).into_response(),
     }
 }
 

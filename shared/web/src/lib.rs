@@ -57,20 +57,18 @@ pub use state::WebState;
 /// serves alone (a Lambda function, or the merged local router); routers to be merged must not
 /// carry a fallback each.
 pub fn with_not_found(router: axum::Router) -> axum::Router {
-    router
-        .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn(headers::security_headers))
+    headers::security_headers(router.fallback(pages::not_found))
 }
 
 /// Wraps a function's routes in the web layer: handlers' [`WebError`]s rendered, the session and
 /// CSRF layer, then the security headers on everything (error answers from the layer included).
 pub fn layers(router: axum::Router<WebState>, state: WebState) -> axum::Router {
-    router
+    let router = router
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::session_layer,
         ))
-        .layer(axum::middleware::from_fn(headers::security_headers))
-        .with_state(state)
+        .with_state(state);
+    headers::security_headers(router)
 }
