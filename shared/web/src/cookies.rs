@@ -1,21 +1,20 @@
-//! Reading the `Cookie` header and writing `Set-Cookie` lines.
-//!
-//! Our cookie values are URL-safe base64 or short ASCII words, so no quoting is needed; a value
-//! with anything else in it is refused rather than escaped.
+//! Reading the `Cookie` header and writing `Set-Cookie` lines, through the `cookie` crate, with
+//! the attributes every cookie of ours shares (`Path=/`, `SameSite=Lax`, HttpOnly unless said).
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use chrono::Duration;
+use cookie::{Cookie, SameSite};
 
 /// The value of cookie `name` in the request, if sent (the first one, if sent twice).
-pub fn read<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.trim_matches('"'))
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value_trimmed().to_owned())
 }
 
 /// A `Set-Cookie` line.
@@ -57,19 +56,17 @@ impl SetCookie {
     }
 
     pub fn to_header_value(&self) -> HeaderValue {
-        let mut line = format!("{}={}; Path=/; SameSite=Lax", self.name, self.value);
+        let mut cookie = Cookie::build((self.name, self.value.as_str()))
+            .path("/")
+            .same_site(SameSite::Lax)
+            .http_only(self.http_only)
+            .secure(self.secure);
         if let Some(age) = self.max_age {
-            line.push_str(&format!("; Max-Age={}", age.num_seconds().max(0)));
-        }
-        if self.http_only {
-            line.push_str("; HttpOnly");
-        }
-        if self.secure {
-            line.push_str("; Secure");
+            cookie = cookie.max_age(cookie::time::Duration::seconds(age.num_seconds().max(0)));
         }
         // Names are our constants and values base64 or words; anything else is a bug, and the
         // browser is then told to drop the cookie instead of receiving a broken header.
-        HeaderValue::from_str(&line)
+        HeaderValue::from_str(&cookie.to_string())
             .unwrap_or_else(|_| HeaderValue::from_static("tt_invalid=; Path=/; Max-Age=0"))
     }
 
@@ -88,26 +85,45 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.append(header::COOKIE, HeaderValue::from_static("a=1; tt_session=abc-_9"));
         headers.append(header::COOKIE, HeaderValue::from_static("lang=en"));
-        assert_eq!(read(&headers, "tt_session"), Some("abc-_9"));
-        assert_eq!(read(&headers, "lang"), Some("en"));
+        assert_eq!(read(&headers, "tt_session").as_deref(), Some("abc-_9"));
+        assert_eq!(read(&headers, "lang").as_deref(), Some("en"));
         assert_eq!(read(&headers, "tt"), None);
     }
 
     #[test]
     fn set_cookie_lines_carry_every_attribute() {
-        let line = SetCookie::new("tt_session", "v", Some(Duration::hours(12)), true).to_header_value();
+        let parsed = |line: HeaderValue| Cookie::parse(line.to_str().unwrap().to_owned()).unwrap();
+        let attributes = |c: &Cookie<'_>| {
+            (
+                c.path().map(str::to_owned),
+                c.same_site(),
+                c.max_age().map(|age| age.whole_seconds()),
+                c.http_only() == Some(true),
+                c.secure() == Some(true),
+            )
+        };
+        let session =
+            parsed(SetCookie::new("tt_session", "v", Some(Duration::hours(12)), true).to_header_value());
+        assert_eq!((session.name(), session.value()), ("tt_session", "v"));
         assert_eq!(
-            line.to_str().unwrap(),
-            "tt_session=v; Path=/; SameSite=Lax; Max-Age=43200; HttpOnly; Secure"
+            attributes(&session),
+            (Some("/".into()), Some(SameSite::Lax), Some(43200), true, true)
         );
-        let gone = SetCookie::removal("tt_session", false).to_header_value();
+        let gone = parsed(SetCookie::removal("tt_session", false).to_header_value());
+        assert_eq!((gone.name(), gone.value()), ("tt_session", ""));
         assert_eq!(
-            gone.to_str().unwrap(),
-            "tt_session=; Path=/; SameSite=Lax; Max-Age=0; HttpOnly"
+            attributes(&gone),
+            (Some("/".into()), Some(SameSite::Lax), Some(0), true, false)
         );
-        let lang = SetCookie::new("lang", "en", None, false)
-            .readable_by_scripts()
-            .to_header_value();
-        assert_eq!(lang.to_str().unwrap(), "lang=en; Path=/; SameSite=Lax");
+        let lang = parsed(
+            SetCookie::new("lang", "en", None, false)
+                .readable_by_scripts()
+                .to_header_value(),
+        );
+        assert_eq!((lang.name(), lang.value()), ("lang", "en"));
+        assert_eq!(
+            attributes(&lang),
+            (Some("/".into()), Some(SameSite::Lax), None, false, false)
+        );
     }
 }

@@ -94,6 +94,7 @@ impl Lang {
     /// The language for a request: the cookie, then `Accept-Language`, then Korean.
     pub fn for_request(headers: &HeaderMap) -> Lang {
         cookies::read(headers, COOKIE)
+            .as_deref()
             .and_then(Lang::parse)
             .or_else(|| {
                 headers

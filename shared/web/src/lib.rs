@@ -2,14 +2,15 @@
 //! API answer needs that is not about one feature.
 //!
 //! - [`keys`]: the one web secret and the keys derived from it.
-//! - [`seal`]: encrypted, authenticated cookie values (AES-256-GCM).
+//! - [`seal`]: encrypted, authenticated cookie values (the `cookie` crate's private jar), a key
+//!   per purpose.
 //! - [`session`]: admin sessions as sealed cookies (12 idle hours), nothing stored server-side.
 //! - [`csrf`]: the per-session token every state-changing request carries.
 //! - [`consent`]: the consent items ttokttok needs, in plain words.
-//! - [`cookies`]: reading `Cookie`, writing `Set-Cookie`.
+//! - [`cookies`]: reading `Cookie`, writing `Set-Cookie` (the `cookie` crate, our attributes).
 //! - [`onboarding`]: the opaque code in an admin's client link `/join/{code}`.
 //! - [`lang`]: Korean or English per request (cookie, then `Accept-Language`).
-//! - [`headers`]: the strict Content-Security-Policy and other security headers.
+//! - [`headers`]: the strict Content-Security-Policy and other security headers (tower-http).
 //! - [`layout`]: the page frame; [`assets`]: the stylesheet and script it loads.
 //! - [`time`]: Korean-time and relative times for pages.
 //! - [`settings`]: `PUBLIC_URL` and the web secret; [`state`]: [`WebState`], what handlers hold.

@@ -82,7 +82,7 @@ impl LoginCookies {
 
     fn pending(&self, headers: &HeaderMap, state: &str, now: DateTime<Utc>) -> Option<PendingLogin> {
         let value = cookies::read(headers, self.name())?;
-        let pending = self.sealer.open::<PendingLogin>(value).ok()?;
+        let pending = self.sealer.open::<PendingLogin>(&value).ok()?;
         let fresh = now - pending.started_at < LOGIN_COOKIE_TTL;
         (fresh && bool::from(pending.state.as_bytes().ct_eq(state.as_bytes()))).then_some(pending)
     }

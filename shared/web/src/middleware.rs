@@ -61,7 +61,7 @@ async fn still_current(state: &WebState, session: Session) -> SessionStatus {
 pub async fn session_layer(State(state): State<WebState>, request: Request, next: Next) -> Response {
     let now = state.now();
     let sessions = state.sessions();
-    let status = match cookies::read(request.headers(), sessions.name()) {
+    let status = match cookies::read(request.headers(), sessions.name()).as_deref() {
         None | Some("") => SessionStatus::Absent,
         Some(value) => match sessions.open(value, now) {
             Ok(session) => still_current(&state, session).await,
