@@ -1,27 +1,26 @@
 //! The admin web app and its JSON API: the admin's desk.
 //!
 //! [`router`] serves, behind the web layer (sessions, CSRF, CSP), server-rendered pages in
-//! Korean and English ([`pages`], [`views`]) and the same actions as JSON under `/api/`
-//! ([`api`]), plus the static files and the language switch every page uses.
+//! Korean and English and the same actions as JSON under `/api/`, plus the static files and the
+//! language switch every page uses. One folder per feature, each with its pages, API and rules:
 //!
-//! - [`desk`]: reading what the pages show (dashboard, friends, delivery log);
-//! - [`health`]: token health and today's quota, decided purely;
-//! - [`compose`]: a reminder as the admin writes it, parsed;
-//! - [`reminders`]: sending one reminder by hand (quota, delivery record, Kakao, outcome);
-//! - [`problem`]: why a reminder could not go, in words the admin can act on;
-//! - [`metrics`]: the reminders sent from here, for CloudWatch.
+//! - [`desk`]: the dashboard, the invite page, friends and "sync now", and reading what the
+//!   pages show (token health, today's quota, the delivery log);
+//! - [`send`]: sending one reminder by hand (the page, the API, the reminder as written, why one
+//!   could not go);
+//! - [`meetings`]: meetings, their invitees, the live view and matching Zoom participants;
+//! - [`rounds`]: confirm-first rounds (the prepared batch and its approval) and the round summary
+//!   setting;
+//! - [`deliveries`]: the delivery log by meeting, by friend, and the unknown outcomes;
+//! - [`views`]: view pieces the desk and the send page share;
+//! - [`metrics`]: the reminders sent from here (by hand and in approved rounds), for CloudWatch.
 
-pub mod api;
-pub mod compose;
 pub mod deliveries;
 pub mod desk;
-pub mod health;
 pub mod meetings;
 pub mod metrics;
-pub mod pages;
-pub mod problem;
-pub mod reminders;
 pub mod rounds;
+pub mod send;
 pub mod views;
 
 use axum::Router;
@@ -37,23 +36,23 @@ pub fn router(state: WebState) -> Router {
     let flood =
         |action| axum::middleware::from_fn_with_state(FloodGuard::new(&state, action), web::flood::limit);
     let syncs = Router::new()
-        .route("/sync", post(pages::sync_now))
-        .route("/api/sync", post(api::sync))
+        .route("/sync", post(desk::pages::sync_now))
+        .route("/api/sync", post(desk::api::sync))
         .route_layer(flood(FloodAction::FriendSync));
     let sends = Router::new()
-        .route("/send", get(pages::send_page).post(pages::send_form))
-        .route("/api/reminders", post(api::send_reminder))
+        .route("/send", get(send::page::send_page).post(send::page::send_form))
+        .route("/api/reminders", post(send::api::send_reminder))
         .route_layer(flood(FloodAction::ManualSend));
     let meeting_writes = meetings::router()
         .merge(rounds::router())
         .route_layer(flood(FloodAction::MeetingWrite));
     let routes = Router::new()
-        .route("/", get(pages::home))
-        .route("/invite", get(pages::invite))
-        .route("/api/me", get(api::me))
-        .route("/api/friends", get(api::friends))
-        .route("/api/friends/{uuid}", get(api::friend))
-        .route("/api/deliveries", get(api::deliveries))
+        .route("/", get(desk::pages::home))
+        .route("/invite", get(desk::pages::invite))
+        .route("/api/me", get(desk::api::me))
+        .route("/api/friends", get(desk::api::friends))
+        .route("/api/friends/{uuid}", get(desk::api::friend))
+        .route("/api/deliveries", get(desk::api::deliveries))
         .merge(syncs)
         .merge(sends)
         .merge(meeting_writes)

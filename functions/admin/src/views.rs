@@ -1,12 +1,7 @@
-//! The admin pages, rendered with maud (everything escaped; nicknames come from Kakao and are
-//! user-controlled). One file per page; shared pieces here.
-//!
-//! Stable ids for tests and screenshots are documented at the top of each page's file.
-
-pub mod dashboard;
-pub mod invite;
-pub mod landing;
-pub mod send;
+//! Pieces the desk's and the send page's views share (avatars, times, the last sync, delivery
+//! badges). Pages are rendered with maud (everything escaped; nicknames come from Kakao and are
+//! user-controlled), each in its feature's folder; stable ids for tests and screenshots are
+//! documented at the top of each page's file.
 
 use chrono::{DateTime, Utc};
 use domain::delivery::DeliveryState;

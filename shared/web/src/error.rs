@@ -48,7 +48,7 @@ pub enum WebError {
     /// Not a failure: an answer the handler has already made (a 400 naming the fields to fix),
     /// returned early with `?`.
     #[error("refused with {}", .0.status())]
-    Answer(Response),
+    Answer(Box<Response>),
 }
 
 impl WebError {
@@ -58,6 +58,11 @@ impl WebError {
             cause: cause.into(),
             retry: None,
         }
+    }
+
+    /// An answer the handler made itself, returned early with `?`.
+    pub fn answer(response: impl IntoResponse) -> Self {
+        WebError::Answer(Box::new(response.into_response()))
     }
 
     /// A 404 that the API words as `what` ("There is no such meeting.").
@@ -118,7 +123,7 @@ struct Pending(Arc<Mutex<Option<WebError>>>);
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         if let WebError::Answer(response) = self {
-            return response;
+            return *response;
         }
         let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
         response
@@ -178,6 +183,6 @@ pub async fn render(State(state): State<WebState>, request: Request, next: Next)
             state.sessions().removal().append_to(response.headers_mut());
             response
         }
-        WebError::Answer(response) => response,
+        WebError::Answer(response) => *response,
     }
 }

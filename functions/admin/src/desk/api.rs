@@ -1,16 +1,14 @@
-//! The JSON API under `/api/`, for the same actions as the pages. Without a session every route
-//! answers 401; state-changing routes need the `X-CSRF-Token` header (the session layer checks
-//! it). Errors are `{"error": "<id>", "message": "..."}`.
+//! The desk's JSON API under `/api/`, for the same actions as the pages. Without a session every
+//! route answers 401; state-changing routes need the `X-CSRF-Token` header (the session layer
+//! checks it). Errors are `{"error": "<id>", "message": "..."}`. The manual send's
+//! `POST /api/reminders` is in [`crate::send::api`].
 //!
 //! - `GET /api/me`: the admin, login health, today's quota, last sync.
 //! - `GET /api/friends`, `GET /api/friends/{uuid}` (404 for anyone not this admin's friend).
-//! - `POST /api/reminders` `{"friend", "text", "link"}`: 201 sent; 400 bad fields; 404 unknown
-//!   friend; 422 could not go (`problem` says why, as the dialog does).
 //! - `POST /api/sync`: 202.
 //! - `GET /api/deliveries`: the delivery log.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -18,15 +16,11 @@ use domain::FriendUuid;
 use serde_json::json;
 use web::error::Words;
 use web::extract::AdminSession;
-use web::pages::api_problem;
 use web::{Lang, WebError, WebState};
 
-use crate::compose::ReminderInput;
 use crate::desk::{self, FriendView};
-use crate::pages::invite_link;
-use crate::reminders::{self, SendFailure};
 
-const NO_SUCH_FRIEND: Words = ("그런 친구가 없습니다.", "There is no such friend.");
+pub const NO_SUCH_FRIEND: Words = ("그런 친구가 없습니다.", "There is no such friend.");
 
 pub async fn me(
     State(state): State<WebState>,
@@ -51,7 +45,7 @@ pub async fn me(
                     "stop": stop.stop.as_str(),
                     "kakao_code": stop.stop.code(),
                     "since": stop.since,
-                    "message": crate::problem::kakao_app_stop_words(lang, stop.stop),
+                    "message": crate::send::problem::kakao_app_stop_words(lang, stop.stop),
                 })),
     }))
     .into_response())
@@ -79,70 +73,6 @@ pub async fn friend(
         return Err(WebError::not_found(NO_SUCH_FRIEND));
     }
     Ok(Json(FriendView::from(&friend)).into_response())
-}
-
-pub async fn send_reminder(
-    State(state): State<WebState>,
-    AdminSession(session): AdminSession,
-    lang: Lang,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let Ok(input) = serde_json::from_slice::<ReminderInput>(&body) else {
-        return Ok(api_problem(
-            StatusCode::BAD_REQUEST,
-            "invalid",
-            lang.t(
-                "JSON 본문 {\"friend\", \"text\", \"link\"} 이 필요합니다.",
-                "Send a JSON body {\"friend\", \"text\", \"link\"}.",
-            ),
-        ));
-    };
-    let reminder = match input.parse() {
-        Ok(reminder) => reminder,
-        Err(problems) => {
-            let fields: Vec<_> = problems
-                .iter()
-                .map(|p| json!({ "field": p.field(), "message": p.message(lang) }))
-                .collect();
-            let body = json!({
-                "error": "invalid",
-                "message": lang.t("입력을 확인해 주세요.", "Please check the fields."),
-                "fields": fields,
-            });
-            return Ok((StatusCode::BAD_REQUEST, Json(body)).into_response());
-        }
-    };
-    match reminders::send(&state, session.admin, &reminder).await {
-        Ok(sent) => {
-            let body = json!({
-                "sent": true,
-                "friend": FriendView::from(&sent.friend),
-                "delivery": {
-                    "meeting": sent.delivery.key.meeting,
-                    "state": sent.delivery.state,
-                    "day": sent.delivery.day,
-                    "at": sent.delivery.updated_at,
-                },
-            });
-            Ok((StatusCode::CREATED, Json(body)).into_response())
-        }
-        Err(SendFailure::UnknownFriend) => Err(WebError::not_found(NO_SUCH_FRIEND)),
-        Err(SendFailure::Problem(problem, friend)) => {
-            let (title, message) = problem.words(lang, &friend.profile.nickname, state.now());
-            let mut body = json!({
-                "sent": false,
-                "error": problem.id(),
-                "title": title,
-                "message": message,
-                "problem": problem,
-            });
-            if problem.offers_invite_link() {
-                body["invite_link"] = json!(invite_link(&state, session.admin));
-            }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
-        }
-        Err(error @ SendFailure::Store { .. }) => Err(WebError::unavailable(error)),
-    }
 }
 
 pub async fn sync(

@@ -9,10 +9,10 @@ use store::model::{AdminStatus, SyncOutcome};
 use web::layout::{self, AdminBar, Chrome, Nav, banner, csrf_field};
 use web::{CsrfToken, Lang, consent};
 
-use super::{last_sync, when};
+use super::health::TokenHealth;
 use crate::desk::Dashboard;
-use crate::health::TokenHealth;
-use crate::problem::kakao_app_stop_words;
+use crate::send::problem::kakao_app_stop_words;
+use crate::views::{last_sync, when};
 
 pub fn page(lang: Lang, here: &str, csrf: &CsrfToken, desk: &Dashboard, now: DateTime<Utc>) -> Markup {
     let admin = &desk.admin;

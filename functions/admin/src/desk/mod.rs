@@ -1,5 +1,18 @@
-//! Reading what the admin pages show: the admin, their login's health, today's quota, the last
-//! sync, friends for the picker, and the delivery log. One place, shared by pages and the API.
+//! The admin's desk: the dashboard at `/`, the invite page, friends, "sync now", and reading
+//! what the pages show (the admin, their login's health, today's quota, the last sync, friends
+//! for the picker, the delivery log): one place, shared by the pages and the API.
+//!
+//! - [`pages`]: `/`, `/invite`, `POST /sync`; [`api`]: `/api/me`, `/api/friends`, `/api/sync`,
+//!   `/api/deliveries`.
+//! - [`dashboard`], [`landing`], [`invite`]: the pages' views.
+//! - [`health`]: token health and today's quota, decided purely.
+
+pub mod api;
+pub mod dashboard;
+pub mod health;
+pub mod invite;
+pub mod landing;
+pub mod pages;
 
 use std::collections::HashMap;
 
@@ -11,7 +24,7 @@ use store::StoreError;
 use store::model::{AdminProfile, AdminStatus, FriendRecord, QuotaSubject, SyncReport};
 use web::WebState;
 
-use crate::health::{QuotaToday, TokenHealth};
+use crate::desk::health::{QuotaToday, TokenHealth};
 
 /// What the dashboard shows.
 #[derive(Debug, Clone)]

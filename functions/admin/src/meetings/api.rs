@@ -50,7 +50,7 @@ fn bad_json(lang: Lang, error: &serde_json::Error) -> WebError {
         "message": lang.t("JSON 본문을 읽을 수 없습니다.", "The JSON body cannot be read."),
         "detail": error.to_string(),
     });
-    WebError::Answer((StatusCode::BAD_REQUEST, Json(body)).into_response())
+    WebError::answer((StatusCode::BAD_REQUEST, Json(body)))
 }
 
 fn invalid(lang: Lang, problems: &[MeetingProblem], bad_invitees: &[String]) -> Response {
@@ -308,7 +308,7 @@ pub async fn set_match_keys(
     let input = serde_json::from_slice::<MatchKeysInput>(&body).map_err(|e| bad_json(lang, &e))?;
     let keys = input.parse().map_err(|problem| {
         let words = super::views::matching::error_words(lang, &problem);
-        WebError::Answer(api_problem(StatusCode::BAD_REQUEST, "invalid", &words))
+        WebError::answer(api_problem(StatusCode::BAD_REQUEST, "invalid", &words))
     })?;
     let invitee = (service::set_match_keys(&state, session.admin, id, &friend, keys).await)
         .map_err(WebError::or_if_missing(NO_SUCH_MEETING))?;

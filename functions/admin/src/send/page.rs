@@ -1,5 +1,5 @@
-//! The admin's HTML routes: `/`, `/send` (GET and POST), `/sync` (POST), `/invite`.
-//! Without a session, `/` shows the landing page and the others send the browser to it.
+//! The manual send's page: `GET /send` (the form, the friends, the recent log) and `POST /send`
+//! (a form; a refusal re-renders the page with the dialog that says why).
 
 use axum::Form;
 use axum::extract::{Query, State};
@@ -8,52 +8,14 @@ use axum::response::{IntoResponse, Response};
 use domain::KakaoUserId;
 use serde::Deserialize;
 use store::StoreError;
-use web::extract::{AdminSession, Here, Visitor};
-use web::routes::is_local_path;
+use web::extract::{AdminSession, Here};
 use web::{Lang, Session, WebError, WebState};
 
-use crate::compose::{FieldProblem, ReminderInput};
+use super::compose::{FieldProblem, ReminderInput};
+use super::reminders::{self, SendFailure};
+use super::view;
+use crate::desk::pages::invite_link;
 use crate::desk::{self, FriendView};
-use crate::reminders::{self, SendFailure};
-use crate::views;
-
-#[derive(Debug, Default, Deserialize)]
-pub struct StartQuery {
-    next: Option<String>,
-    expired: Option<String>,
-    logged_out: Option<String>,
-}
-
-/// `GET /`: the dashboard, or the landing page for visitors.
-pub async fn home(
-    State(state): State<WebState>,
-    visitor: Visitor,
-    lang: Lang,
-    Here(here): Here,
-    Query(query): Query<StartQuery>,
-) -> Result<Response, WebError> {
-    let session = match visitor {
-        Visitor::Admin(session) => session,
-        visitor => {
-            let login = match query.next.as_deref().filter(|n| is_local_path(n) && *n != "/") {
-                Some(next) => {
-                    let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
-                    format!("/login?next={next}")
-                }
-                None => "/login".to_owned(),
-            };
-            let notices = views::landing::Notices {
-                expired: query.expired.is_some() || matches!(visitor, Visitor::SessionEnded),
-                logged_out: query.logged_out.is_some(),
-            };
-            return Ok(views::landing::page(lang, &here, &login, notices).into_response());
-        }
-    };
-    let desk = desk::dashboard(&state, session.admin)
-        .await
-        .map_err(WebError::or_if_missing(WebError::AdminGone))?;
-    Ok(views::dashboard::page(lang, &here, &session.csrf, &desk, state.now()).into_response())
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SendQuery {
@@ -87,7 +49,7 @@ struct Outcome {
     status: StatusCode,
     input: ReminderInput,
     field_problems: Vec<FieldProblem>,
-    dialog: Option<views::send::Dialog>,
+    dialog: Option<view::Dialog>,
     sent_to: Option<String>,
     syncing: bool,
 }
@@ -102,7 +64,7 @@ async fn render_send(
     let desk = load_desk(state, session.admin)
         .await
         .map_err(WebError::or_if_missing(WebError::AdminGone))?;
-    let view = views::send::SendPage {
+    let view = view::SendPage {
         admin_name: &desk.admin_name,
         friends: &desk.friends,
         last_sync: desk.last_sync.as_ref(),
@@ -116,7 +78,7 @@ async fn render_send(
     };
     Ok((
         outcome.status,
-        views::send::page(lang, here, &session.csrf, &view, state.now()),
+        view::page(lang, here, &session.csrf, &view, state.now()),
     )
         .into_response())
 }
@@ -184,7 +146,7 @@ pub async fn send_form(
         }
         Err(SendFailure::UnknownFriend) => Err(WebError::NotFound { what: None }),
         Err(SendFailure::Problem(problem, friend)) => {
-            let dialog = views::send::Dialog {
+            let dialog = view::Dialog {
                 problem,
                 friend_name: friend.profile.nickname.clone(),
                 invite_link: invite_link(&state, session.admin),
@@ -201,52 +163,4 @@ pub async fn send_form(
         }
         Err(error @ SendFailure::Store { .. }) => Err(WebError::unavailable(error)),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct SyncForm {
-    back: Option<String>,
-}
-
-/// `POST /sync`: "sync now".
-pub async fn sync_now(
-    State(state): State<WebState>,
-    AdminSession(session): AdminSession,
-    Form(form): Form<SyncForm>,
-) -> Result<Response, WebError> {
-    state
-        .services()
-        .sync
-        .request_sync(session.admin, app::sync::SyncReason::OnDemand)
-        .await
-        .map_err(|error| WebError::unavailable(error).retry_at("/send"))?;
-    let back = form
-        .back
-        .filter(|b| is_local_path(b))
-        .unwrap_or_else(|| "/send".to_owned());
-    let location = if back == "/send" {
-        "/send?syncing=1".to_owned()
-    } else {
-        back
-    };
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
-}
-
-/// `GET /invite`.
-pub async fn invite(
-    State(state): State<WebState>,
-    AdminSession(session): AdminSession,
-    lang: Lang,
-    Here(here): Here,
-) -> Result<Response, WebError> {
-    let profile = (state.services().store.get_admin(session.admin).await)
-        .map_err(WebError::or_if_missing(WebError::AdminGone))?;
-    let link = invite_link(&state, session.admin);
-    Ok(views::invite::page(lang, &here, &session.csrf, &profile.nickname, &link).into_response())
-}
-
-/// The admin's client onboarding link, absolute.
-pub fn invite_link(state: &WebState, admin: KakaoUserId) -> String {
-    let code = state.onboarding().code_for(admin);
-    state.site().url(&format!("/join/{code}")).to_string()
 }

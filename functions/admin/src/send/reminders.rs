@@ -24,8 +24,8 @@ use store::model::{
 };
 use web::WebState;
 
-use crate::compose::{BUTTON_TITLE, Reminder};
-use crate::problem::{QuotaScope, SendProblem};
+use super::compose::{BUTTON_TITLE, Reminder};
+use super::problem::{QuotaScope, SendProblem};
 
 /// The title every manual send's meeting carries.
 pub const MANUAL_TITLE: &str = "수동 알림 · Manual reminder";

@@ -13,10 +13,10 @@ use store::model::SyncReport;
 use web::layout::{self, AdminBar, Chrome, Nav, banner, csrf_field};
 use web::{CsrfToken, Lang};
 
-use super::{avatar, delivery_badge, last_sync, when};
-use crate::compose::{BUTTON_TITLE, FieldProblem, PRESETS, ReminderInput};
+use super::compose::{BUTTON_TITLE, FieldProblem, PRESETS, ReminderInput};
+use super::problem::SendProblem;
 use crate::desk::{FriendView, LogEntry};
-use crate::problem::SendProblem;
+use crate::views::{avatar, delivery_badge, last_sync, when};
 
 /// A reminder that could not go, for the dialog.
 #[derive(Debug, Clone)]

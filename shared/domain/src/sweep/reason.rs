@@ -129,7 +129,7 @@ impl fmt::Display for SkipReason {
 /// - an earlier `-502` in this meeting: not a friend (Kakao's friend cache may lag; the docs'
 ///   remedy is to wait, which outlasts a meeting);
 /// - an earlier `-530`: refuses messages if the client is known to have agreed, else no consent
-///   (Kakao answers `-530` for both; see `functions/admin/src/problem.rs`).
+///   (Kakao answers `-530` for both; see `functions/admin/src/send/problem.rs`).
 ///
 /// Other failures (quota, transient) say nothing about the person and do not make them
 /// unreachable.
