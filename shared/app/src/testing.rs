@@ -150,7 +150,6 @@ impl Drop for TestStore {
 fn open_sqlite(path: &PathBuf) -> SqliteStore {
     let options = SqliteOptions {
         busy_timeout: std::time::Duration::from_secs(30),
-        ..SqliteOptions::default()
     };
     SqliteStore::open_with(path, test_keys(), options).expect("open the test database")
 }

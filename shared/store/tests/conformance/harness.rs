@@ -96,7 +96,6 @@ impl Backend for SqliteBackend {
     async fn open(&self, keys: Arc<dyn KeyProvider>) -> Arc<dyn Store> {
         let options = SqliteOptions {
             busy_timeout: std::time::Duration::from_secs(30),
-            ..Default::default()
         };
         Arc::new(SqliteStore::open_with(&self.path, keys, options).expect("open the test database"))
     }
