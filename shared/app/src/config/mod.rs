@@ -19,7 +19,7 @@
 //! |---|---|---|
 //! | `KAKAO_REST_API_KEY` | REST API key (`client_id`) | required |
 //! | `KAKAO_CLIENT_SECRET` | client secret, when the app has one enabled | none |
-//! | `KAKAO_ADMIN_KEY` | admin key (unlink webhook, admin-key logout/unlink) | required |
+//! | `KAKAO_ADMIN_KEY` | admin key (unlink webhook, admin-key logout/unlink) | login function only |
 //! | `KAKAO_APP_ID` | numeric app id (checked on the unlink webhook) | required |
 //! | `KAKAO_AUTH_BASE` | OAuth host | `https://kauth.kakao.com` |
 //! | `KAKAO_API_BASE` | API host | `https://kapi.kakao.com` |
@@ -526,9 +526,9 @@ fn read_store(env: &mut Env<'_>) -> Option<StoreSettings> {
         }
         "dynamo" => {
             let table_name = env.required("TABLE_NAME", "the DynamoDB table");
-            let endpoint = match env.optional("DYNAMODB_ENDPOINT") {
+            let endpoint = match env.optional(store::dynamo::ENDPOINT_ENV) {
                 None => None,
-                Some(_) => Some(env.url("DYNAMODB_ENDPOINT", "")?),
+                Some(_) => Some(env.url(store::dynamo::ENDPOINT_ENV, "")?),
             };
             let Some(keys) = keys else {
                 env.missing(
@@ -741,5 +741,65 @@ mod tests {
         let printed = format!("{settings:?}");
         assert!(!printed.contains("admin-key-value"), "{printed}");
         assert!(!printed.contains("client-secret-value"), "{printed}");
+    }
+
+    #[test]
+    fn one_read_names_every_bad_variable_across_the_parts() {
+        // These were five readers with five error types, each stopping at its first problem.
+        let mut pairs = LAMBDA.to_vec();
+        pairs.retain(|(k, _)| *k != "KAKAO_APP_ID");
+        pairs.extend([
+            ("KAKAO_APP_ID", "-1"),
+            ("REMINDER_LINKS", "sometimes"),
+            ("SWEEP_CONCURRENCY", "0"),
+            ("PUBLIC_URL", "ftp://tt.example.com"),
+            ("WEB_SECRET", "c2hvcnQ="),
+            ("JOIN_LINK_GRACE_MINUTES", "an hour"),
+        ]);
+        let err = Settings::from_lookup_with::<(SiteSettings, (PublicUrl, AttendanceConfig))>(lookup(&pairs))
+            .unwrap_err();
+        let vars: Vec<&str> = err.problems.iter().map(ConfigProblem::var).collect();
+        assert_eq!(
+            vars,
+            [
+                "KAKAO_APP_ID",
+                "REMINDER_LINKS",
+                "SWEEP_CONCURRENCY",
+                // Once, though two parts use it.
+                "PUBLIC_URL",
+                "WEB_SECRET",
+                "JOIN_LINK_GRACE_MINUTES"
+            ]
+        );
+        let message = err.to_string();
+        for var in vars {
+            assert!(message.contains(&format!("{var} is invalid")), "{message}");
+        }
+    }
+
+    #[test]
+    fn only_the_declared_parts_are_required() {
+        assert!(Settings::from_lookup(lookup(LAMBDA)).is_ok());
+        let err = Settings::from_lookup_with::<SiteSettings>(lookup(LAMBDA)).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("PUBLIC_URL is not set"), "{message}");
+        assert!(message.contains("WEB_SECRET is not set"), "{message}");
+        let mut pairs = LAMBDA.to_vec();
+        pairs.push(("PUBLIC_URL", "https://tt.example.com/"));
+        let (settings, public_url) = Settings::from_lookup_with::<PublicUrl>(lookup(&pairs)).unwrap();
+        assert_eq!(public_url.as_str(), "https://tt.example.com/");
+        assert_eq!(settings.sweep, SweepConfig::default());
+    }
+
+    #[test]
+    fn real_kakao_is_read_only_when_its_key_is_set_and_then_needs_the_admin_key() {
+        assert!(
+            read_parts::<Option<KakaoSettings>>(lookup(&[]))
+                .unwrap()
+                .is_none()
+        );
+        let err = read_parts::<Option<KakaoSettings>>(lookup(&[("KAKAO_REST_API_KEY", "k")])).unwrap_err();
+        let vars: Vec<&str> = err.problems.iter().map(ConfigProblem::var).collect();
+        assert_eq!(vars, ["KAKAO_APP_ID", "KAKAO_ADMIN_KEY"]);
     }
 }
