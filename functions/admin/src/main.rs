@@ -1,13 +1,12 @@
 //! The admin Lambda: JSON logs, services and settings from the environment, the router under
 //! `lambda_http`.
 
-use web::{SiteSettings, WebState};
+use web::WebState;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     app::logs::init_lambda_json();
-    // Pages are served here: the site's URL and web secret, with every other setting.
-    let (services, mut site) = app::Services::from_env::<SiteSettings>().await?;
+    let (services, mut site) = app::Services::from_env::<admin::SettingsParts>().await?;
     // Reminders sent from here (by hand, approved rounds) count toward the quota alarm.
     site.emit_metrics = true;
     let router = web::with_not_found(admin::router(WebState::new(services, site)))

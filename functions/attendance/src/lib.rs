@@ -36,6 +36,11 @@ pub mod zoom;
 use axum::Router;
 use axum::routing::{get, post};
 
+/// The settings this function reads at start-up beside the shared ones, declared once
+/// ([`app::config::Part`]): the site's URL (the opt-out form's origin) and the Zoom token and
+/// timing.
+pub type SettingsParts = (app::config::PublicUrl, app::config::AttendanceConfig);
+
 pub use settings::AttendanceSettings;
 pub use state::AttendanceState;
 

@@ -3,9 +3,9 @@
 //!
 //! Every function reads its settings with one call in `main.rs`
 //! ([`crate::Services::from_env`], which calls [`Settings::from_lookup_with`]): the [`Settings`]
-//! every function shares, plus the [`Part`]s that function declares it needs (its type
-//! parameter: [`PublicUrl`], [`SiteSettings`] where pages are served, [`AttendanceConfig`] in
-//! attendance). The one read collects every problem and fails with one [`ConfigError`] that
+//! every function shares, plus the [`Part`]s that function declares it needs, once, as its
+//! crate's `SettingsParts` type ([`PublicUrl`], [`SiteSettings`] where pages are served,
+//! [`AttendanceConfig`] in attendance). The one read collects every problem and fails with one [`ConfigError`] that
 //! names each missing or bad variable (never its value), so an operator fixes a deployment in
 //! one go instead of one variable per cold start.
 //!
