@@ -71,6 +71,8 @@ impl TestApp {
             clock: Arc::new(clock.clone()),
             daily_loop: false,
             quotas,
+            sweep: Default::default(),
+            attendance: Default::default(),
         })
         .await
         .unwrap_or_else(|e| panic!("ttokttok starts: {e:#}"));

@@ -29,6 +29,10 @@ use domain::flood::FloodAction;
 use web::WebState;
 use web::flood::FloodGuard;
 
+/// The settings this function reads at start-up beside the shared ones, declared once
+/// ([`app::config::Part`]): it serves pages, so the site's URL and web secret.
+pub type SettingsParts = web::SiteSettings;
+
 /// The admin function's routes, wrapped in the web layer. Carries no 404 fallback (so it can be
 /// merged with the login router); a router that serves alone adds [`web::with_not_found`].
 pub fn router(state: WebState) -> Router {

@@ -1,13 +1,12 @@
-//! The admin Lambda: JSON logs, services from the environment, the router under `lambda_http`.
+//! The admin Lambda: JSON logs, services and settings from the environment, the router under
+//! `lambda_http`.
 
-use web::{SiteSettings, WebState};
+use web::WebState;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     app::logs::init_lambda_json();
-    let services = app::Services::from_env().await?;
-    // Through app::secrets: in AWS, WEB_SECRET comes from Secrets Manager (WEB_SECRET_SECRET_ARN).
-    let mut site = SiteSettings::from_lookup(app::secrets::lookup)?;
+    let (services, mut site) = app::Services::from_env::<admin::SettingsParts>().await?;
     // Reminders sent from here (by hand, approved rounds) count toward the quota alarm.
     site.emit_metrics = true;
     let router = web::with_not_found(admin::router(WebState::new(services, site)))

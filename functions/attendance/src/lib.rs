@@ -6,8 +6,8 @@
 //! - `GET /j/{token}`: a reminder's join button ([`links`]);
 //! - `GET|POST /stop/{token}`: a reminder's "stop these reminders" button ([`stop`]).
 //!
-//! - [`settings`]: `PUBLIC_URL`, `ZOOM_WEBHOOK_SECRET_TOKEN` and friends; [`state`]: what the
-//!   routes hold; [`metrics`]: the outcomes counted; [`pages`]: what a recipient sees.
+//! - [`settings`]: the public origin, the Zoom secret and the join links' timing, built from the
+//!   settings read at start-up; [`state`]: what the routes hold; [`metrics`]: the outcomes counted; [`pages`]: what a recipient sees.
 //!
 //! Setting up Zoom (operator): in the Zoom App Marketplace, a webhook-only (or general) app with
 //! event subscriptions `meeting.participant_joined` and `meeting.participant_left`, endpoint
@@ -17,8 +17,10 @@
 //! matched by the Zoom meeting id the admin enters on the meeting form.
 //!
 //! ```no_run
-//! # async fn demo(services: app::Services) -> Result<(), Box<dyn std::error::Error>> {
-//! let settings = attendance::AttendanceSettings::from_env()?;
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use app::config::{AttendanceConfig, PublicUrl};
+//! let (services, (public_url, config)) = app::Services::from_env::<(PublicUrl, AttendanceConfig)>().await?;
+//! let settings = attendance::AttendanceSettings::from_config(public_url, &config);
 //! let router = attendance::router(attendance::AttendanceState::from_services(&services, settings));
 //! # let _ = router; Ok(()) }
 //! ```
@@ -34,7 +36,12 @@ pub mod zoom;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub use settings::{AttendanceConfigError, AttendanceSettings};
+/// The settings this function reads at start-up beside the shared ones, declared once
+/// ([`app::config::Part`]): the site's URL (the opt-out form's origin) and the Zoom token and
+/// timing.
+pub type SettingsParts = (app::config::PublicUrl, app::config::AttendanceConfig);
+
+pub use settings::AttendanceSettings;
 pub use state::AttendanceState;
 
 /// The attendance routes with the security headers. Carries no 404 fallback, so it can be

@@ -6,9 +6,8 @@ use attendance::{AttendanceSettings, AttendanceState};
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     app::logs::init_lambda_json();
-    let services = app::Services::from_env().await?;
-    // Through app::secrets: in AWS the Zoom token comes from Secrets Manager (its _SECRET_ARN).
-    let mut settings = AttendanceSettings::from_lookup(app::secrets::lookup)?;
+    let (services, (public_url, config)) = app::Services::from_env::<attendance::SettingsParts>().await?;
+    let mut settings = AttendanceSettings::from_config(public_url, &config);
     settings.emit_metrics = true;
     let router = web::with_not_found(attendance::router(AttendanceState::from_services(
         &services, settings,

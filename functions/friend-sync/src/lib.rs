@@ -27,6 +27,10 @@ pub mod handler;
 pub mod metrics;
 pub mod payload;
 
+/// The settings this function reads at start-up beside the shared ones ([`app::config::Part`]):
+/// none.
+pub type SettingsParts = ();
+
 pub use continuation::{Continuation, LambdaContinuation};
 pub use handler::{FriendSyncFunction, HandlerError, LambdaDeadline, Outcome};
 pub use payload::{

@@ -7,7 +7,7 @@ use friend_sync::{FriendSyncFunction, LambdaContinuation};
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     app::logs::init_lambda_json();
-    let services = app::Services::from_env().await?;
+    let (services, ()) = app::Services::from_env::<friend_sync::SettingsParts>().await?;
     let continuation = Arc::new(LambdaContinuation::from_env().await);
     let function = FriendSyncFunction::new(services, continuation);
     lambda_runtime::run(function.service()).await

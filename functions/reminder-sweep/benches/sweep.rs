@@ -174,7 +174,8 @@ async fn prepared(backend: Backend) -> Option<Scenario> {
 
 fn sweeper(s: &Scenario, links: LinkMode) -> Sweeper {
     let settings =
-        SweepSettings::for_public_url(url::Url::parse("https://ttokttok.test").unwrap()).with_links(links);
+        SweepSettings::for_public_url(app::config::PublicUrl::parse("https://ttokttok.test").unwrap())
+            .with_links(links);
     // moto serialises requests (see infra/lib/moto.sh), so the DynamoDB runs take minutes; the
     // bench wants the whole sweep, not the part that fits a Lambda minute.
     Sweeper::new(s.services.clone(), settings).with_budget(std::time::Duration::from_secs(3600))
@@ -492,7 +493,7 @@ async fn nothing_due(backend: Backend, stored: usize) {
     .unwrap();
     let sweeper = Sweeper::new(
         services,
-        SweepSettings::for_public_url(url::Url::parse("https://ttokttok.test").unwrap()),
+        SweepSettings::for_public_url(app::config::PublicUrl::parse("https://ttokttok.test").unwrap()),
     );
     let shards = match dynamo {
         Some(_) => format!("{} shards", store::dynamo::DueShards::DEFAULT.get()),

@@ -11,5 +11,9 @@
 pub mod handler;
 pub mod payload;
 
+/// The settings this function reads at start-up beside the shared ones (which hold the sweep's
+/// own), declared once ([`app::config::Part`]): the site's URL, for memo buttons and links.
+pub type SettingsParts = app::config::PublicUrl;
+
 pub use handler::{HandlerError, Outcome, ReminderSweepFunction};
 pub use payload::{PayloadError, SCHEDULE_INPUT, ScheduleV2, SweepInvocation};

@@ -5,6 +5,7 @@
 //! the delivery log per meeting and per friend, the unknown-deliveries panel and the banner when
 //! reminders are paused. Another admin sees none of it (404).
 
+use app::config::PublicUrl;
 use app::sweep::{SweepSettings, Sweeper};
 use chrono::{Duration, DurationRound, FixedOffset};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
@@ -13,7 +14,6 @@ use serde_json::{Value, json};
 use store::model::LinkButton;
 use store::model::{AdminStatus, JoinSource};
 use ttokttok_tests::{Browser, Consent, TestApp};
-use url::Url;
 
 const ADMIN: i64 = 1000;
 const SITE: &str = "https://ttokttok.test";
@@ -30,7 +30,7 @@ async fn logged_in(app: &TestApp, user: i64) -> (Browser, String) {
 fn sweeper(app: &TestApp) -> Sweeper {
     Sweeper::new(
         app.services().clone(),
-        SweepSettings::for_public_url(Url::parse(SITE).unwrap()),
+        SweepSettings::for_public_url(PublicUrl::parse(SITE).unwrap()),
     )
 }
 

@@ -3,8 +3,10 @@
 
 mod common;
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
+use app::config::{ConfigProblem, Part};
 use lambda_emulator::binaries::FUNCTIONS;
 use serde_yaml::Value;
 
@@ -56,6 +58,84 @@ fn variables(template: &Value, function: &str) -> BTreeSet<String> {
     .flat_map(|v| v.as_mapping().cloned().unwrap_or_default())
     .filter_map(|(k, _)| k.as_str().map(str::to_owned))
     .collect()
+}
+
+/// Reads the shared settings and `P` as a function does at start-up, given a value for every
+/// variable in `given` (a secret counts as given through its ARN). Returns the variables the read
+/// asked for and those it reported missing.
+fn read_as_deployed<P: Part>(given: &BTreeSet<String>) -> (BTreeSet<String>, Vec<&'static str>) {
+    let asked = RefCell::new(BTreeSet::new());
+    let result = app::Settings::from_lookup_with::<P>(|name| {
+        asked.borrow_mut().insert(name.to_owned());
+        let set = given.contains(name) || given.contains(&format!("{name}{}", app::secrets::ARN_SUFFIX));
+        match name {
+            "STORE" => Some("dynamo".to_owned()),
+            _ => set.then(|| "x".to_owned()),
+        }
+    });
+    let missing = match result {
+        Ok(_) => Vec::new(),
+        Err(error) => error
+            .problems
+            .iter()
+            .filter(|p| matches!(p, ConfigProblem::Missing { .. }))
+            .map(ConfigProblem::var)
+            .collect(),
+    };
+    (asked.into_inner(), missing)
+}
+
+#[test]
+fn the_template_gives_each_function_every_variable_its_settings_need_and_none_they_do_not_read() {
+    let template = common::template();
+    let vars = |function: &str| variables(&template, function);
+    let reads = [
+        ("login", read_as_deployed::<login::SettingsParts>(&vars("login"))),
+        ("admin", read_as_deployed::<admin::SettingsParts>(&vars("admin"))),
+        (
+            "attendance",
+            read_as_deployed::<attendance::SettingsParts>(&vars("attendance")),
+        ),
+        (
+            "friend-sync",
+            read_as_deployed::<friend_sync::SettingsParts>(&vars("friend-sync")),
+        ),
+        (
+            "reminder-sweep",
+            read_as_deployed::<reminder_sweep::SettingsParts>(&vars("reminder-sweep")),
+        ),
+    ];
+    assert_eq!(reads.each_ref().map(|(function, _)| *function), FUNCTIONS);
+    // RUST_LOG is the log filter, read by the log set-up.
+    let read = |asked: &BTreeSet<String>, var: &str| {
+        var == "RUST_LOG" || asked.contains(var.strip_suffix(app::secrets::ARN_SUFFIX).unwrap_or(var))
+    };
+    let names = |variables: &Value| -> Vec<String> {
+        variables
+            .as_mapping()
+            .map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    for (function, (asked, missing)) in &reads {
+        assert!(
+            missing.is_empty(),
+            "{function} would not start: {missing:?} not set"
+        );
+        let id = common::function_resource(&template, function);
+        for var in names(&template["Resources"][id.as_str()]["Properties"]["Environment"]["Variables"]) {
+            assert!(
+                read(asked, &var),
+                "the template gives {function} {var}, which its settings never read"
+            );
+        }
+    }
+    // Every function gets the global ones; some function must read each.
+    for var in names(&template["Globals"]["Function"]["Environment"]["Variables"]) {
+        assert!(
+            reads.iter().any(|(_, (asked, _))| read(asked, &var)),
+            "the template gives every function {var}, which no function's settings read"
+        );
+    }
 }
 
 #[test]

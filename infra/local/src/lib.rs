@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use app::config::{KakaoAppId, KakaoSettings, Settings, StoreSettings, TokenKeys};
+use app::config::{
+    AttendanceConfig, KakaoAppId, KakaoSettings, PublicUrl, Settings, StoreSettings, SweepConfig, TokenKeys,
+};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -47,6 +49,16 @@ pub struct LocalConfig {
     pub daily_loop: bool,
     /// Daily message limits ttokttok keeps (never above Kakao's).
     pub quotas: QuotaLimits,
+    /// The sweep loop's links and pacing.
+    pub sweep: SweepConfig,
+    /// The Zoom secret token (unset: the local Zoom webhook answers 503) and the links' timing.
+    pub attendance: AttendanceConfig,
+}
+
+/// What a local run reads from the environment, in one read that names every bad variable: real
+/// Kakao when `KAKAO_REST_API_KEY` is set, the sweep's and attendance's variables.
+pub fn read_env() -> Result<(Option<KakaoSettings>, (SweepConfig, AttendanceConfig)), app::ConfigError> {
+    app::config::read_parts(|name| std::env::var(name).ok())
 }
 
 /// A running ttokttok.
@@ -93,34 +105,6 @@ impl Running {
     }
 }
 
-/// Reads real Kakao's settings from the environment when `KAKAO_REST_API_KEY` is set
-/// (`KAKAO_ADMIN_KEY` and `KAKAO_APP_ID` are then required; `KAKAO_CLIENT_SECRET`,
-/// `KAKAO_AUTH_BASE` and `KAKAO_API_BASE` optional).
-pub fn real_kakao_from_env() -> anyhow::Result<Option<KakaoSettings>> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let Some(rest_api_key) = var("KAKAO_REST_API_KEY") else {
-        return Ok(None);
-    };
-    let admin_key =
-        var("KAKAO_ADMIN_KEY").context("KAKAO_REST_API_KEY is set, so KAKAO_ADMIN_KEY must be too")?;
-    let app_id = var("KAKAO_APP_ID").context("KAKAO_REST_API_KEY is set, so KAKAO_APP_ID must be too")?;
-    let app_id = app_id
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| KakaoAppId::new(id).ok())
-        .context("KAKAO_APP_ID must be Kakao's numeric app id")?;
-    let mut settings = KakaoSettings::new(rest_api_key, SecretString::from(admin_key), app_id)
-        .with_client_secret(var("KAKAO_CLIENT_SECRET").map(SecretString::from));
-    if let Some(base) = var("KAKAO_AUTH_BASE") {
-        settings.auth_base = Url::parse(&base).context("KAKAO_AUTH_BASE is not a URL")?;
-    }
-    if let Some(base) = var("KAKAO_API_BASE") {
-        settings.api_base = Url::parse(&base).context("KAKAO_API_BASE is not a URL")?;
-    }
-    Ok(Some(settings))
-}
-
 /// Starts everything and returns once it is serving.
 pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port)))
@@ -132,11 +116,14 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
             )
         })?;
     let addr = listener.local_addr().context("reading the bound address")?;
-    let public_url = Url::parse(&format!("http://{addr}/")).context("building the public URL")?;
+    let public_url = Url::parse(&format!("http://{addr}/"))
+        .ok()
+        .and_then(|url| PublicUrl::new(url).ok())
+        .context("building the public URL")?;
     let site_secret_path = sibling(&config.db, "web.key");
     let secret = WebSecret::load_or_create(&site_secret_path)
         .with_context(|| format!("loading the web secret {}", site_secret_path.display()))?;
-    let site = SiteSettings::new(public_url.clone(), secret).context("the public URL")?;
+    let site = SiteSettings::new(public_url.clone(), secret);
 
     let (kakao, sandbox) = match config.kakao {
         KakaoTarget::Real(settings) => (*settings, None),
@@ -170,6 +157,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
     };
     let mut settings = Settings::new(kakao, store);
     settings.quotas = config.quotas;
+    settings.sweep = config.sweep.clone();
     let services = app::Services::from_settings(settings, config.clock.clone())
         .await
         .context("building the services (store, Kakao client)")?;
@@ -180,7 +168,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
         .merge(admin::router(state))
         .merge(attendance::router(attendance::AttendanceState::from_services(
             &services,
-            attendance::AttendanceSettings::local(&public_url)?,
+            attendance::AttendanceSettings::from_config(public_url.clone(), &config.attendance),
         )));
     let router = web::with_not_found(router)
         .layer(axum::middleware::from_fn(
@@ -199,10 +187,10 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
     let daily = config
         .daily_loop
         .then(|| tokio::spawn(app::sync::run_daily_loop(services.clone())));
-    // The reminder sweep once a minute (app::sweep), stopped with the server. It reads the same
-    // variables as the sweep function and the admin's approvals (REMINDER_LINKS, SWEEP_*, ...),
-    // with this server's own URL.
-    let sweep = app::sweep::SweepSettings::from_env_for_site(&public_url)?;
+    // The reminder sweep once a minute (app::sweep), stopped with the server: the same variables
+    // as the sweep function and the admin's approvals (REMINDER_LINKS, SWEEP_*, ...), with this
+    // server's own URL.
+    let sweep = app::sweep::SweepSettings::new(public_url.clone(), &config.sweep);
     if config.daily_loop {
         tokio::spawn(app::unlink::run_deletions_loop(services.clone()));
         tokio::spawn(app::sweep::run_sweep_loop(
@@ -211,9 +199,9 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<Running> {
             stop.subscribe(),
         ));
     }
-    tracing::info!(url = %public_url, "ttokttok serving");
+    tracing::info!(url = %*public_url, "ttokttok serving");
     Ok(Running {
-        url: public_url,
+        url: public_url.into(),
         services,
         sandbox,
         stop,

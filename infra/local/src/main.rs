@@ -47,7 +47,8 @@ async fn main() -> anyhow::Result<()> {
         None => local::default_db().context("choosing where to keep the data (pass --db FILE)")?,
     };
 
-    let kakao = match local::real_kakao_from_env()? {
+    let (real_kakao, (sweep, attendance)) = local::read_env()?;
+    let kakao = match real_kakao {
         Some(settings) => KakaoTarget::Real(Box::new(settings)),
         None => {
             let world = match &args.world {
@@ -70,6 +71,8 @@ async fn main() -> anyhow::Result<()> {
         clock: Arc::new(domain::SystemClock),
         daily_loop: true,
         quotas: domain::QuotaLimits::KAKAO,
+        sweep,
+        attendance,
     })
     .await?;
 

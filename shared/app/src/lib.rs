@@ -1,7 +1,9 @@
 //! What every ttokttok function shares: configuration, the services built from it once at
 //! start-up, Kakao token care, and friend sync.
 //!
-//! - [`config`]: [`Settings`], typed and parsed once from the environment (or built in code).
+//! - [`config`]: [`Settings`] and the parts a function declares it needs (the site's public URL
+//!   and web secret, the sweep's and attendance's variables), typed and parsed once from the
+//!   environment (or built in code), every problem reported at once in one [`ConfigError`].
 //! - [`services`]: [`Services`], the store, the Kakao client, the clock, the token keeper and
 //!   the sync trigger, built once and cheap to clone.
 //! - [`tokens`]: [`TokenKeeper`], working access tokens for admins, refreshed and rotated
@@ -24,7 +26,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let services = app::Services::from_env().await?;
+//! let (services, ()) = app::Services::from_env().await?;
 //! let admin = domain::KakaoUserId::new(1234567890)?;
 //! services.sync.request_sync(admin, app::sync::SyncReason::AfterLogin).await?;
 //! # Ok(()) }

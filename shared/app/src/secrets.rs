@@ -5,7 +5,7 @@
 //! `{VAR}_SECRET_ARN` instead (`KAKAO_ADMIN_KEY_SECRET_ARN`, `WEB_SECRET_SECRET_ARN`, ...), and
 //! [`load_once`] fetches each named secret's current value before anything reads its settings.
 //! [`lookup`] then answers a variable from the loaded secrets first and from the environment
-//! otherwise, so `Settings::from_env` (and any other reader given [`lookup`]) sees one view.
+//! otherwise, so the settings read (`Services::from_env`, through [`lookup`]) sees one view.
 //!
 //! | variable | holds the secret for |
 //! |---|---|

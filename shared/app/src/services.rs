@@ -1,6 +1,7 @@
 //! [`Services`]: everything a handler needs, built once at start-up from [`Settings`].
 //!
-//! Lambda functions call [`Services::from_env`] in `main`; `infra/local` and tests build
+//! Lambda functions call [`Services::from_env`] in `main`, naming the settings parts they need
+//! ([`crate::config::Part`]); `infra/local` and tests build
 //! [`Settings`] in code and call [`Services::from_settings`], or [`Services::with_store`] to
 //! bring a store of their own.
 
@@ -14,7 +15,7 @@ use store::crypto::{CryptoError, FileKeyProvider, KeyProvider, KmsKeyProvider};
 use store::dynamo::{DynamoConfig, DynamoStore};
 use store::{Store, StoreError};
 
-use crate::config::{ConfigError, Settings, StoreSettings, TokenKeys, TriggerSettings};
+use crate::config::{ConfigError, Part, Settings, StoreSettings, TokenKeys, TriggerSettings};
 use crate::sync::{DailyRun, FriendSync, LambdaSyncTrigger, LocalSyncTrigger, SyncTrigger};
 use crate::tokens::TokenKeeper;
 
@@ -50,12 +51,14 @@ pub enum StartupError {
 }
 
 impl Services {
-    /// Secrets (once per process), settings from the environment, the system clock, and the
-    /// store they name.
-    pub async fn from_env() -> Result<Self, StartupError> {
+    /// Secrets (once per process), then every setting this function uses read at once from the
+    /// environment: the shared ones and the parts `P` it declares (`()` for none), which are
+    /// returned beside the services. Then the system clock, and the store the settings name.
+    pub async fn from_env<P: Part>() -> Result<(Self, P), StartupError> {
         crate::secrets::load_once().await?;
-        let settings = Settings::from_env()?;
-        Self::from_settings(settings, Arc::new(SystemClock)).await
+        let (settings, part) = Settings::from_lookup_with::<P>(crate::secrets::lookup)?;
+        let services = Self::from_settings(settings, Arc::new(SystemClock)).await?;
+        Ok((services, part))
     }
 
     /// Opens the store the settings name and builds everything else.

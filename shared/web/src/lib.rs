@@ -1,7 +1,8 @@
 //! The web layer shared by the HTTP functions (`login`, `admin`): everything a page or an
 //! API answer needs that is not about one feature.
 //!
-//! - [`keys`]: the one web secret and the keys derived from it.
+//! - [`keys`]: the one web secret and the keys derived from it (`app::config::web_secret`,
+//!   read with the other settings).
 //! - [`seal`]: encrypted, authenticated cookie values (the `cookie` crate's private jar), a key
 //!   per purpose.
 //! - [`session`]: admin sessions as sealed cookies (12 idle hours), nothing stored server-side.
@@ -13,7 +14,8 @@
 //! - [`headers`]: the strict Content-Security-Policy and other security headers (tower-http).
 //! - [`layout`]: the page frame; [`assets`]: the stylesheet and script it loads.
 //! - [`time`]: Korean-time and relative times for pages.
-//! - [`settings`]: `PUBLIC_URL` and the web secret; [`state`]: [`WebState`], what handlers hold.
+//! - [`SiteSettings`]: `PUBLIC_URL` and the web secret, read with the other settings
+//!   (`app::config::site`); [`state`]: [`WebState`], what handlers hold.
 //! - [`middleware`]: the session/CSRF layer; [`extract`]: [`extract::AdminSession`] and friends.
 //! - [`flood`]: per-tenant flood control (429 to that tenant only), a route layer.
 //! - [`login_cookie`]: binds a Kakao login to the browser that started it.
@@ -32,7 +34,6 @@ pub mod error;
 pub mod extract;
 pub mod flood;
 pub mod headers;
-pub mod keys;
 pub mod lang;
 pub mod layout;
 pub mod login_cookie;
@@ -42,16 +43,15 @@ pub mod pages;
 pub mod routes;
 pub mod seal;
 pub mod session;
-pub mod settings;
 pub mod state;
 pub mod time;
 
+pub use app::config::web_secret as keys;
+pub use app::config::{SiteSettings, WebSecret};
 pub use csrf::CsrfToken;
 pub use error::WebError;
-pub use keys::WebSecret;
 pub use lang::Lang;
 pub use session::{Session, SessionCookies, SessionRejected};
-pub use settings::SiteSettings;
 pub use state::WebState;
 
 /// Adds the 404 page for paths no route serves, under the security headers. For a router that

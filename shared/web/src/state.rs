@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::SiteSettings;
 use crate::login_cookie::LoginCookies;
 use crate::onboarding::OnboardingCodes;
 use crate::session::SessionCookies;
-use crate::settings::SiteSettings;
 
 /// Shared by every handler (`axum::extract::State<WebState>`).
 #[derive(Clone)]

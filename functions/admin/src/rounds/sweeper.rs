@@ -1,5 +1,5 @@
 //! The sweep as the admin function holds it: the same settings the sweep function reads
-//! (`REMINDER_LINKS`, `REMINDER_LINK_BASE`, ...), with the site's own public URL.
+//! (`REMINDER_LINKS`, `REMINDER_LINK_BASE`, ...), read at start-up, with the site's own public URL.
 
 use app::sweep::{Approval, PreparedBatch, SweepError, SweepSettings, Sweeper};
 use domain::delivery::Round;
@@ -8,12 +8,9 @@ use web::WebState;
 
 /// A sweeper over the app's services (cheap: it clones shared handles).
 pub fn sweeper(state: &WebState) -> Sweeper {
-    let public_url = state.site().public_url.clone();
-    let settings = SweepSettings::from_env_for_site(&public_url).unwrap_or_else(|error| {
-        tracing::warn!(%error, "sweep settings in the environment are wrong; using the defaults");
-        SweepSettings::for_public_url(public_url.clone())
-    });
-    Sweeper::new(state.services().clone(), settings)
+    let services = state.services();
+    let settings = SweepSettings::new(state.site().public_url.clone(), &services.settings.sweep);
+    Sweeper::new(services.clone(), settings)
 }
 
 /// Approves a prepared round ([`Sweeper::approve`]) and counts the reminders it sent, which the

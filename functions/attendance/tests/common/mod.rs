@@ -63,7 +63,8 @@ impl TestApp {
             Arc::new(SqliteStore::in_memory(Arc::new(StaticKeyProvider::new([7u8; 32]))).unwrap());
         let clock = ManualClock::new(t0());
         let secret = secret.map(SecretString::from);
-        let settings = AttendanceSettings::new(&url::Url::parse(ORIGIN).unwrap(), secret.as_ref()).unwrap();
+        let settings =
+            AttendanceSettings::new(app::config::PublicUrl::parse(ORIGIN).unwrap(), secret.as_ref());
         let state = AttendanceState::new(store.clone(), Arc::new(clock.clone()), settings);
         let router = web::with_not_found(attendance::router(state.clone()));
         TestApp {

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use app::Services;
+use app::config::PublicUrl;
 use app::sweep::{LinkMode, SweepReport, SweepSettings, Sweeper};
 use app::testing::{Backend, Scenario};
 use chrono::{DateTime, Duration, DurationRound, Utc};
@@ -20,7 +21,6 @@ use store::model::{
     DeliveryRecord, Invitee, JoinSource, JoinUrl, LinkToken, MatchKeys, MeetingDraft, MeetingSettings,
     MeetingStatus, NextRound, SendMode,
 };
-use url::Url;
 
 /// Where tracked links point in tests (an https origin, as Kakao requires).
 pub const SITE: &str = "https://ttokttok.test";
@@ -98,7 +98,7 @@ impl Bed {
             .sync_admin(Scenario::admin())
             .await
             .expect("the first friend sync");
-        let settings = tune(SweepSettings::for_public_url(Url::parse(SITE).unwrap()));
+        let settings = tune(SweepSettings::for_public_url(PublicUrl::parse(SITE).unwrap()));
         let sweeper = Sweeper::new(s.services.clone(), settings);
         Some(Bed {
             s,

@@ -11,7 +11,7 @@ use crate::services::Services;
 /// dropped). A failed sweep is logged; the next minute tries again.
 ///
 /// ```no_run
-/// # async fn demo(services: app::Services, public_url: url::Url) {
+/// # async fn demo(services: app::Services, public_url: app::config::PublicUrl) {
 /// let (stop, stopped) = tokio::sync::watch::channel(false);
 /// let settings = app::sweep::SweepSettings::for_public_url(public_url);
 /// tokio::spawn(app::sweep::run_sweep_loop(services, settings, stopped));

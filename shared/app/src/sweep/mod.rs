@@ -56,4 +56,4 @@ pub use local_loop::run_sweep_loop;
 pub use memo::{confirm_path, meeting_path};
 pub use report::SweepReport;
 pub use run::Sweeper;
-pub use settings::{LinkMode, RoundSummaryPolicy, SweepConfigError, SweepSettings};
+pub use settings::{LinkMode, RoundSummaryPolicy, SweepSettings};

@@ -66,7 +66,8 @@ use crate::model::DeliveryKey;
 pub const TTL_ATTRIBUTE: &str = "ttl_epoch";
 
 /// The environment variable that points the DynamoDB client at another endpoint (moto, DynamoDB
-/// Local). Unset in AWS.
+/// Local). Unset in AWS. The functions read it with their other settings (`app::config`); tests
+/// and benchmarks through [`client_from_env`].
 pub const ENDPOINT_ENV: &str = "DYNAMODB_ENDPOINT";
 
 /// Tuning of a [`DynamoStore`]. The defaults suit Lambda.
@@ -177,16 +178,6 @@ impl DynamoStore {
         }
     }
 
-    /// A store on `table_name` with a client configured from the environment (credentials,
-    /// region), talking to `DYNAMODB_ENDPOINT` when that is set.
-    pub async fn from_env(
-        table_name: impl Into<String>,
-        keys: Arc<dyn KeyProvider>,
-        config: DynamoConfig,
-    ) -> Result<Self, StoreError> {
-        Ok(Self::new(client_from_env().await?, table_name, keys, config))
-    }
-
     pub fn table_name(&self) -> &str {
         &self.inner.table
     }
@@ -227,7 +218,8 @@ impl DynamoStore {
 }
 
 /// A DynamoDB client from the environment's AWS configuration, pointed at `DYNAMODB_ENDPOINT`
-/// when that is set (tests against moto, local runs). Only DynamoDB is redirected.
+/// when that is set: the tests' and benchmarks' client (against moto). Only DynamoDB is
+/// redirected.
 pub async fn client_from_env() -> Result<aws_sdk_dynamodb::Client, StoreError> {
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .load()

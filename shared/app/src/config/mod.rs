@@ -1,15 +1,25 @@
 //! Typed settings, parsed once at start-up from the environment (Lambda) or built in code
 //! (tests, `infra/local`). Secrets are [`SecretString`]s, so `Debug` never shows them.
 //!
-//! [`Settings::from_env`] reads every variable, collects every problem, and fails with one
-//! [`ConfigError`] that names each missing or bad variable (never its value), so an operator
-//! fixes a deployment in one go instead of one variable per cold start.
+//! Every function reads its settings with one call in `main.rs`
+//! ([`crate::Services::from_env`], which calls [`Settings::from_lookup_with`]): the [`Settings`]
+//! every function shares, plus the [`Part`]s that function declares it needs, once, as its
+//! crate's `SettingsParts` type ([`PublicUrl`], [`SiteSettings`] where pages are served,
+//! [`AttendanceConfig`] in attendance). The one read collects every problem and fails with one [`ConfigError`] that
+//! names each missing or bad variable (never its value), so an operator fixes a deployment in
+//! one go instead of one variable per cold start.
+//!
+//! - this module: the shared core, table below; [`sweep`]: the reminder sweep's variables (in the
+//!   core: the admin function sends approved rounds too);
+//! - [`site`]: `PUBLIC_URL` ([`PublicUrl`], read once and shared) and the web secret
+//!   ([`SiteSettings`]); [`web_secret`]: the [`WebSecret`] itself and the keys derived from it;
+//! - [`attendance`]: the Zoom secret token and the join links' timing.
 //!
 //! | variable | meaning | default |
 //! |---|---|---|
 //! | `KAKAO_REST_API_KEY` | REST API key (`client_id`) | required |
 //! | `KAKAO_CLIENT_SECRET` | client secret, when the app has one enabled | none |
-//! | `KAKAO_ADMIN_KEY` | admin key (unlink webhook, admin-key logout/unlink) | required |
+//! | `KAKAO_ADMIN_KEY` | admin key (unlink webhook, admin-key logout/unlink) | login function only |
 //! | `KAKAO_APP_ID` | numeric app id (checked on the unlink webhook) | required |
 //! | `KAKAO_AUTH_BASE` | OAuth host | `https://kauth.kakao.com` |
 //! | `KAKAO_API_BASE` | API host | `https://kapi.kakao.com` |
@@ -27,8 +37,14 @@
 //! | `SYNC_DAILY_AT` | time of the daily run in Korea (`HH:MM`), for the local loop | `04:30` |
 //! | `SYNC_ADMIN_TIMEOUT_SECS` | longest one admin's sync may take in the daily run | 120 |
 //!
-//! `KAKAO_REST_API_KEY`, `KAKAO_CLIENT_SECRET` and `KAKAO_ADMIN_KEY` may instead come from
-//! Secrets Manager through `{VAR}_SECRET_ARN` ([`crate::secrets`]).
+//! `KAKAO_REST_API_KEY`, `KAKAO_CLIENT_SECRET`, `KAKAO_ADMIN_KEY`, `WEB_SECRET` and
+//! `ZOOM_WEBHOOK_SECRET_TOKEN` may instead come from Secrets Manager through `{VAR}_SECRET_ARN`
+//! ([`crate::secrets`]).
+
+pub mod attendance;
+pub mod site;
+pub mod sweep;
+pub mod web_secret;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -41,13 +57,67 @@ use kakao::{KakaoConfig, RetryPolicy};
 use secrecy::SecretString;
 use url::Url;
 
-/// Everything a function needs to start.
+pub use attendance::AttendanceConfig;
+pub use site::{NotAnOrigin, PublicUrl, SiteSettings};
+pub use sweep::{ReminderLinks, SweepConfig};
+pub use web_secret::WebSecret;
+
+/// What every function needs to start.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub kakao: KakaoSettings,
     pub store: StoreSettings,
     pub quotas: QuotaLimits,
     pub sync: SyncSettings,
+    pub sweep: SweepConfig,
+}
+
+/// A part of the settings that only some functions need. A function declares the parts it needs
+/// once, as the type parameter of its one read (a tuple for several, `()` for none); the parts
+/// then need no checks of their own.
+pub trait Part: Sized {
+    /// Reads this part, recording each problem in `env`; `None` when something was wrong.
+    fn read(env: &mut Env<'_>) -> Option<Self>;
+}
+
+impl Part for () {
+    fn read(_: &mut Env<'_>) -> Option<Self> {
+        Some(())
+    }
+}
+
+impl<A: Part, B: Part> Part for (A, B) {
+    fn read(env: &mut Env<'_>) -> Option<Self> {
+        let a = A::read(env);
+        let b = B::read(env);
+        Some((a?, b?))
+    }
+}
+
+/// Kakao only when `KAKAO_REST_API_KEY` is set, else `None` (`infra/local`: then the Kakao
+/// sandbox). Set, it reads as in [`Settings`], and `KAKAO_ADMIN_KEY` is required too: that run
+/// serves the unlink webhook.
+impl Part for Option<KakaoSettings> {
+    fn read(env: &mut Env<'_>) -> Option<Self> {
+        if env.optional("KAKAO_REST_API_KEY").is_none() {
+            return Some(None);
+        }
+        let kakao = read_kakao(env);
+        if env.optional("KAKAO_ADMIN_KEY").is_none() {
+            env.missing(
+                "KAKAO_ADMIN_KEY",
+                "the Kakao app's admin key (KAKAO_REST_API_KEY is set)",
+            );
+        }
+        kakao.map(Some)
+    }
+}
+
+/// Reads only `P` through `lookup`: `infra/local`, which builds the core in code, and tests.
+pub fn read_parts<P: Part>(lookup: impl Fn(&str) -> Option<String>) -> Result<P, ConfigError> {
+    let mut env = Env::new(&lookup);
+    let part = P::read(&mut env);
+    env.finish(part)
 }
 
 /// Who we are to Kakao and where Kakao is.
@@ -220,36 +290,38 @@ impl Settings {
             store,
             quotas: QuotaLimits::KAKAO,
             sync: SyncSettings::default(),
+            sweep: SweepConfig::default(),
         }
     }
 
-    /// Reads the process environment, with the secrets loaded at cold start answering first
-    /// ([`crate::secrets::lookup`]). See the module docs for the variables.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(crate::secrets::lookup)
+    /// Reads the shared settings only through `lookup` (a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::from_lookup_with::<()>(lookup).map(|(settings, ())| settings)
     }
 
-    /// Reads settings through `lookup` (the environment, or a map in tests).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut env = Reader {
-            lookup: &lookup,
-            problems: Vec::new(),
-        };
+    /// Reads the shared settings and the parts `P` a function declares through `lookup` (in
+    /// Lambda [`crate::secrets::lookup`]: the secrets loaded at cold start, then the environment).
+    pub fn from_lookup_with<P: Part>(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<(Self, P), ConfigError> {
+        let mut env = Env::new(&lookup);
         let kakao = read_kakao(&mut env);
         let store = read_store(&mut env);
         let quotas = read_quotas(&mut env);
         let sync = read_sync(&mut env);
-        match (kakao, store) {
-            (Some(kakao), Some(store)) if env.problems.is_empty() => Ok(Settings {
-                kakao,
-                store,
+        let sweep = SweepConfig::read(&mut env);
+        let part = P::read(&mut env);
+        let read = (|| {
+            let settings = Settings {
+                kakao: kakao?,
+                store: store?,
                 quotas,
                 sync,
-            }),
-            _ => Err(ConfigError {
-                problems: env.problems,
-            }),
-        }
+                sweep: sweep?,
+            };
+            Some((settings, part?))
+        })();
+        env.finish(read)
     }
 }
 
@@ -288,12 +360,45 @@ impl ConfigProblem {
     }
 }
 
-struct Reader<'a> {
-    lookup: &'a dyn Fn(&str) -> Option<String>,
-    problems: Vec<ConfigProblem>,
+/// One error's message with its causes, for a problem's reason.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
-impl Reader<'_> {
+/// The variables being read and the problems found so far ([`Part::read`]).
+pub struct Env<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    problems: Vec<ConfigProblem>,
+    /// `PUBLIC_URL` once read ([`PublicUrl`]), so that it is parsed and reported once.
+    public_url: Option<Option<PublicUrl>>,
+}
+
+impl<'a> Env<'a> {
+    fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        Self {
+            lookup,
+            problems: Vec::new(),
+            public_url: None,
+        }
+    }
+
+    /// What was read, or every problem found.
+    fn finish<T>(self, read: Option<T>) -> Result<T, ConfigError> {
+        match read {
+            Some(read) if self.problems.is_empty() => Ok(read),
+            _ => Err(ConfigError {
+                problems: self.problems,
+            }),
+        }
+    }
+
     /// The trimmed value; an empty value counts as unset (SAM writes "" for unset parameters).
     fn optional(&self, var: &'static str) -> Option<String> {
         (self.lookup)(var)
@@ -304,9 +409,13 @@ impl Reader<'_> {
     fn required(&mut self, var: &'static str, meaning: &'static str) -> Option<String> {
         let value = self.optional(var);
         if value.is_none() {
-            self.problems.push(ConfigProblem::Missing { var, meaning });
+            self.missing(var, meaning);
         }
         value
+    }
+
+    fn missing(&mut self, var: &'static str, meaning: &'static str) {
+        self.problems.push(ConfigProblem::Missing { var, meaning });
     }
 
     fn invalid(&mut self, var: &'static str, reason: impl Into<String>) {
@@ -342,7 +451,7 @@ impl Reader<'_> {
     }
 }
 
-fn read_kakao(env: &mut Reader<'_>) -> Option<KakaoSettings> {
+fn read_kakao(env: &mut Env<'_>) -> Option<KakaoSettings> {
     let rest_api_key = env.required("KAKAO_REST_API_KEY", "the Kakao app's REST API key");
     let client_secret = env.optional("KAKAO_CLIENT_SECRET").map(SecretString::from);
     // Only the login function (the unlink webhook) is given the admin key.
@@ -389,7 +498,7 @@ fn read_kakao(env: &mut Reader<'_>) -> Option<KakaoSettings> {
     })
 }
 
-fn read_store(env: &mut Reader<'_>) -> Option<StoreSettings> {
+fn read_store(env: &mut Env<'_>) -> Option<StoreSettings> {
     let kind = env.required("STORE", "which store to use: sqlite or dynamo")?;
     let kms = env.optional("TOKEN_KMS_KEY_ID");
     let file = env.optional("TOKEN_KEY_FILE").map(PathBuf::from);
@@ -417,15 +526,15 @@ fn read_store(env: &mut Reader<'_>) -> Option<StoreSettings> {
         }
         "dynamo" => {
             let table_name = env.required("TABLE_NAME", "the DynamoDB table");
-            let endpoint = match env.optional("DYNAMODB_ENDPOINT") {
+            let endpoint = match env.optional(store::dynamo::ENDPOINT_ENV) {
                 None => None,
-                Some(_) => Some(env.url("DYNAMODB_ENDPOINT", "")?),
+                Some(_) => Some(env.url(store::dynamo::ENDPOINT_ENV, "")?),
             };
             let Some(keys) = keys else {
-                env.problems.push(ConfigProblem::Missing {
-                    var: "TOKEN_KMS_KEY_ID",
-                    meaning: "the KMS key sealing tokens at rest (or TOKEN_KEY_FILE)",
-                });
+                env.missing(
+                    "TOKEN_KMS_KEY_ID",
+                    "the KMS key sealing tokens at rest (or TOKEN_KEY_FILE)",
+                );
                 return None;
             };
             Some(StoreSettings::Dynamo {
@@ -441,7 +550,7 @@ fn read_store(env: &mut Reader<'_>) -> Option<StoreSettings> {
     }
 }
 
-fn read_quotas(env: &mut Reader<'_>) -> QuotaLimits {
+fn read_quotas(env: &mut Env<'_>) -> QuotaLimits {
     let kakao = QuotaLimits::KAKAO;
     let mut limit = |var: &'static str, max: u32| {
         env.parsed(var, max, |raw| match raw.parse::<u32>() {
@@ -457,7 +566,7 @@ fn read_quotas(env: &mut Reader<'_>) -> QuotaLimits {
     }
 }
 
-fn read_sync(env: &mut Reader<'_>) -> SyncSettings {
+fn read_sync(env: &mut Env<'_>) -> SyncSettings {
     let trigger = match env.optional("FRIEND_SYNC_FUNCTION") {
         Some(function_name) => TriggerSettings::Lambda { function_name },
         None => TriggerSettings::InProcess,
@@ -500,7 +609,7 @@ mod tests {
 
     use super::*;
 
-    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+    pub(super) fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -632,5 +741,65 @@ mod tests {
         let printed = format!("{settings:?}");
         assert!(!printed.contains("admin-key-value"), "{printed}");
         assert!(!printed.contains("client-secret-value"), "{printed}");
+    }
+
+    #[test]
+    fn one_read_names_every_bad_variable_across_the_parts() {
+        // These were five readers with five error types, each stopping at its first problem.
+        let mut pairs = LAMBDA.to_vec();
+        pairs.retain(|(k, _)| *k != "KAKAO_APP_ID");
+        pairs.extend([
+            ("KAKAO_APP_ID", "-1"),
+            ("REMINDER_LINKS", "sometimes"),
+            ("SWEEP_CONCURRENCY", "0"),
+            ("PUBLIC_URL", "ftp://tt.example.com"),
+            ("WEB_SECRET", "c2hvcnQ="),
+            ("JOIN_LINK_GRACE_MINUTES", "an hour"),
+        ]);
+        let err = Settings::from_lookup_with::<(SiteSettings, (PublicUrl, AttendanceConfig))>(lookup(&pairs))
+            .unwrap_err();
+        let vars: Vec<&str> = err.problems.iter().map(ConfigProblem::var).collect();
+        assert_eq!(
+            vars,
+            [
+                "KAKAO_APP_ID",
+                "REMINDER_LINKS",
+                "SWEEP_CONCURRENCY",
+                // Once, though two parts use it.
+                "PUBLIC_URL",
+                "WEB_SECRET",
+                "JOIN_LINK_GRACE_MINUTES"
+            ]
+        );
+        let message = err.to_string();
+        for var in vars {
+            assert!(message.contains(&format!("{var} is invalid")), "{message}");
+        }
+    }
+
+    #[test]
+    fn only_the_declared_parts_are_required() {
+        assert!(Settings::from_lookup(lookup(LAMBDA)).is_ok());
+        let err = Settings::from_lookup_with::<SiteSettings>(lookup(LAMBDA)).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("PUBLIC_URL is not set"), "{message}");
+        assert!(message.contains("WEB_SECRET is not set"), "{message}");
+        let mut pairs = LAMBDA.to_vec();
+        pairs.push(("PUBLIC_URL", "https://tt.example.com/"));
+        let (settings, public_url) = Settings::from_lookup_with::<PublicUrl>(lookup(&pairs)).unwrap();
+        assert_eq!(public_url.as_str(), "https://tt.example.com/");
+        assert_eq!(settings.sweep, SweepConfig::default());
+    }
+
+    #[test]
+    fn real_kakao_is_read_only_when_its_key_is_set_and_then_needs_the_admin_key() {
+        assert!(
+            read_parts::<Option<KakaoSettings>>(lookup(&[]))
+                .unwrap()
+                .is_none()
+        );
+        let err = read_parts::<Option<KakaoSettings>>(lookup(&[("KAKAO_REST_API_KEY", "k")])).unwrap_err();
+        let vars: Vec<&str> = err.problems.iter().map(ConfigProblem::var).collect();
+        assert_eq!(vars, ["KAKAO_APP_ID", "KAKAO_ADMIN_KEY"]);
     }
 }

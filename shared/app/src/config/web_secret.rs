@@ -1,4 +1,6 @@
-//! The web layer's one secret and the keys derived from it.
+//! The web layer's one secret and the keys derived from it. It lives with the settings so that a
+//! bad `WEB_SECRET` is reported with every other bad variable ([`super::site`]); the web crate
+//! re-exports this module as `web::keys`.
 //!
 //! Operators configure a single [`WebSecret`] (32+ random bytes: `WEB_SECRET` in AWS, a key file
 //! beside the SQLite database locally). Each use gets its own key, derived with HMAC-SHA256 over a
@@ -6,7 +8,7 @@
 //! does not reveal the others.
 //!
 //! Rotating the secret ends every session and changes every onboarding link (see
-//! [`crate::onboarding`]); that is the price of keeping links short and the store out of it.
+//! `web::onboarding`); that is the price of keeping links short and the store out of it.
 
 use std::fmt;
 use std::io::{Read as _, Write as _};
@@ -125,7 +127,7 @@ impl WebSecret {
     }
 
     /// The key for one purpose: HMAC-SHA256(secret, label).
-    pub(crate) fn derive(&self, label: &str) -> Zeroizing<[u8; KEY_LEN]> {
+    pub fn derive(&self, label: &str) -> Zeroizing<[u8; KEY_LEN]> {
         let mut out = Zeroizing::new([0u8; KEY_LEN]);
         // HMAC takes keys of any length, so this cannot fail.
         let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
