@@ -9,7 +9,7 @@
 //! | `REMINDER_LINKS` | `tracked` (per-invitee join and stop buttons) or `direct` (the meeting's own join URL, so one message can go to five at once) | `tracked` |
 //! | `SWEEP_STALE_SENDING_SECS` | how long a send may stay `sending` before it is declared `unknown` (30 to 3600) | 120 |
 //! | `SWEEP_CONCURRENCY` | meetings visited at once (1 to 64) | 8 |
-//! | `SWEEP_DUE_LIMIT` | due meetings read per shard per sweep (1 to 1000) | 1000 |
+//! | `SWEEP_DUE_LIMIT` | due meetings a sweep takes, earliest first (1 to 1000) | 1000 |
 //! | `SWEEP_BUDGET_SECS` | no new meeting is started after this long; the rest wait a minute (1 to 840) | 45 |
 //! | `ROUND_SUMMARY` | the round summary memo for admins who have not chosen (`on` or `off`); each admin's own choice wins | `off` |
 //!
