@@ -9,8 +9,9 @@ use app::testing::Backend;
 use common::{Bed, MeetingSetup, SEND_PATH, SITE, text_of};
 use domain::KstDay;
 use domain::delivery::Round;
+use domain::meeting::SendMode;
 use domain::sweep::SkipReason;
-use store::model::{QuotaSubject, SendMode};
+use store::model::QuotaSubject;
 
 fn confirm_first() -> MeetingSetup {
     MeetingSetup {

@@ -35,7 +35,6 @@ use web::pages::api_problem;
 use web::{Lang, WebError, WebState};
 
 use super::form::{MeetingJson, Submitted};
-use super::records::{domain_mode, schedule_of, template_of};
 use super::service::{self, MatchKeysInput, SaveError, phase_of};
 use super::status::LiveStatus;
 use super::words::{bad_invitees_words, problem_words};
@@ -72,7 +71,7 @@ fn invalid(lang: Lang, problems: &[MeetingProblem], bad_invitees: &[String]) -> 
 /// A meeting as the API shows it.
 pub fn meeting_json(meeting: &Meeting, now: chrono::DateTime<chrono::Utc>) -> Value {
     let d = &meeting.draft;
-    let schedule = schedule_of(meeting);
+    let schedule = d.schedule();
     let quiet = d
         .settings
         .plan
@@ -91,10 +90,10 @@ pub fn meeting_json(meeting: &Meeting, now: chrono::DateTime<chrono::Utc>) -> Va
         "zoom_meeting_id": d.zoom_meeting_id.as_ref().map(|z| z.as_str()),
         "status": d.status.as_str(),
         "phase": if d.status == MeetingStatus::Cancelled { "cancelled" } else { phase_of(meeting, now).as_str() },
-        "send_mode": domain_mode(d.settings.mode).as_str(),
+        "send_mode": d.settings.mode.as_str(),
         "reminder_offsets": d.settings.plan.offsets.minutes(),
         "quiet_hours": quiet,
-        "template": template_of(meeting).as_str(),
+        "template": d.template().as_written(),
         "next_round": d.next_round.map(|n| json!({ "round": n.round.get(), "due_at": n.due_at })),
         "version": meeting.version.get(),
         "created_at": meeting.created_at,

@@ -7,8 +7,6 @@ use domain::meeting::MeetingForm;
 use serde::Deserialize;
 use store::model::{Invitee, Meeting};
 
-use super::records::{schedule_of, template_of};
-
 /// What a form or JSON body said, plus the version an edit was made from.
 #[derive(Debug, Clone, Default)]
 pub struct Submitted {
@@ -133,7 +131,7 @@ impl MeetingJson {
 /// A stored meeting as the edit form shows it.
 pub fn from_stored(meeting: &Meeting, invitees: &[Invitee]) -> Submitted {
     let d = &meeting.draft;
-    let schedule = schedule_of(meeting);
+    let schedule = d.schedule();
     let plan = &d.settings.plan;
     let quiet = match plan.quiet_hours.bounds_hhmm() {
         Some((from, until)) => (from, until),
@@ -156,8 +154,9 @@ pub fn from_stored(meeting: &Meeting, invitees: &[Invitee]) -> Submitted {
             invitees: invitees.iter().map(|i| i.friend.clone()).collect(),
             reminder_offsets: Some(plan.offsets.to_string()),
             quiet_hours: Some(quiet),
-            send_mode: super::records::domain_mode(d.settings.mode).as_str().to_owned(),
-            template: template_of(meeting).as_str().to_owned(),
+            send_mode: d.settings.mode.as_str().to_owned(),
+            // The admin's own text, even one that no longer parses (the page says it needs fixing).
+            template: d.template().as_written().to_owned(),
         },
         bad_invitees: Vec::new(),
         version: Some(meeting.version.get()),

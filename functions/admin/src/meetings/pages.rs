@@ -197,11 +197,13 @@ pub async fn edit_form(
     }
     let invitees = store.list_invitees(session.admin, id).await?;
     let submitted = from_stored(&meeting, &invitees);
+    // A stored text that no longer parses is shown as written, with why it needs fixing.
+    let problems: Vec<_> = meeting.draft.template().problem().cloned().into_iter().collect();
     let form = FormState {
         action: format!("/meetings/{id}"),
         editing: true,
         submitted: &submitted,
-        problems: &[],
+        problems: &problems,
         bad_invitees: false,
         conflict: false,
     };

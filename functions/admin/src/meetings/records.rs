@@ -1,28 +1,13 @@
 //! Between the domain's checked meeting and the store's records: a [`MeetingSpec`] becomes a
-//! [`MeetingDraft`], and a stored [`Meeting`] gives back its schedule, plan and message.
+//! [`MeetingDraft`] (a stored one reads back through `MeetingDraft::schedule` and `::template`).
 
 use domain::TemplateText;
+use domain::meeting::MeetingSpec;
 use domain::meeting::plan::PlannedRound;
-use domain::meeting::{MeetingDuration, MeetingSpec, MessageTemplate, Schedule, SendMode};
 use store::StoreError;
 use store::model::{
-    JoinUrl, Meeting, MeetingDraft, MeetingSettings, MeetingStatus, NextRound, SendMode as StoredMode,
-    ZoomMeetingId,
+    JoinUrl, Meeting, MeetingDraft, MeetingSettings, MeetingStatus, NextRound, ZoomMeetingId,
 };
-
-pub fn stored_mode(mode: SendMode) -> StoredMode {
-    match mode {
-        SendMode::Automatic => StoredMode::Automatic,
-        SendMode::ConfirmFirst => StoredMode::ConfirmFirst,
-    }
-}
-
-pub fn domain_mode(mode: StoredMode) -> SendMode {
-    match mode {
-        StoredMode::Automatic => SendMode::Automatic,
-        StoredMode::ConfirmFirst => SendMode::ConfirmFirst,
-    }
-}
 
 pub fn next_round(planned: Option<PlannedRound>) -> Option<NextRound> {
     planned.map(|p| NextRound {
@@ -55,7 +40,7 @@ pub fn draft_of(spec: &MeetingSpec, next: Option<PlannedRound>) -> Result<Meetin
         status: MeetingStatus::Scheduled,
         next_round: next_round(next),
         settings: MeetingSettings {
-            mode: stored_mode(spec.mode),
+            mode: spec.mode,
             template: Some(TemplateText::parse(spec.template.as_str())?),
             plan: spec.plan.clone(),
         },
@@ -85,30 +70,6 @@ pub fn cancelled_draft(meeting: &Meeting) -> MeetingDraft {
         status: MeetingStatus::Cancelled,
         next_round: None,
         ..meeting.draft.clone()
-    }
-}
-
-/// A stored meeting's schedule. Stored meetings always have a duration of at least a minute
-/// when made here; one that does not (written by other means) is read as one minute long.
-pub fn schedule_of(meeting: &Meeting) -> Schedule {
-    let d = &meeting.draft;
-    let minutes = u32::try_from((d.ends_at - d.starts_at).num_minutes()).unwrap_or(0);
-    let duration = MeetingDuration::from_minutes(
-        minutes.clamp(MeetingDuration::MIN_MINUTES, MeetingDuration::MAX_MINUTES),
-    )
-    .unwrap_or(MeetingDuration::DEFAULT);
-    Schedule::new(d.starts_at, d.time_zone, duration)
-}
-
-/// The meeting's message template (the default text if it has none, or one that no longer
-/// parses, which is logged).
-pub fn template_of(meeting: &Meeting) -> MessageTemplate {
-    match &meeting.draft.settings.template {
-        Some(text) => MessageTemplate::parse(text.as_str()).unwrap_or_else(|problem| {
-            tracing::warn!(meeting = %meeting.id, problem = %problem, "stored template does not parse; showing the default");
-            MessageTemplate::default()
-        }),
-        None => MessageTemplate::default(),
     }
 }
 
@@ -160,7 +121,7 @@ mod tests {
             (next.round.get(), next.due_at),
             (1, spec.schedule.starts_at() + Duration::minutes(5))
         );
-        assert_eq!(draft.settings.mode, StoredMode::ConfirmFirst);
+        assert_eq!(draft.settings.mode, domain::meeting::SendMode::ConfirmFirst);
         assert_eq!(draft.settings.plan, spec.plan);
         assert_eq!(draft.zoom_meeting_id.unwrap().as_str(), "85012345678");
         assert_eq!(draft.ends_at - draft.starts_at, Duration::minutes(60));
@@ -177,8 +138,8 @@ mod tests {
             created_at: Utc::now(),
             updated_at: Utc::now(),
         };
-        assert_eq!(schedule_of(&meeting), spec.schedule);
-        assert_eq!(template_of(&meeting), spec.template);
+        assert_eq!(meeting.draft.schedule(), spec.schedule);
+        assert_eq!(meeting.draft.template().template(), &spec.template);
         let cancelled = cancelled_draft(&meeting);
         assert_eq!(
             (cancelled.status, cancelled.next_round),

@@ -13,7 +13,7 @@ use store::model::{Email, FriendRecord, Invitee, JoinSource, MatchKeys, Meeting,
 use web::WebState;
 
 use super::form::Submitted;
-use super::records::{cancelled_draft, edited_draft, new_draft, schedule_of};
+use super::records::{cancelled_draft, edited_draft, new_draft};
 use super::status::{Facts, LiveStatus, live_status};
 
 /// Why a save did not happen.
@@ -253,7 +253,7 @@ pub fn phase_of(meeting: &Meeting, now: DateTime<Utc>) -> Phase {
     if meeting.draft.status == MeetingStatus::Cancelled {
         Phase::Past
     } else {
-        schedule_of(meeting).phase(now)
+        meeting.draft.schedule().phase(now)
     }
 }
 

@@ -13,13 +13,13 @@ use app::sweep::{LinkMode, SweepReport, SweepSettings, Sweeper};
 use app::testing::{Backend, Scenario};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use domain::delivery::Round;
-use domain::meeting::{MeetingDuration, QuietHours, ReminderOffsets, ReminderPlan, Schedule};
+use domain::meeting::{MeetingDuration, QuietHours, ReminderOffsets, ReminderPlan, Schedule, SendMode};
 use domain::{Clock, FriendUuid, KakaoUserId, MeetingId, QuotaLimits};
 use kakao_sandbox::World;
 use serde_json::{Value, json};
 use store::model::{
     DeliveryRecord, Invitee, JoinSource, JoinUrl, LinkToken, MatchKeys, MeetingDraft, MeetingSettings,
-    MeetingStatus, NextRound, SendMode,
+    MeetingStatus, NextRound,
 };
 
 /// Where tracked links point in tests (an https origin, as Kakao requires).

@@ -53,17 +53,13 @@ impl ReminderLinks {
     }
 }
 
-/// The meeting's message template (the stored text, or the default one).
+/// The meeting's message template, as `domain::meeting::StoredTemplate` reads the stored text.
 pub fn message_template(meeting: &Meeting) -> MessageTemplate {
-    match &meeting.draft.settings.template {
-        Some(text) => MessageTemplate::parse(text.as_str()).unwrap_or_else(|problem| {
-            // A stored text that no longer parses as a template (braces written before variables
-            // existed): sent as written, with every brace literal.
-            tracing::warn!(meeting = %meeting.id, %problem, "the meeting's text is not a valid template; sent as written");
-            MessageTemplate::parse(&text.as_str().replace('{', "{{").replace('}', "}}")).unwrap_or_default()
-        }),
-        None => MessageTemplate::default(),
+    let stored = meeting.draft.template();
+    if let Some(problem) = stored.problem() {
+        tracing::warn!(meeting = %meeting.id, %problem, "the meeting's text is not a valid template; sent as written");
     }
+    stored.template().clone()
 }
 
 /// The text for `name` at `now`.

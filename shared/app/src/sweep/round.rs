@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::delivery::{DeliveryStateKind, Round};
-use domain::meeting::{MeetingDuration, Schedule};
+use domain::meeting::SendMode;
 use domain::sweep::{
     AdminReadiness, Batch, DeliveryFact, InviteeFacts, RoundFacts, RoundPlan, RoundStatus, RoundSummary,
     SkipReason, joined_since, next_due, plan_round, reach_from_history,
@@ -16,7 +16,7 @@ use domain::sweep::{
 use domain::{FriendUuid, QuotaKind};
 use store::api::MeetingState;
 use store::model::{
-    DeliveryOutcome, DeliveryRecord, DueMeeting, InitialState, Meeting, MeetingStatus, NextRound, SendMode,
+    DeliveryOutcome, DeliveryRecord, DueMeeting, InitialState, Meeting, MeetingStatus, NextRound,
 };
 
 use super::admins::{AdminCache, AdminContext};
@@ -54,7 +54,7 @@ pub(crate) async fn visit(
     report.visited = 1;
     let (admin, id) = (meeting.admin, meeting.id);
     let now = ctx.services.clock.now();
-    let schedule = schedule_of(&meeting);
+    let schedule = meeting.draft.schedule();
     let MeetingState {
         invitees,
         attendance,
@@ -228,22 +228,6 @@ pub(crate) async fn visit(
         }
     }
     Ok(report)
-}
-
-/// The schedule the planner reads: start, zone and length as stored (a length outside 1 minute
-/// to 24 hours, which the forms refuse, is clamped).
-pub(crate) fn schedule_of(meeting: &Meeting) -> Schedule {
-    let minutes = (meeting.draft.ends_at - meeting.draft.starts_at)
-        .num_minutes()
-        .clamp(
-            i64::from(MeetingDuration::MIN_MINUTES),
-            i64::from(MeetingDuration::MAX_MINUTES),
-        );
-    let duration = u32::try_from(minutes)
-        .ok()
-        .and_then(|m| MeetingDuration::from_minutes(m).ok())
-        .unwrap_or(MeetingDuration::DEFAULT);
-    Schedule::new(meeting.draft.starts_at, meeting.draft.time_zone, duration)
 }
 
 /// Moves every delivery `sending` for longer than the stale age to `unknown` (shown on the

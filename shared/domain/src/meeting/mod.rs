@@ -7,7 +7,7 @@
 //! - [`invitees`]: who, picked from the admin's current friends (at most 200).
 //! - [`plan`]: when to nudge (rounds after the start, quiet hours) and the next round due.
 //! - [`template`]: the message with its variables, rendered and checked against Kakao's 200
-//!   characters with the longest invitee nickname.
+//!   characters with the longest invitee nickname; how a stored text reads ([`StoredTemplate`]).
 //! - [`matching`]: who a meeting platform's participant is (registrant id, email, display name).
 //! - [`spec`]: the whole meeting, its problems, and the context it is checked in.
 //! - `properties` (tests): no typed text panics a parser; what passes can be stored.
@@ -33,6 +33,6 @@ pub use problem::{MeetingErrors, MeetingField, MeetingProblem};
 pub use schedule::{MAX_DAYS_AHEAD, MeetingDuration, Schedule};
 pub use send_mode::SendMode;
 pub use spec::{ExistingMeeting, MeetingContext, MeetingForm, MeetingSpec};
-pub use template::{MessageTemplate, TemplateVars};
+pub use template::{MessageTemplate, StoredTemplate, TemplateVars};
 pub use title::MeetingTitle;
 pub use zoom::ZoomMeetingNumber;

@@ -99,6 +99,21 @@ impl Schedule {
         }
     }
 
+    /// A stored meeting's schedule, from its start and end: the length is clamped to 1 minute
+    /// to 24 hours (the forms refuse anything else; a record written by other means is read
+    /// at the nearest bound).
+    pub fn from_span(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>, time_zone: Tz) -> Self {
+        let minutes = (ends_at - starts_at).num_minutes().clamp(
+            i64::from(MeetingDuration::MIN_MINUTES),
+            i64::from(MeetingDuration::MAX_MINUTES),
+        );
+        let duration = u32::try_from(minutes)
+            .ok()
+            .and_then(|m| MeetingDuration::from_minutes(m).ok())
+            .unwrap_or(MeetingDuration::DEFAULT);
+        Self::new(starts_at, time_zone, duration)
+    }
+
     /// Reads the start as the admin typed it: an instant with an offset
     /// (`2026-11-21T19:00:00+09:00`), or a wall-clock time in `time_zone` (`2026-11-21T19:00`,
     /// what `<input type="datetime-local">` sends). A wall-clock time the clocks skip (a
@@ -202,6 +217,24 @@ impl Phase {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_span_reads_back_with_its_length_clamped_to_the_bounds() {
+        let start = Utc.with_ymd_and_hms(2026, 11, 21, 10, 0, 0).unwrap();
+        let minutes = |end: DateTime<Utc>| {
+            Schedule::from_span(start, end, DEFAULT_TIME_ZONE)
+                .duration()
+                .minutes()
+        };
+        assert_eq!(minutes(start + Duration::minutes(90)), 90);
+        assert_eq!(minutes(start), 1, "too short reads as one minute");
+        assert_eq!(
+            minutes(start - Duration::minutes(5)),
+            1,
+            "an end before the start too"
+        );
+        assert_eq!(minutes(start + Duration::days(400)), 24 * 60);
+    }
 
     #[test]
     fn a_wall_clock_start_is_read_in_the_meeting_zone() {

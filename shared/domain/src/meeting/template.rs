@@ -268,6 +268,62 @@ fn shorten(s: &str, keep: usize) -> String {
     out
 }
 
+/// How a meeting's stored text reads: the one rule the edit form and the sweep both follow.
+///
+/// - none stored: the default template;
+/// - a text that parses: that template;
+/// - a text that no longer parses (braces written before variables existed): the admin's text
+///   stays theirs. The form shows it as written with [`StoredTemplate::problem`] so the admin
+///   fixes it (never the default in its place, which a save would write over it), and the
+///   sweep sends it as written, every brace literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTemplate {
+    /// What the sweep fills in.
+    template: MessageTemplate,
+    /// The stored text and why it cannot be used as a template, if it cannot.
+    broken: Option<(TemplateText, MeetingProblem)>,
+}
+
+impl StoredTemplate {
+    pub fn read(stored: Option<&TemplateText>) -> Self {
+        let Some(text) = stored else {
+            return Self {
+                template: MessageTemplate::default(),
+                broken: None,
+            };
+        };
+        match MessageTemplate::parse(text.as_str()) {
+            Ok(template) => Self {
+                template,
+                broken: None,
+            },
+            Err(problem) => Self {
+                template: MessageTemplate::parse(&text.as_str().replace('{', "{{").replace('}', "}}"))
+                    .unwrap_or_default(),
+                broken: Some((text.clone(), problem)),
+            },
+        }
+    }
+
+    /// The template the reminders are filled in from.
+    pub fn template(&self) -> &MessageTemplate {
+        &self.template
+    }
+
+    /// The text as the admin wrote and stored it (the default's text when none is stored).
+    pub fn as_written(&self) -> &str {
+        match &self.broken {
+            Some((text, _)) => text.as_str(),
+            None => self.template.as_str(),
+        }
+    }
+
+    /// Why the stored text needs fixing before the meeting can be saved again.
+    pub fn problem(&self) -> Option<&MeetingProblem> {
+        self.broken.as_ref().map(|(_, problem)| problem)
+    }
+}
+
 impl Default for MessageTemplate {
     fn default() -> Self {
         // The default text is a constant that parses (a test checks it).
@@ -300,6 +356,37 @@ impl fmt::Display for MessageTemplate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_text_reads_as_the_admins_own_even_when_it_no_longer_parses() {
+        let none = StoredTemplate::read(None);
+        assert_eq!(none.template(), &MessageTemplate::default());
+        assert_eq!(none.as_written(), MessageTemplate::DEFAULT_KO);
+        assert_eq!(none.problem(), None);
+
+        let good = TemplateText::parse("{이름}님, 시작했어요").unwrap();
+        let read = StoredTemplate::read(Some(&good));
+        assert_eq!(read.as_written(), "{이름}님, 시작했어요");
+        assert_eq!(read.problem(), None);
+        assert!(read.template().uses(Variable::Name));
+
+        let old = TemplateText::parse("{숙제} 가져오세요").unwrap();
+        let read = StoredTemplate::read(Some(&old));
+        assert_eq!(
+            read.as_written(),
+            "{숙제} 가져오세요",
+            "never the default in its place"
+        );
+        assert_eq!(
+            read.problem(),
+            Some(&MeetingProblem::TemplateUnknownVariable("숙제".into()))
+        );
+        assert_eq!(
+            read.template().render(&vars("민지")).unwrap().as_str(),
+            "{숙제} 가져오세요",
+            "sent as written, braces literal"
+        );
+    }
 
     fn vars<'a>(name: &'a str) -> TemplateVars<'a> {
         TemplateVars {

@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use domain::delivery::Round;
+use domain::meeting::{Schedule, SendMode, StoredTemplate};
 use domain::{FriendUuid, KakaoUserId, MeetingId, TemplateText};
 use serde::{Deserialize, Serialize};
 
@@ -146,22 +147,12 @@ pub struct NextRound {
     pub due_at: DateTime<Utc>,
 }
 
-/// How reminders go out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SendMode {
-    /// The sweep sends by itself.
-    #[default]
-    Automatic,
-    /// The admin gets a memo listing who is absent and confirms the send with one tap.
-    ConfirmFirst,
-}
-
 /// Per-meeting reminder settings. Stored as one document (JSON) by both backends, so fields
 /// added later need no migration: give each new field `#[serde(default)]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MeetingSettings {
+    /// Stored as its serde name (`automatic`, `confirm_first`).
     pub mode: SendMode,
     /// Message text; `None` uses the service's default text. It may hold the variables of
     /// `domain::meeting::MessageTemplate` (`{이름}`, `{모임}`, `{시작}`, `{경과}`), which the sender fills in.
@@ -188,6 +179,16 @@ pub struct MeetingDraft {
 }
 
 impl MeetingDraft {
+    /// The meeting's schedule, as the domain reads a stored start and end.
+    pub fn schedule(&self) -> Schedule {
+        Schedule::from_span(self.starts_at, self.ends_at, self.time_zone)
+    }
+
+    /// The meeting's message, as the domain reads a stored text (see [`StoredTemplate`]).
+    pub fn template(&self) -> StoredTemplate {
+        StoredTemplate::read(self.settings.template.as_ref())
+    }
+
     /// The store's own checks, shared by both backends: `InvalidInput` if the meeting ends
     /// before it starts, has an empty title, is cancelled with a round still due, or has a time
     /// that would not read back (see [`super::check_storable_time`]).
@@ -337,6 +338,24 @@ mod tests {
         );
         assert!(Email::parse("kim").is_err());
         assert!(Email::parse("@example.com").is_err());
+    }
+
+    #[test]
+    fn the_send_mode_is_stored_under_the_names_it_always_had() {
+        for (mode, name) in [
+            (SendMode::Automatic, "automatic"),
+            (SendMode::ConfirmFirst, "confirm_first"),
+        ] {
+            let settings = MeetingSettings {
+                mode,
+                ..MeetingSettings::default()
+            };
+            let json = serde_json::to_value(&settings).unwrap();
+            assert_eq!(json["mode"], name);
+            let stored = format!(r#"{{"mode":"{name}"}}"#);
+            let read: MeetingSettings = serde_json::from_str(&stored).unwrap();
+            assert_eq!(read.mode, mode);
+        }
     }
 
     #[test]

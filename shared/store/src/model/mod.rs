@@ -32,7 +32,7 @@ pub use friend::{FriendRecord, FriendSyncCounts, SyncOutcome, SyncReport};
 pub use link::{LINK_TOKEN_LIFETIME_AFTER_END, LinkButton, LinkTarget, LinkToken, PresentedLink};
 pub use meeting::{
     DueEntries, DueMeeting, Email, Invitee, JoinUrl, MatchKeys, Meeting, MeetingDraft, MeetingSettings,
-    MeetingStatus, NextRound, SendMode, ZoomAccountId, ZoomMeetingId,
+    MeetingStatus, NextRound, ZoomAccountId, ZoomMeetingId,
 };
 pub use oauth::{OAUTH_STATE_TTL, OAuthPurpose, OAuthState, ReturnPath, StateNonce};
 pub use opt_out::{OptOut, OptOutRecorded, OptOutSource};

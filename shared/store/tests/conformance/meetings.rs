@@ -3,8 +3,9 @@
 use chrono::{TimeZone, Utc};
 use domain::MeetingId;
 use domain::TemplateText;
+use domain::meeting::SendMode;
 use store::StoreError;
-use store::model::{MeetingStatus, NextRound, SendMode, ZoomMeetingId};
+use store::model::{MeetingStatus, NextRound, ZoomMeetingId};
 
 use crate::admins::all_due;
 use crate::fixtures::*;

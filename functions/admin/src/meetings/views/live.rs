@@ -14,7 +14,6 @@ use store::model::{JoinSource, Meeting, MeetingStatus};
 use web::layout::{banner, csrf_field};
 
 use super::{Viewer, frame, hhmm, local_time, phase_badge};
-use crate::meetings::records::{domain_mode, schedule_of};
 use crate::meetings::status::LiveStatus;
 
 /// How often the page refreshes itself while the meeting is live.
@@ -30,7 +29,7 @@ pub fn page(viewer: &Viewer<'_>, meeting: &Meeting, status: &LiveStatus, notices
     let lang = viewer.lang;
     let d = &meeting.draft;
     let zone = d.time_zone;
-    let schedule = schedule_of(meeting);
+    let schedule = d.schedule();
     let cancelled = d.status == MeetingStatus::Cancelled;
     let id = meeting.id.to_string();
     let body = html! {
@@ -50,7 +49,7 @@ pub fn page(viewer: &Viewer<'_>, meeting: &Meeting, status: &LiveStatus, notices
                 p { (local_time(d.starts_at, zone)) " – " (hhmm(d.ends_at, zone)) }
                 p { (lang.t("참여 링크: ", "Join link: ")) a #join-link href=(d.join_url.as_str()) rel="noreferrer" { (d.join_url.as_str()) } }
                 @if let Some(zoom) = &d.zoom_meeting_id { p #zoom-id { "Zoom: " (zoom.as_str()) } }
-                p #send-mode { (match domain_mode(d.settings.mode) {
+                p #send-mode { (match d.settings.mode {
                     domain::meeting::SendMode::Automatic => lang.t("알림: 자동으로 보냄", "Reminders: sent automatically"),
                     domain::meeting::SendMode::ConfirmFirst => lang.t("알림: 매번 확인 후 보냄", "Reminders: you confirm each round"),
                 }) }
