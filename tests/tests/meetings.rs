@@ -357,6 +357,74 @@ async fn an_edit_is_saved_from_its_version_and_a_stale_one_is_refused() {
 }
 
 #[tokio::test]
+async fn a_stored_text_that_no_longer_parses_is_shown_as_written_and_never_saved_over() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let meeting = create(&app, &browser, &csrf, 60).await;
+    let id = MeetingId::parse(meeting["id"].as_str().unwrap()).unwrap();
+    // Braces written before variables existed: the text no longer parses as a template.
+    let old_text = "{숙제} 꼭 가져오세요";
+    let store = app.store();
+    let before = store.get_meeting(admin_id(TEACHER), id).await.unwrap();
+    let mut draft = before.draft.clone();
+    draft.settings.template = Some(domain::TemplateText::parse(old_text).unwrap());
+    store
+        .update_meeting(admin_id(TEACHER), id, before.version, &draft, now(&app))
+        .await
+        .unwrap();
+
+    let page = browser.get(&format!("/meetings/{id}/edit")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.text("template").as_deref(),
+        Some(old_text),
+        "the admin's own text, not the default"
+    );
+    assert!(
+        page.has_id("error-template"),
+        "the page says the text needs fixing"
+    );
+
+    // Saving the form as shown, unchanged, keeps the admin's text.
+    let version = ttokttok_tests::html::input_value(&page.body, "version").unwrap();
+    let start = page.attr("start", "value").unwrap();
+    let seoyeon = app.uuid_of(SEOYEON);
+    let minjun = app.uuid_of(MINJUN);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("title", "수학 수업"),
+        ("start", start.as_str()),
+        ("time_zone", "Asia/Seoul"),
+        ("duration_minutes", "60"),
+        ("join_url", JOIN),
+        ("confirm_join_host", "1"),
+        ("zoom_meeting_id", "85012345678"),
+        ("invitees", seoyeon.as_str()),
+        ("invitees", minjun.as_str()),
+        ("reminder_offsets", "5,15"),
+        ("quiet_off", "on"),
+        ("send_mode", "automatic"),
+        ("template", old_text),
+    ];
+    let saved = browser.post_form(&format!("/meetings/{id}"), &fields).await;
+    assert_eq!(saved.status, 400, "{}", saved.body);
+    assert!(saved.has_id("error-template"));
+    assert_eq!(
+        saved.body.matches("class=\"field-error\"").count(),
+        1,
+        "the text is the only thing to fix"
+    );
+    let after = store.get_meeting(admin_id(TEACHER), id).await.unwrap();
+    assert_eq!(
+        after.draft.settings.template.as_ref().map(|t| t.as_str()),
+        Some(old_text),
+        "never replaced by the default"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_cancelled_meeting_leaves_the_due_index_and_its_links_stop() {
     let app = spawn_app(World::default_world()).await;
     let (browser, csrf) = logged_in(&app, TEACHER).await;
