@@ -15,12 +15,13 @@ use app::delivery::{
 use app::tokens::TokenSlot;
 use chrono::{DateTime, Utc};
 use domain::delivery::Round;
+use domain::sweep::ClientStanding;
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
 use kakao::{Button, Buttons, Link, Template, TextTemplate};
 use store::StoreError;
 use store::model::{
-    BatchRecipients, ClientStatus, DeliveryRecord, FriendRecord, InitialState, LinkToken, MeetingDraft,
-    MeetingSettings, MeetingStatus, QuotaSubject, ReservationRequest,
+    BatchRecipients, DeliveryRecord, FriendRecord, InitialState, LinkToken, MeetingDraft, MeetingSettings,
+    MeetingStatus, QuotaSubject, ReservationRequest,
 };
 use web::WebState;
 
@@ -29,17 +30,6 @@ use super::problem::{QuotaScope, SendProblem};
 
 /// The title every manual send's meeting carries.
 pub const MANUAL_TITLE: &str = "수동 알림 · Manual reminder";
-
-/// What ttokttok knows about a friend as a client (someone who joined through an invite link).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientStanding {
-    /// Never joined through a link (they may still have agreed some other way).
-    Unknown,
-    /// Joined and agreed to `talk_message`.
-    JoinedAndAgreed,
-    /// Disconnected ttokttok in KakaoTalk (the unlink webhook told us).
-    Disconnected,
-}
 
 /// A reminder that went out.
 #[derive(Debug, Clone)]
@@ -76,9 +66,7 @@ pub async fn client_standing(state: &WebState, friend: &FriendRecord) -> ClientS
         return ClientStanding::Unknown;
     };
     match state.services().store.get_client(id).await {
-        Ok(Some(client)) if client.status == ClientStatus::Unlinked => ClientStanding::Disconnected,
-        Ok(Some(client)) if client.agreed_to_messages() => ClientStanding::JoinedAndAgreed,
-        Ok(_) => ClientStanding::Unknown,
+        Ok(client) => client.map_or(ClientStanding::Unknown, |c| c.standing()),
         Err(error) => {
             tracing::warn!(friend = %friend.profile.uuid, error = %error, "could not read the client record");
             ClientStanding::Unknown
@@ -103,7 +91,7 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
         return fail(SendProblem::NotFriends, &friend);
     }
     let standing = client_standing(state, &friend).await;
-    if standing == ClientStanding::Disconnected {
+    if standing == ClientStanding::Unlinked {
         return fail(SendProblem::Disconnected, &friend);
     }
     // A full sender counter needs no meeting and no Kakao call to know the answer.
@@ -178,7 +166,7 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
         match delivered.fates.first().map(|(_, fate)| fate) {
             Some(Fate::Sent) => None,
             Some(Fate::Failed { reason, .. } | Fate::Unknown(Some(reason))) => Some(
-                SendProblem::from_failure(reason, standing == ClientStanding::JoinedAndAgreed, now),
+                SendProblem::from_failure(reason, standing == ClientStanding::AgreedToMessages, now),
             ),
             Some(Fate::Unknown(None)) | None => Some(SendProblem::OutcomeUnknown),
             Some(Fate::NotSent(why)) => Some(not_reached(why)),

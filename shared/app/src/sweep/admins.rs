@@ -9,9 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use domain::sweep::{AdminReadiness, ClientStanding, FriendStanding, QuotaLeft};
 use domain::{FriendUuid, KakaoAppStop, KakaoUserId, QuotaKind};
 use store::api::AdminSweepRead;
-use store::model::{
-    AdminPreferences, AdminProfile, AdminStatus, ClientRecord, ClientStatus, FriendRecord, OptOut,
-};
+use store::model::{AdminPreferences, AdminProfile, AdminStatus, ClientRecord, FriendRecord, OptOut};
 use store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
@@ -54,16 +52,6 @@ impl AdminContext {
 
     fn sender_full(&self) -> bool {
         *self.sender_full.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// What a client record (or its absence) says about messaging that person.
-fn standing_of(record: Option<&ClientRecord>) -> ClientStanding {
-    match record {
-        None => ClientStanding::Unknown,
-        Some(c) if c.status == ClientStatus::Unlinked => ClientStanding::Unlinked,
-        Some(c) if c.agreed_to_messages() => ClientStanding::AgreedToMessages,
-        Some(_) => ClientStanding::Unknown,
     }
 }
 
@@ -142,7 +130,7 @@ impl AdminCache {
                 let record = read.clients.iter().find(|c| c.id == id);
                 let cell = clients.entry(id).or_default();
                 // A cell another visit is filling keeps its own answer.
-                let _ = cell.set(standing_of(record));
+                let _ = cell.set(record.map_or(ClientStanding::Unknown, ClientRecord::standing));
             }
         }
         // The sweep reads each admin once, so this is the admin's first view this sweep.
@@ -201,9 +189,12 @@ impl AdminCache {
             let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
             clients.entry(id).or_default().clone()
         };
-        cell.get_or_try_init(|| async { Ok(standing_of(self.store.get_client(id).await?.as_ref())) })
-            .await
-            .copied()
+        cell.get_or_try_init(|| async {
+            let record = self.store.get_client(id).await?;
+            Ok(record.map_or(ClientStanding::Unknown, |c| c.standing()))
+        })
+        .await
+        .copied()
     }
 
     /// The quota known to be left for `admin` (zero for a counter found full this sweep).

@@ -6,6 +6,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use domain::KakaoUserId;
+use domain::sweep::ClientStanding;
 use serde::{Deserialize, Serialize};
 
 use super::ScopeId;
@@ -62,6 +63,16 @@ impl ClientRecord {
     /// (`-530`), they have turned messages off.
     pub fn agreed_to_messages(&self) -> bool {
         self.status == ClientStatus::Joined && self.scopes.iter().any(|s| s.as_str() == "talk_message")
+    }
+
+    /// What this record says about messaging them: the one reading the sweep and the manual
+    /// send share (no record at all is [`ClientStanding::Unknown`] too).
+    pub fn standing(&self) -> ClientStanding {
+        match self.status {
+            ClientStatus::Unlinked => ClientStanding::Unlinked,
+            ClientStatus::Joined if self.agreed_to_messages() => ClientStanding::AgreedToMessages,
+            ClientStatus::Joined => ClientStanding::Unknown,
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Clients: who joined through an invite link (with which consent), and who disconnected.
 
+use domain::sweep::ClientStanding;
 use store::model::ClientStatus;
 
 use crate::fixtures::*;
@@ -19,6 +20,7 @@ async fn a_client_is_recorded_with_every_inviter_and_the_latest_consent(h: Harne
         .unwrap();
     assert_eq!(joined.status, ClientStatus::Joined);
     assert!(joined.agreed_to_messages());
+    assert_eq!(joined.standing(), ClientStanding::AgreedToMessages);
     assert_eq!(joined.invited_by.iter().copied().collect::<Vec<_>>(), [admin(1)]);
 
     // Through another admin's link, this time without messages.
@@ -36,6 +38,7 @@ async fn a_client_is_recorded_with_every_inviter_and_the_latest_consent(h: Harne
         [admin(1), admin(2)]
     );
     assert!(!again.agreed_to_messages(), "the latest consent counts");
+    assert_eq!(again.standing(), ClientStanding::Unknown);
     assert_eq!(again.updated_at, t0() + minutes(5));
     assert_eq!(s.get_client(client).await.unwrap(), Some(again));
 }
@@ -55,6 +58,7 @@ async fn an_unlink_keeps_only_the_mark_and_joining_again_clears_it(h: Harness) {
         "nothing else is kept"
     );
     assert!(!mark.agreed_to_messages());
+    assert_eq!(mark.standing(), ClientStanding::Unlinked);
 
     let back = s
         .record_client(
