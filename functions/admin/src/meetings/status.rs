@@ -8,19 +8,10 @@ use chrono_tz::Tz;
 use domain::FriendUuid;
 use domain::delivery::{DeliveryState, KakaoErrorCode};
 use domain::meeting::schedule::Phase;
+use domain::sweep::{ClientStanding, FriendStanding, Unreachable, Unreached, reach_from_history};
 use serde::Serialize;
 use store::model::{Attendance, DeliveryRecord, FriendRecord, Invitee, JoinSource, OptOut};
 use web::Lang;
-
-/// Why no reminder can reach someone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unreachable {
-    /// They asked this admin to stop.
-    OptedOut,
-    /// Kakao no longer lists them among the admin's friends (they left ttokttok or unfriended).
-    NotAFriend,
-}
 
 /// The one line the live view shows for an invitee, most important first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -31,7 +22,7 @@ pub enum Headline {
         source: JoinSource,
     },
     Unreachable {
-        why: Unreachable,
+        why: Unreached,
     },
     /// The last reminder failed (and none went after it).
     Failed {
@@ -70,7 +61,7 @@ impl Headline {
                 }
             }
             Self::Unreachable {
-                why: Unreachable::OptedOut,
+                why: Unreached::OptedOut,
             } => lang
                 .t(
                     "알림 받지 않음 (본인이 중단함)",
@@ -78,12 +69,25 @@ impl Headline {
                 )
                 .to_owned(),
             Self::Unreachable {
-                why: Unreachable::NotAFriend,
+                why: Unreached::Unreachable(Unreachable::NotAFriend),
             } => lang
                 .t(
                     "연락 불가 (카카오 친구 목록에 없음)",
                     "unreachable: no longer in your Kakao friends",
                 )
+                .to_owned(),
+            Self::Unreachable {
+                why: Unreached::Unreachable(Unreachable::NoConsent),
+            } => lang
+                .t(
+                    "연락 불가 (알림 받기에 동의하지 않음)",
+                    "unreachable: has not agreed to get reminders",
+                )
+                .to_owned(),
+            Self::Unreachable {
+                why: Unreached::Unreachable(Unreachable::RefusesMessages),
+            } => lang
+                .t("연락 불가 (메시지를 끔)", "unreachable: turned messages off")
                 .to_owned(),
             Self::Failed { code } => format!(
                 "{}: {}",
@@ -156,7 +160,7 @@ pub struct InviteeStatus {
     /// Sends whose outcome was lost (never retried; shown so the admin knows).
     pub unconfirmed: u32,
     pub last_failure: Option<KakaoErrorCode>,
-    pub unreachable: Option<Unreachable>,
+    pub unreachable: Option<Unreached>,
     pub has_match_keys: bool,
 }
 
@@ -201,13 +205,13 @@ pub fn live_status(facts: &Facts<'_>) -> LiveStatus {
             let last = mine.last().map(|d| d.state);
             let last_failure = mine.iter().rev().find_map(|d| d.state.failure_code());
             let record = friends.get(friend);
-            let unreachable = if invitee.opted_out || opted_out.contains(friend) {
-                Some(Unreachable::OptedOut)
-            } else if record.is_none_or(|r| r.gone_at.is_some()) {
-                Some(Unreachable::NotAFriend)
-            } else {
-                None
-            };
+            // The sweep's rule, from what the live view reads: no client records, and Kakao's
+            // earlier answers are shown as their own line (`Headline::Failed`), not passed in.
+            let standing = record.map_or(FriendStanding::NotListed, |r| r.standing());
+            let unreachable = Unreached::of(
+                invitee.opted_out || opted_out.contains(friend),
+                reach_from_history(standing, ClientStanding::Unknown, []),
+            );
             let attended = joined.get(friend).copied().copied();
             let headline = match (attended, unreachable, last) {
                 (Some(a), _, _) => Headline::Joined {
@@ -388,13 +392,13 @@ mod tests {
                 (
                     "gone",
                     Headline::Unreachable {
-                        why: Unreachable::NotAFriend
+                        why: Unreached::Unreachable(Unreachable::NotAFriend)
                     }
                 ),
                 (
                     "stopped",
                     Headline::Unreachable {
-                        why: Unreachable::OptedOut
+                        why: Unreached::OptedOut
                     }
                 ),
                 ("waiting", Headline::Pending),

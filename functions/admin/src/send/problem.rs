@@ -6,6 +6,7 @@
 //! else has not agreed yet, and the fix is the invite link.
 
 use chrono::{DateTime, Utc};
+use domain::sweep::{ClientStanding, Unreachable};
 use domain::{KakaoAppStop, KstDay, QuotaKind};
 use kakao::{ExceededQuota, FailureReason};
 use serde::Serialize;
@@ -84,11 +85,13 @@ pub enum SendProblem {
 
 impl SendProblem {
     /// A per-receiver failure from Kakao, with what ttokttok knows about the friend.
-    pub fn from_failure(reason: &FailureReason, joined_and_agreed: bool, now: DateTime<Utc>) -> Self {
+    pub fn from_failure(reason: &FailureReason, client: ClientStanding, now: DateTime<Utc>) -> Self {
         match reason {
             FailureReason::NotAFriend | FailureReason::InvalidReceivers => SendProblem::NotFriends,
-            FailureReason::RefusesMessages if joined_and_agreed => SendProblem::RefusesMessages,
-            FailureReason::RefusesMessages => SendProblem::NotAgreed,
+            FailureReason::RefusesMessages => match Unreachable::refused(client) {
+                Unreachable::RefusesMessages => SendProblem::RefusesMessages,
+                Unreachable::NoConsent | Unreachable::NotAFriend => SendProblem::NotAgreed,
+            },
             FailureReason::QuotaExceeded(quota) => Self::quota((*quota).into(), now),
             FailureReason::InsufficientScope { required_scopes } => SendProblem::AdminNeedsConsent {
                 missing: required_scopes.clone(),
@@ -277,11 +280,11 @@ mod tests {
     fn minus_530_means_not_agreed_unless_the_friend_joined_and_agreed() {
         let reason = FailureReason::RefusesMessages;
         assert_eq!(
-            SendProblem::from_failure(&reason, false, now()),
+            SendProblem::from_failure(&reason, ClientStanding::Unknown, now()),
             SendProblem::NotAgreed
         );
         assert_eq!(
-            SendProblem::from_failure(&reason, true, now()),
+            SendProblem::from_failure(&reason, ClientStanding::AgreedToMessages, now()),
             SendProblem::RefusesMessages
         );
         assert!(SendProblem::NotAgreed.offers_invite_link());
@@ -292,7 +295,7 @@ mod tests {
     fn quota_refusals_say_when_sending_opens_again() {
         let problem = SendProblem::from_failure(
             &FailureReason::QuotaExceeded(ExceededQuota::SenderDaily),
-            false,
+            ClientStanding::Unknown,
             now(),
         );
         let midnight = Utc.with_ymd_and_hms(2026, 11, 21, 15, 0, 0).unwrap();
@@ -318,7 +321,8 @@ mod tests {
 
     #[test]
     fn each_refusal_maps_to_what_the_admin_can_do() {
-        let map = |reason: FailureReason| SendProblem::from_failure(&reason, false, now()).id();
+        let map =
+            |reason: FailureReason| SendProblem::from_failure(&reason, ClientStanding::Unknown, now()).id();
         assert_eq!(map(FailureReason::NotAFriend), "not_friends");
         assert_eq!(map(FailureReason::PermissionDenied), "no_permission");
         assert_eq!(map(FailureReason::AccessTokenInvalid), "admin_needs_login");

@@ -15,7 +15,7 @@ use app::delivery::{
 use app::tokens::TokenSlot;
 use chrono::{DateTime, Utc};
 use domain::delivery::Round;
-use domain::sweep::ClientStanding;
+use domain::sweep::{ClientStanding, Unreachable, reach_from_history};
 use domain::{FriendUuid, KakaoUserId, KstDay, MeetingId};
 use kakao::{Button, Buttons, Link, Template, TextTemplate};
 use store::StoreError;
@@ -87,12 +87,14 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
     let fail = |problem: SendProblem, friend: &FriendRecord| {
         Err(SendFailure::Problem(problem, Box::new(friend.clone())))
     };
-    if friend.gone_at.is_some() {
-        return fail(SendProblem::NotFriends, &friend);
-    }
     let standing = client_standing(state, &friend).await;
-    if standing == ClientStanding::Unlinked {
-        return fail(SendProblem::Disconnected, &friend);
+    match reach_from_history(friend.standing(), standing, []) {
+        Some(Unreachable::NotAFriend) => return fail(SendProblem::NotFriends, &friend),
+        // With no earlier answers, only a client who disconnected ttokttok is unreachable.
+        Some(Unreachable::NoConsent | Unreachable::RefusesMessages) => {
+            return fail(SendProblem::Disconnected, &friend);
+        }
+        None => {}
     }
     // A full sender counter needs no meeting and no Kakao call to know the answer.
     let day = KstDay::containing(now);
@@ -162,15 +164,14 @@ pub async fn send(state: &WebState, admin: KakaoUserId, reminder: &Reminder) -> 
         });
     }
     let now = state.now();
-    let problem =
-        match delivered.fates.first().map(|(_, fate)| fate) {
-            Some(Fate::Sent) => None,
-            Some(Fate::Failed { reason, .. } | Fate::Unknown(Some(reason))) => Some(
-                SendProblem::from_failure(reason, standing == ClientStanding::AgreedToMessages, now),
-            ),
-            Some(Fate::Unknown(None)) | None => Some(SendProblem::OutcomeUnknown),
-            Some(Fate::NotSent(why)) => Some(not_reached(why)),
-        };
+    let problem = match delivered.fates.first().map(|(_, fate)| fate) {
+        Some(Fate::Sent) => None,
+        Some(Fate::Failed { reason, .. } | Fate::Unknown(Some(reason))) => {
+            Some(SendProblem::from_failure(reason, standing, now))
+        }
+        Some(Fate::Unknown(None)) | None => Some(SendProblem::OutcomeUnknown),
+        Some(Fate::NotSent(why)) => Some(not_reached(why)),
+    };
     tracing::info!(
         admin = %admin,
         friend = %reminder.friend,

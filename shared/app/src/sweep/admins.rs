@@ -159,13 +159,7 @@ impl AdminCache {
         };
         let friends = friends
             .iter()
-            .map(|f| {
-                let standing = match f.gone_at {
-                    Some(_) => FriendStanding::Gone,
-                    None => FriendStanding::Listed,
-                };
-                (f.profile.uuid.clone(), (standing, f.profile.kakao_id))
-            })
+            .map(|f| (f.profile.uuid.clone(), (f.standing(), f.profile.kakao_id)))
             .collect();
         AdminContext {
             readiness: Mutex::new(readiness),

@@ -6,7 +6,8 @@
 //! says, and feeds the store's answers back in ([`RoundPlan::refuse`]). Everything that decides
 //! lives here, so it is tested with plain values and property tests.
 //!
-//! - [`reason`]: why an invitee is not messaged ([`SkipReason`]), and why one cannot be reached.
+//! - [`reason`]: why an invitee is not messaged ([`SkipReason`]), and why one cannot be reached
+//!   in any round ([`Unreached`], [`reach_from_history`]), for the sweep and the live view alike.
 //! - [`facts`]: what the planner is given ([`RoundFacts`], [`InviteeFacts`], [`QuotaLeft`]).
 //! - [`planner`]: [`plan_round`] and its answer, [`RoundPlan`].
 //! - [`batch`]: recipients in groups of at most five ([`Batch`]), one Kakao call each.
@@ -31,4 +32,4 @@ pub use facts::{
 pub use memo::{RoundSummary, confirm_memo_text, joined_since, summary_memo_text};
 pub use next::{NextDue, next_due};
 pub use planner::{Decision, RoundPlan, RoundStatus, plan_round};
-pub use reason::{SkipReason, Unreachable, reach_from_history};
+pub use reason::{SkipReason, Unreachable, Unreached, reach_from_history};

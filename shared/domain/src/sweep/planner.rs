@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::batch::Batch;
 use super::facts::{AdminReadiness, RoundFacts};
-use super::reason::SkipReason;
+use super::reason::{SkipReason, Unreached};
 use crate::delivery::DeliveryStateKind;
 use crate::{FriendUuid, QuotaKind};
 
@@ -146,8 +146,7 @@ pub fn plan_round(facts: &RoundFacts<'_>) -> RoundPlan {
                         .get(friend)
                         .map(|state| SkipReason::AlreadyReminded { state: *state })
                 })
-                .or_else(|| invitee.opted_out.then_some(SkipReason::OptedOut))
-                .or_else(|| invitee.unreachable.map(|why| SkipReason::Unreachable { why }))
+                .or_else(|| Unreached::of(invitee.opted_out, invitee.unreachable).map(Unreached::skip_reason))
                 .or(sending_reason)
                 .or_else(|| match &mut room {
                     Some((0, kind)) => Some(SkipReason::Quota { kind: *kind }),

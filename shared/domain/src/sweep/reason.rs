@@ -28,6 +28,58 @@ impl Unreachable {
             Self::NotAFriend => "not_a_friend",
         }
     }
+
+    /// What Kakao's `-530` says about someone: Kakao answers it both to a person who never
+    /// agreed and to one who agreed and turned messages off; only the client record tells them
+    /// apart. The sweep and the manual send both read a refusal this way.
+    pub fn refused(client: ClientStanding) -> Self {
+        if client == ClientStanding::AgreedToMessages {
+            Self::RefusesMessages
+        } else {
+            Self::NoConsent
+        }
+    }
+}
+
+/// Why no reminder of a meeting reaches an invitee, whatever the round: they asked not to be
+/// reminded, or Kakao cannot deliver to them. Decided by [`Unreached::of`], which the sweep's
+/// planner and the admin's live view both ask; named as `opted_out` or the [`Unreachable`] name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unreached {
+    OptedOut,
+    Unreachable(Unreachable),
+}
+
+impl Unreached {
+    /// Asking to stop comes first: it is their choice, whatever Kakao could deliver.
+    pub fn of(opted_out: bool, unreachable: Option<Unreachable>) -> Option<Self> {
+        if opted_out {
+            Some(Self::OptedOut)
+        } else {
+            unreachable.map(Self::Unreachable)
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OptedOut => "opted_out",
+            Self::Unreachable(why) => why.as_str(),
+        }
+    }
+
+    /// The sweep's reason for skipping them in a round.
+    pub fn skip_reason(self) -> SkipReason {
+        match self {
+            Self::OptedOut => SkipReason::OptedOut,
+            Self::Unreachable(why) => SkipReason::Unreachable { why },
+        }
+    }
+}
+
+impl Serialize for Unreached {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// Why an invitee gets no message in this round. Exactly one reason per invitee: the first that
@@ -128,8 +180,7 @@ impl fmt::Display for SkipReason {
 /// - disconnected ttokttok in KakaoTalk: no consent (Kakao delivers to no one unlinked);
 /// - an earlier `-502` in this meeting: not a friend (Kakao's friend cache may lag; the docs'
 ///   remedy is to wait, which outlasts a meeting);
-/// - an earlier `-530`: refuses messages if the client is known to have agreed, else no consent
-///   (Kakao answers `-530` for both; see `functions/admin/src/send/problem.rs`).
+/// - an earlier `-530`: see [`Unreachable::refused`].
 ///
 /// Other failures (quota, transient) say nothing about the person and do not make them
 /// unreachable.
@@ -148,10 +199,7 @@ pub fn reach_from_history(
     for code in past_failures {
         match code {
             KakaoErrorCode::NOT_FRIEND => return Some(Unreachable::NotAFriend),
-            KakaoErrorCode::RECEIVER_REFUSES if client == ClientStanding::AgreedToMessages => {
-                found = Some(Unreachable::RefusesMessages)
-            }
-            KakaoErrorCode::RECEIVER_REFUSES => found = Some(Unreachable::NoConsent),
+            KakaoErrorCode::RECEIVER_REFUSES => found = Some(Unreachable::refused(client)),
             _ => {}
         }
     }
@@ -211,6 +259,28 @@ mod tests {
             None,
             "quota and transient failures say nothing about the person"
         );
+    }
+
+    #[test]
+    fn asking_to_stop_comes_before_what_kakao_could_deliver() {
+        assert_eq!(
+            Unreached::of(true, Some(Unreachable::NotAFriend)),
+            Some(Unreached::OptedOut)
+        );
+        assert_eq!(
+            Unreached::of(false, Some(Unreachable::NotAFriend)),
+            Some(Unreached::Unreachable(Unreachable::NotAFriend))
+        );
+        assert_eq!(Unreached::of(false, None), None);
+        assert_eq!(Unreached::OptedOut.skip_reason(), SkipReason::OptedOut);
+        let names: Vec<String> = [
+            Unreached::OptedOut,
+            Unreached::Unreachable(Unreachable::NotAFriend),
+        ]
+        .iter()
+        .map(|u| serde_json::to_string(u).unwrap())
+        .collect();
+        assert_eq!(names, [r#""opted_out""#, r#""not_a_friend""#]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::KakaoUserId;
 use domain::friends::FriendProfile;
+use domain::sweep::FriendStanding;
 use serde::{Deserialize, Serialize};
 
 /// One friend of one admin.
@@ -18,6 +19,17 @@ pub struct FriendRecord {
     pub synced_at: DateTime<Utc>,
     /// Set when a sync no longer listed this friend; cleared if it comes back.
     pub gone_at: Option<DateTime<Utc>>,
+}
+
+impl FriendRecord {
+    /// Where they stand in the admin's friend list (someone with no record is
+    /// [`FriendStanding::NotListed`]).
+    pub fn standing(&self) -> FriendStanding {
+        match self.gone_at {
+            Some(_) => FriendStanding::Gone,
+            None => FriendStanding::Listed,
+        }
+    }
 }
 
 /// What a friend sync did.
