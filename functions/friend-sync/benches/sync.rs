@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use app::sync::{DailyRun, SyncReport};
+use app::sync::{DailyRun, SyncedAdmin};
 use app::testing::{Backend, Scenario};
 use kakao_sandbox::World;
 
@@ -20,7 +20,7 @@ const DAILY_ADMINS: i64 = 200;
 const DAILY_CONCURRENCY: usize = 8;
 
 struct Measured {
-    report: SyncReport,
+    report: SyncedAdmin,
     kakao_requests: u64,
     store_writes: String,
     wall: Duration,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use app::Services;
-use app::sync::{DailyProgress, DailyTally, SyncError, SyncReport, SyncRequest, TimeBudget, TriggerError};
+use app::sync::{DailyProgress, DailyTally, SyncError, SyncRequest, SyncedAdmin, TimeBudget, TriggerError};
 use domain::KakaoUserId;
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 use serde::Serialize;
@@ -31,7 +31,7 @@ pub const MAX_HOPS: u32 = 100;
 pub enum Outcome {
     Synced {
         #[serde(flatten)]
-        report: SyncReport,
+        report: SyncedAdmin,
     },
     NotSynced {
         admin: KakaoUserId,

@@ -4,7 +4,7 @@
 //! withdrawn; a dead login; a fault on page 3 of 10 that leaves the old list intact; transient
 //! faults retried; and the in-process trigger merging requests.
 
-use app::sync::{SyncError, SyncReason, SyncReport};
+use app::sync::{SyncError, SyncReason, SyncedAdmin};
 use app::testing::{Backend, Scenario};
 use chrono::Duration;
 use domain::FriendUuid;
@@ -21,7 +21,7 @@ async fn scenario(friends: usize, backend: Backend) -> Option<Scenario> {
     Some(scenario)
 }
 
-async fn sync(s: &Scenario) -> Result<SyncReport, SyncError> {
+async fn sync(s: &Scenario) -> Result<SyncedAdmin, SyncError> {
     s.services.friend_sync().sync_admin(Scenario::admin()).await
 }
 

@@ -19,10 +19,10 @@ use domain::KakaoUserId;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
-use store::model::{FriendSyncCounts, PageCursor, SyncOutcome};
+use store::model::{FriendSyncCounts, PageCursor};
 use store::{Store, StoreError};
 
-use super::{FriendSync, SyncError, SyncReport};
+use super::{FriendSync, SyncError, SyncedAdmin};
 
 /// Admins read from the store per listing page.
 pub const ADMIN_PAGE_SIZE: usize = 100;
@@ -134,7 +134,7 @@ impl DailyProgress {
 }
 
 enum AdminOutcome {
-    Synced(SyncReport),
+    Synced(SyncedAdmin),
     Failed(SyncError),
     TimedOut,
 }
@@ -266,13 +266,10 @@ impl DailyRun {
                 );
                 // Nothing was half-written to the friend list unless the write had begun, and
                 // a later sync completes that. Say so on the dashboard (best effort).
-                let report = store::model::SyncReport {
-                    at: self.sync.now(),
-                    counts: FriendSyncCounts::default(),
-                    outcome: SyncOutcome::Failed {
-                        reason: "timed out; the next sync will try again".to_owned(),
-                    },
-                };
+                let report = store::model::SyncReport::failed(
+                    self.sync.now(),
+                    "timed out; the next sync will try again".to_owned(),
+                );
                 if let Err(error) = self.store.record_sync(admin, &report).await {
                     tracing::warn!(admin = %admin, %error, "could not record the timed-out sync");
                 }

@@ -20,9 +20,11 @@ use store::{Store, StoreError};
 
 use crate::tokens::{TokenError, TokenKeeper};
 
-/// How one admin's sync went.
+/// One admin's sync that went through: what `FriendSync::sync_admin` returns (and the
+/// friend-sync function reports). What is recorded as their last sync is
+/// `store::model::SyncReport`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SyncReport {
+pub struct SyncedAdmin {
     pub admin: KakaoUserId,
     /// When the sync started (also the time recorded as the admin's last sync).
     pub at: DateTime<Utc>,
@@ -142,7 +144,7 @@ impl FriendSync {
 
     /// Reads the admin's whole friend list from Kakao, writes only the changes, and records the
     /// sync (time, counts, outcome) as the admin's last sync, failed or not.
-    pub async fn sync_admin(&self, admin: KakaoUserId) -> Result<SyncReport, SyncError> {
+    pub async fn sync_admin(&self, admin: KakaoUserId) -> Result<SyncedAdmin, SyncError> {
         let at = self.clock.now();
         let result = self.read_then_write(admin, at).await;
         let outcome = match &result {
@@ -175,13 +177,7 @@ impl FriendSync {
                     cause = ?std::error::Error::source(error).map(ToString::to_string),
                     "friend sync failed"
                 );
-                store::model::SyncReport {
-                    at,
-                    counts: FriendSyncCounts::default(),
-                    outcome: SyncOutcome::Failed {
-                        reason: error.dashboard_reason(),
-                    },
-                }
+                store::model::SyncReport::failed(at, error.dashboard_reason())
             }
         };
         match self.store.record_sync(admin, &outcome).await {
@@ -196,7 +192,7 @@ impl FriendSync {
         }
     }
 
-    async fn read_then_write(&self, admin: KakaoUserId, at: DateTime<Utc>) -> Result<SyncReport, SyncError> {
+    async fn read_then_write(&self, admin: KakaoUserId, at: DateTime<Utc>) -> Result<SyncedAdmin, SyncError> {
         let kakao = &self.kakao;
         let friends = self
             .tokens
@@ -209,7 +205,7 @@ impl FriendSync {
             .replace_friends(admin, &profiles, at)
             .await
             .map_err(|source| SyncError::Store { admin, source })?;
-        Ok(SyncReport {
+        Ok(SyncedAdmin {
             admin,
             at,
             listed: profiles.len(),

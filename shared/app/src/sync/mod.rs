@@ -12,6 +12,6 @@ pub mod local_loop;
 pub mod trigger;
 
 pub use daily::{DailyCursor, DailyProgress, DailyRun, DailyTally, Listing, TimeBudget, Unlimited};
-pub use friend_sync::{FriendSync, SyncError, SyncReport};
+pub use friend_sync::{FriendSync, SyncError, SyncedAdmin};
 pub use local_loop::{next_daily_run, run_daily_loop, wait_until};
 pub use trigger::{LambdaSyncTrigger, LocalSyncTrigger, SyncReason, SyncRequest, SyncTrigger, TriggerError};

@@ -65,3 +65,14 @@ pub struct SyncReport {
     pub counts: FriendSyncCounts,
     pub outcome: SyncOutcome,
 }
+
+impl SyncReport {
+    /// A sync that failed (or timed out) at `at`: nothing was written, so no counts.
+    pub fn failed(at: DateTime<Utc>, reason: String) -> Self {
+        Self {
+            at,
+            counts: FriendSyncCounts::default(),
+            outcome: SyncOutcome::Failed { reason },
+        }
+    }
+}
