@@ -69,20 +69,12 @@ pub fn reminder_text(
     name: &str,
     now: DateTime<Utc>,
 ) -> TemplateText {
-    let tz = meeting.draft.time_zone;
-    let start = meeting
-        .draft
-        .starts_at
-        .with_timezone(&tz)
-        .format("%H:%M")
-        .to_string();
-    let minutes_late =
-        u32::try_from((now - meeting.draft.starts_at).num_minutes().max(0)).unwrap_or(u32::MAX);
+    let schedule = meeting.draft.schedule();
     let vars = TemplateVars {
         name,
         meeting: &meeting.draft.title,
-        start: &start,
-        minutes_late,
+        start: &schedule.start_hhmm(),
+        minutes_late: schedule.minutes_late(now),
     };
     template
         .render_fitted(&vars)
