@@ -34,7 +34,7 @@ use futures::StreamExt;
 use kakao_sandbox::World;
 use kakao_sandbox::world::{Friendship, UserSpec};
 use serde_json::Value;
-use store::model::{Invitee, JoinUrl, MatchKeys, MeetingDraft, MeetingSettings, MeetingStatus, NextRound};
+use store::model::{Invitee, JoinUrl, MatchKeys, MeetingDraft, MeetingSettings, MeetingStatus};
 
 const LATENCY_MS: u64 = 50;
 const ADMINS: i64 = 20;
@@ -118,10 +118,7 @@ fn draft(start: DateTime<Utc>, offsets: &[i64], template: Option<&str>) -> Meeti
         join_url: JoinUrl::parse("https://zoom.us/j/81234567890").unwrap(),
         zoom_meeting_id: None,
         status: MeetingStatus::Scheduled,
-        next_round: plan.next_round(&schedule, None).map(|p| NextRound {
-            round: p.round,
-            due_at: p.due_at,
-        }),
+        next_round: plan.next_round(&schedule, None),
         settings: MeetingSettings {
             template: template.map(|t| domain::TemplateText::parse(t).unwrap()),
             plan,

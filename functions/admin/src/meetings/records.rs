@@ -5,23 +5,7 @@ use domain::TemplateText;
 use domain::meeting::MeetingSpec;
 use domain::meeting::plan::PlannedRound;
 use store::StoreError;
-use store::model::{
-    JoinUrl, Meeting, MeetingDraft, MeetingSettings, MeetingStatus, NextRound, ZoomMeetingId,
-};
-
-pub fn next_round(planned: Option<PlannedRound>) -> Option<NextRound> {
-    planned.map(|p| NextRound {
-        round: p.round,
-        due_at: p.due_at,
-    })
-}
-
-fn planned(next: Option<NextRound>) -> Option<PlannedRound> {
-    next.map(|n| PlannedRound {
-        round: n.round,
-        due_at: n.due_at,
-    })
-}
+use store::model::{JoinUrl, Meeting, MeetingDraft, MeetingSettings, MeetingStatus, ZoomMeetingId};
 
 /// The store's record of a checked meeting. The domain's values are stricter than the store's,
 /// so these conversions only fail if the two disagree (a bug), as `InvalidInput`.
@@ -38,7 +22,7 @@ pub fn draft_of(spec: &MeetingSpec, next: Option<PlannedRound>) -> Result<Meetin
             .map(|z| ZoomMeetingId::parse(z.as_str()))
             .transpose()?,
         status: MeetingStatus::Scheduled,
-        next_round: next_round(next),
+        next_round: next,
         settings: MeetingSettings {
             mode: spec.mode,
             template: Some(TemplateText::parse(spec.template.as_str())?),
@@ -58,9 +42,7 @@ pub fn edited_draft(
     before: &Meeting,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<MeetingDraft, StoreError> {
-    let next = spec
-        .plan
-        .resume(&spec.schedule, planned(before.draft.next_round), now);
+    let next = spec.plan.resume(&spec.schedule, before.draft.next_round, now);
     draft_of(spec, next)
 }
 

@@ -166,10 +166,7 @@ impl Bed {
             chrono_tz::Asia::Seoul,
             MeetingDuration::from_minutes(setup.minutes).unwrap(),
         );
-        let next_round = plan.next_round(&schedule, None).map(|p| NextRound {
-            round: p.round,
-            due_at: p.due_at,
-        });
+        let next_round = plan.next_round(&schedule, None);
         let draft = MeetingDraft {
             title: setup.title.clone(),
             starts_at: schedule.starts_at(),

@@ -15,9 +15,7 @@ use domain::sweep::{
 };
 use domain::{FriendUuid, QuotaKind};
 use store::api::MeetingState;
-use store::model::{
-    DeliveryOutcome, DeliveryRecord, DueMeeting, InitialState, Meeting, MeetingStatus, NextRound,
-};
+use store::model::{DeliveryOutcome, DeliveryRecord, DueMeeting, InitialState, Meeting, MeetingStatus};
 
 use super::admins::{AdminCache, AdminContext};
 use super::batch::{BatchOutcome, MeetingCx, release_all, reservation, send_batch, skip_for};
@@ -163,10 +161,7 @@ pub(crate) async fn visit(
             pending,
             ctx.settings.stale_sending_age,
         );
-        next.planned().map(|p| NextRound {
-            round: p.round,
-            due_at: p.due_at,
-        })
+        next.planned()
     };
     let now = ctx.services.clock.now();
     let mut to = next_round(&states);

@@ -5,7 +5,6 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use domain::delivery::Round;
 use domain::meeting::{Schedule, SendMode, StoredTemplate};
 use domain::{FriendUuid, KakaoUserId, MeetingId, TemplateText};
 use serde::{Deserialize, Serialize};
@@ -140,12 +139,9 @@ impl fmt::Display for ZoomMeetingId {
     }
 }
 
-/// The next reminder round to send and when it is due. A meeting with one is in the due index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct NextRound {
-    pub round: Round,
-    pub due_at: DateTime<Utc>,
-}
+/// The next reminder round to send and when it is due, as the domain plans it (stored with its
+/// serde names, `round` and `due_at`). A meeting with one is in the due index.
+pub use domain::meeting::PlannedRound as NextRound;
 
 /// Per-meeting reminder settings. Stored as one document (JSON) by both backends, so fields
 /// added later need no migration: give each new field `#[serde(default)]`.
@@ -303,6 +299,8 @@ pub struct Invitee {
 
 #[cfg(test)]
 mod tests {
+    use domain::delivery::Round;
+
     use super::*;
 
     #[test]
