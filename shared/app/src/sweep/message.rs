@@ -160,6 +160,13 @@ mod tests {
                 .starts_with("준호님, '수학 수업' 모임이 19:00에 시작했어요"),
             "{default}"
         );
+        let old = meeting(Some("{숙제} 가져오세요"));
+        let text = reminder_text(&old, &message_template(&old), "민지", now);
+        assert_eq!(
+            text.as_str(),
+            "{숙제} 가져오세요",
+            "a stored text that no longer parses is sent as written, as the form shows it"
+        );
     }
 
     #[test]
