@@ -10,6 +10,11 @@
 //! - [`clock`]: injected time, so token expiry, quota days and reminder rounds are testable.
 //! - [`flood`]: how often one tenant may sync, send by hand, write meetings or log in.
 //! - [`kakao_app`]: Kakao stopping the whole app (`-12` blocked, `-13` suspended) and when to ask again.
+//! - [`friends`]: an admin's Kakao friends and what a sync changed.
+//! - [`meeting`]: meetings as the admin sets them up, and the rules that make one valid.
+//! - [`delivery`]: rounds, Kakao error codes as stored, and the delivery state machine.
+//! - [`quota_fit`]: which recipients of a batch fit in the quota left.
+//! - [`sweep`]: the reminder sweep's decisions: who gets a nudge in a round, and why not the rest.
 
 pub mod clock;
 pub mod delivery;

@@ -22,10 +22,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::meeting::schedule::{DEFAULT_TIME_ZONE, parse_time_zone};
-use domain::meeting::{
-    FriendChoice, MeetingContext, MeetingField, MeetingProblem, MessageTemplate, Schedule, TemplateVars,
-};
+use domain::meeting::{FriendChoice, MeetingContext, MeetingField, MeetingProblem};
 use domain::{FriendUuid, MeetingId};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -347,31 +344,13 @@ pub async fn preview(
         Ok(_) => Vec::new(),
         Err(errors) => errors.for_field(MeetingField::Template).cloned().collect(),
     };
-    let template = if form.template.trim().is_empty() {
-        Some(MessageTemplate::default())
-    } else {
-        MessageTemplate::parse(&form.template).ok()
-    };
     let longest = choices
         .iter()
         .filter(|c| form.invitees.contains(&c.profile.uuid))
         .map(|c| c.profile.nickname.as_str())
         .max_by_key(|n| n.chars().count())
         .unwrap_or("");
-    let zone = parse_time_zone(&form.time_zone).unwrap_or(DEFAULT_TIME_ZONE);
-    let duration = domain::meeting::MeetingDuration::parse(&form.duration_minutes)
-        .unwrap_or(domain::meeting::MeetingDuration::DEFAULT);
-    let start = Schedule::parse_start(&form.start, zone)
-        .map(|s| Schedule::new(s, zone, duration).start_hhmm())
-        .unwrap_or_default();
-    let text = template.map(|t| {
-        t.fill(&TemplateVars {
-            name: longest,
-            meeting: form.title.trim(),
-            start: &start,
-            minutes_late: duration.minutes(),
-        })
-    });
+    let text = form.preview(longest, "");
     let chars = text.as_ref().map(|t| t.chars().count());
     let list: Vec<Value> = problems
         .iter()

@@ -10,6 +10,8 @@
 //!   characters with the longest invitee nickname; how a stored text reads ([`StoredTemplate`]).
 //! - [`matching`]: who a meeting platform's participant is (registrant id, email, display name).
 //! - [`spec`]: the whole meeting, its problems, and the context it is checked in.
+//! - [`problem`]: what can be wrong with a meeting, one variant per rule, tied to its field.
+//! - [`send_mode`]: whether reminders go out on their own or wait for the admin's approval.
 //! - `properties` (tests): no typed text panics a parser; what passes can be stored.
 
 pub mod invitees;

@@ -68,6 +68,28 @@ pub struct MeetingSpec {
 }
 
 impl MeetingForm {
+    /// The message `name` would get from the form as it stands, for the page's preview and the
+    /// live preview alike: an empty template is the default, the start as the form gives it
+    /// (`unknown_start` while it does not parse). `None`: the template does not parse.
+    pub fn preview(&self, name: &str, unknown_start: &str) -> Option<String> {
+        let template = if self.template.trim().is_empty() {
+            MessageTemplate::default()
+        } else {
+            MessageTemplate::parse(&self.template).ok()?
+        };
+        let zone = parse_time_zone(&self.time_zone).unwrap_or(super::schedule::DEFAULT_TIME_ZONE);
+        let duration = MeetingDuration::parse(&self.duration_minutes).unwrap_or(MeetingDuration::DEFAULT);
+        let start = Schedule::parse_start(&self.start, zone)
+            .map(|s| Schedule::new(s, zone, duration).start_hhmm())
+            .unwrap_or_else(|_| unknown_start.to_owned());
+        Some(template.fill(&super::template::TemplateVars {
+            name,
+            meeting: self.title.trim(),
+            start: &start,
+            minutes_late: duration.minutes(),
+        }))
+    }
+
     /// Checks everything, collecting every problem.
     ///
     /// Rules beyond each field's own: a new meeting (or a moved start) may not start before the
@@ -518,5 +540,44 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 11, 21, 19, 0, 0).unwrap()
         );
         assert!(spec.schedule.ends_at() - spec.schedule.starts_at() == Duration::minutes(60));
+    }
+
+    #[test]
+    fn the_preview_fills_in_the_form_as_it_stands_and_says_when_the_template_does_not_parse() {
+        let typed = MeetingForm {
+            template: "{이름}님, {모임} {시작} 시작!".into(),
+            ..form()
+        };
+        assert_eq!(
+            typed.preview("이서연", "?").as_deref(),
+            Some("이서연님, 수학 수업 19:00 시작!")
+        );
+        let no_start = MeetingForm {
+            start: "tomorrow-ish".into(),
+            ..typed.clone()
+        };
+        assert_eq!(
+            no_start.preview("이서연", "?").as_deref(),
+            Some("이서연님, 수학 수업 ? 시작!")
+        );
+        let empty = MeetingForm {
+            template: " ".into(),
+            ..form()
+        };
+        let default = MessageTemplate::default();
+        assert_eq!(
+            empty.preview("이서연", "?"),
+            Some(default.fill(&super::super::template::TemplateVars {
+                name: "이서연",
+                meeting: "수학 수업",
+                start: "19:00",
+                minutes_late: 60,
+            }))
+        );
+        let broken = MeetingForm {
+            template: "{이름".into(),
+            ..form()
+        };
+        assert_eq!(broken.preview("이서연", "?"), None);
     }
 }

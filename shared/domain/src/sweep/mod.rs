@@ -14,6 +14,7 @@
 //! - [`next`]: the meeting's next due entry after a round ([`next_due`]), including the closing
 //!   visit that expires unconfirmed batches and gives up on lost sends.
 //! - [`memo`]: the confirm-first memo and the round summary memo, within Kakao's 200 characters.
+//! - `properties` (tests only): property tests of the planner over any meeting, people and time.
 
 pub mod batch;
 pub mod facts;

@@ -8,7 +8,9 @@
 //! - [`DynamoMetrics`]: requests and write units made, for the benchmark.
 //! - `test_server` (feature `testing`): the control API of the fault-injecting test server.
 //!
-//! Inside: one file per trait of [`crate::api`], named alike (`admins`, `meetings`, `quota`, ...),
+//! Inside: one file per trait of [`crate::api`], named alike (`admins`, `attendance`, `clients`,
+//! `deliveries`, `flood`, `friends`, `kakao_app`, `links`, `meeting_state`, `meetings`, `oauth`,
+//! `opt_outs`, `preferences`, `quota`, `tokens`),
 //! over the shared plumbing: `keys` (every key and index-key shape of the single table), `item`
 //! (attribute encodings and the `Reader` of stored items), `expr` (condition and update
 //! expressions), `requests` (every request to DynamoDB: retries, idempotent transactions, write

@@ -7,7 +7,9 @@
 //! holds when it is written, across threads and across processes sharing the file.
 //! Tokens are sealed with the [`KeyProvider`] before they reach the file.
 //!
-//! One file per trait of [`crate::api`], named alike (`admins`, `meetings`, `quota`, ...);
+//! One file per trait of [`crate::api`], named alike (`admins`, `attendance`, `clients`,
+//! `deliveries`, `flood`, `friends`, `kakao_app`, `links`, `meeting_state`, `meetings`, `oauth`,
+//! `opt_outs`, `preferences`, `quota`, `tokens`);
 //! besides them, `schema` holds the tables and their migrations (`PRAGMA user_version`) and
 //! `codec` the column encodings (times, JSON) every file shares.
 

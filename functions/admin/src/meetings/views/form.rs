@@ -11,11 +11,8 @@
 use std::collections::BTreeSet;
 
 use domain::FriendUuid;
-use domain::meeting::schedule::{DEFAULT_TIME_ZONE, parse_time_zone};
 use domain::meeting::template::Variable;
-use domain::meeting::{
-    MeetingDuration, MeetingField, MeetingProblem, MessageTemplate, Schedule, TemplateVars,
-};
+use domain::meeting::{MeetingField, MeetingProblem, MessageTemplate};
 use maud::{Markup, html};
 use store::model::FriendRecord;
 use web::Lang;
@@ -70,14 +67,6 @@ fn field_error(lang: Lang, view: &FormView<'_>, field: MeetingField) -> Markup {
 /// it current as the admin types).
 fn preview(view: &FormView<'_>, chosen: &BTreeSet<&FriendUuid>) -> (String, usize) {
     let form = &view.submitted.form;
-    let template = if form.template.trim().is_empty() {
-        MessageTemplate::default()
-    } else {
-        match MessageTemplate::parse(&form.template) {
-            Ok(t) => t,
-            Err(_) => return (form.template.clone(), form.template.chars().count()),
-        }
-    };
     let longest = view
         .friends
         .iter()
@@ -85,18 +74,10 @@ fn preview(view: &FormView<'_>, chosen: &BTreeSet<&FriendUuid>) -> (String, usiz
         .map(|f| f.profile.nickname.as_str())
         .max_by_key(|n| n.chars().count())
         .unwrap_or("홍길동");
-    let zone = parse_time_zone(&form.time_zone).unwrap_or(DEFAULT_TIME_ZONE);
-    let start = Schedule::parse_start(&form.start, zone).ok();
-    let duration = MeetingDuration::parse(&form.duration_minutes).unwrap_or(MeetingDuration::DEFAULT);
-    let start_text = start
-        .map(|s| Schedule::new(s, zone, duration).start_hhmm())
-        .unwrap_or_else(|| "19:00".into());
-    let text = template.fill(&TemplateVars {
-        name: longest,
-        meeting: form.title.trim(),
-        start: &start_text,
-        minutes_late: duration.minutes(),
-    });
+    // A template that does not parse is shown as written.
+    let text = form
+        .preview(longest, "19:00")
+        .unwrap_or_else(|| form.template.clone());
     let count = text.chars().count();
     (text, count)
 }

@@ -1,6 +1,11 @@
 //! The meeting pages, rendered with maud (everything escaped: titles and nicknames are
 //! user-controlled). Scripts and styles come from files served by [`super::assets`]; no page
 //! has inline script or style.
+//!
+//! - [`list`]: `/meetings`, upcoming, live and past;
+//! - [`form`]: the new and edit form;
+//! - [`live`]: one meeting and where every invitee stands;
+//! - [`matching`]: the keys Zoom participants are matched on, with suggestions.
 
 pub mod form;
 pub mod list;
