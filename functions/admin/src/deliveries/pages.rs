@@ -8,7 +8,7 @@ use domain::{FriendUuid, KakaoUserId, MeetingId};
 use serde::Serialize;
 use store::StoreError;
 use web::extract::{AdminSession, Here};
-use web::{Lang, Session, WebError, WebState};
+use web::{Lang, WebError, WebState};
 
 use super::log::{self, Attempt, ReminderBanner};
 use super::{views, words};
@@ -26,15 +26,6 @@ async fn frame_data(
     Ok((nickname, log::banner(state, admin).await?))
 }
 
-fn viewer<'a>(lang: Lang, nickname: &'a str, session: &'a Session, here: &'a str) -> Viewer<'a> {
-    Viewer {
-        lang,
-        nickname,
-        csrf: &session.csrf,
-        here,
-    }
-}
-
 /// `GET /meetings/{id}/deliveries`.
 pub async fn meeting(
     State(state): State<WebState>,
@@ -48,7 +39,7 @@ pub async fn meeting(
     let (nickname, banner) = frame_data(&state, session.admin).await?;
     let (meeting, attempts) = found.ok_or(NOT_FOUND)?;
     Ok(views::meeting_page(
-        &viewer(lang, &nickname, &session, &here),
+        &Viewer::new(lang, &nickname, &session, &here),
         &meeting.draft.title,
         &format!("/meetings/{id}"),
         &attempts,
@@ -71,7 +62,7 @@ pub async fn friend(
     let (name, attempts) = found.ok_or(NOT_FOUND)?;
     let name = name.unwrap_or_else(|| lang.t("(알 수 없는 친구)", "(unknown friend)").to_owned());
     Ok(views::friend_page(
-        &viewer(lang, &nickname, &session, &here),
+        &Viewer::new(lang, &nickname, &session, &here),
         &name,
         &attempts,
         banner.as_ref(),
@@ -89,7 +80,7 @@ pub async fn unknown(
     let attempts = log::unknown(&state, session.admin).await?;
     let (nickname, banner) = frame_data(&state, session.admin).await?;
     Ok(views::unknown_page(
-        &viewer(lang, &nickname, &session, &here),
+        &Viewer::new(lang, &nickname, &session, &here),
         &attempts,
         banner.as_ref(),
     )

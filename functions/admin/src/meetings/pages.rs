@@ -28,15 +28,6 @@ async fn nickname(state: &WebState, admin: KakaoUserId) -> Result<String, WebErr
     Ok(profile.nickname)
 }
 
-fn viewer<'a>(lang: Lang, nickname: &'a str, session: &'a Session, here: &'a str) -> Viewer<'a> {
-    Viewer {
-        lang,
-        nickname,
-        csrf: &session.csrf,
-        here,
-    }
-}
-
 const NOT_FOUND: WebError = WebError::NotFound { what: None };
 
 fn meeting_id(raw: &str) -> Option<MeetingId> {
@@ -58,7 +49,7 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let listing = service::list(&state, session.admin).await?;
     let name = nickname(&state, session.admin).await?;
-    let viewer = viewer(lang, &name, &session, &here);
+    let viewer = Viewer::new(lang, &name, &session, &here);
     Ok(views::list::page(&viewer, &listing, state.now(), query.cancelled.is_some()).into_response())
 }
 
@@ -101,7 +92,7 @@ async fn render_form(
     };
     Ok((
         status,
-        views::form::page(&viewer(lang, &name, session, here), &view),
+        views::form::page(&Viewer::new(lang, &name, session, here), &view),
     )
         .into_response())
 }
@@ -178,7 +169,13 @@ pub async fn live(
         saved: query.saved.is_some(),
     };
     let name = nickname(&state, session.admin).await?;
-    Ok(views::live::page(&viewer(lang, &name, &session, &here), &meeting, &status, notices).into_response())
+    Ok(views::live::page(
+        &Viewer::new(lang, &name, &session, &here),
+        &meeting,
+        &status,
+        notices,
+    )
+    .into_response())
 }
 
 /// `GET /meetings/{id}/edit`.
@@ -333,7 +330,7 @@ async fn render_match(
     };
     Ok((
         status,
-        views::matching::page(&viewer(lang, &name, session, &here), &view),
+        views::matching::page(&Viewer::new(lang, &name, session, &here), &view),
     )
         .into_response())
 }

@@ -9,7 +9,7 @@ use domain::delivery::Round;
 use domain::{KakaoUserId, MeetingId};
 use serde::Serialize;
 use web::extract::{AdminSession, Here};
-use web::{Lang, Session, WebError, WebState};
+use web::{Lang, WebError, WebState};
 
 use super::sweeper::{approve as approve_round, sweeper};
 use super::views;
@@ -28,15 +28,6 @@ async fn nickname(state: &WebState, admin: KakaoUserId) -> String {
     }
 }
 
-fn viewer<'a>(lang: Lang, nickname: &'a str, session: &'a Session, here: &'a str) -> Viewer<'a> {
-    Viewer {
-        lang,
-        nickname,
-        csrf: &session.csrf,
-        here,
-    }
-}
-
 /// `GET /meetings/{id}/rounds/{n}/send`: the memo's one-tap link lands here.
 pub async fn prepared(
     State(state): State<WebState>,
@@ -48,7 +39,7 @@ pub async fn prepared(
     let (meeting, round) = parse(&raw).ok_or(NOT_FOUND)?;
     let batch = (sweeper(&state).prepared_batch(session.admin, meeting, round)).await?;
     let nickname = nickname(&state, session.admin).await;
-    Ok(views::prepared(&viewer(lang, &nickname, &session, &here), &batch).into_response())
+    Ok(views::prepared(&Viewer::new(lang, &nickname, &session, &here), &batch).into_response())
 }
 
 /// `POST /meetings/{id}/rounds/{n}/send`: sends exactly the prepared batch.
@@ -63,7 +54,7 @@ pub async fn approve(
     // The approval returns the batch it sent, so the result page can name who was in it.
     let (batch, approval) = approve_round(&state, session.admin, meeting, round).await?;
     let nickname = nickname(&state, session.admin).await;
-    Ok(views::approved(&viewer(lang, &nickname, &session, &here), &batch, &approval).into_response())
+    Ok(views::approved(&Viewer::new(lang, &nickname, &session, &here), &batch, &approval).into_response())
 }
 
 /// The prepared batch as JSON.

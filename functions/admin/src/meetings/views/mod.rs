@@ -30,6 +30,18 @@ pub struct Viewer<'a> {
     pub here: &'a str,
 }
 
+impl<'a> Viewer<'a> {
+    /// The signed-in admin looking at `here`.
+    pub fn new(lang: Lang, nickname: &'a str, session: &'a web::Session, here: &'a str) -> Self {
+        Self {
+            lang,
+            nickname,
+            csrf: &session.csrf,
+            here,
+        }
+    }
+}
+
 /// A meetings page in the admin frame, with the meetings' own stylesheet and script and a
 /// small section menu (the site's main menu belongs to the shared layout).
 pub fn frame(viewer: &Viewer<'_>, title: &str, body: Markup) -> Markup {
