@@ -429,11 +429,14 @@ impl MeetingStore for DynamoStore {
         // Every shard at once; each gives its earliest `limit`, so the merge holds the earliest
         // `limit` of all. A shard that cannot be read is logged and the others still count: only
         // when nothing could be read at all is the index unreadable.
-        let shards = self.inner.config.due_shards.all();
-        let reads = futures::future::join_all(shards.map(|shard| self.due_in_shard(shard, now, limit))).await;
+        let reads = futures::future::join_all(
+            (self.inner.config.due_shards.all())
+                .map(|shard| async move { (shard, self.due_in_shard(shard, now, limit).await) }),
+        )
+        .await;
         let mut found = DueEntries::default();
         let mut last_error = None;
-        for (shard, read) in self.inner.config.due_shards.all().zip(reads) {
+        for (shard, read) in reads {
             match read {
                 Ok(entries) => {
                     found.due.extend(entries.due);
