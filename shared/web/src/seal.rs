@@ -1,21 +1,22 @@
-//! Encrypted, authenticated cookie values: the `cookie` crate's private jar (AES-256-GCM) over a
-//! small JSON document.
+//! Encrypted, authenticated cookie values: AES-256-GCM over a small JSON document.
 //!
 //! AES-GCM both hides the contents (encrypted) and refuses any changed byte (signed), so a cookie
-//! is either exactly what we issued or nothing. Each purpose (e.g. `session`) has its own key,
-//! derived from the web secret, and is the associated data: a value sealed for one cookie does
-//! not open as another.
+//! is either exactly what we issued or nothing. The purpose (e.g. `session`) is the associated
+//! data: a value sealed for one cookie does not open as another.
+//!
+//! Written over `aes-gcm` rather than the `cookie` crate's private jar, which does the same with
+//! rand 0.8 beside our 0.9 and made each web zip 110 KiB larger (docs/benchmarks.md, "Zip sizes").
 
+use aes_gcm::aead::{Aead as _, Payload};
+use aes_gcm::{Aes256Gcm, KeyInit as _, Nonce};
 use base64::Engine as _;
-use cookie::{Cookie, CookieJar, Key};
+use rand::RngCore as _;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::keys::WebSecret;
 
-/// The private jar's nonce, before the ciphertext.
 const NONCE_LEN: usize = 12;
-
 /// Cookies stay far below the 4 KB browsers keep; anything longer is not ours.
 const MAX_SEALED_LEN: usize = 3000;
 
@@ -33,7 +34,7 @@ pub enum Unsealed {
 /// Seals and opens values for one purpose.
 #[derive(Clone)]
 pub struct Sealer {
-    key: Key,
+    cipher: Aes256Gcm,
     purpose: &'static str,
 }
 
@@ -47,43 +48,54 @@ impl std::fmt::Debug for Sealer {
 
 impl Sealer {
     pub fn new(secret: &WebSecret, purpose: &'static str) -> Self {
-        // The crate's key is a signing half and an encryption half; the private jar uses only
-        // the second, but both are this purpose's own.
-        let label = format!("ttokttok/web/{purpose}/v2");
-        let mut material = zeroize::Zeroizing::new([0u8; 64]);
-        material[..32].copy_from_slice(&*secret.derive(&format!("{label}/signing")));
-        material[32..].copy_from_slice(&*secret.derive(&label));
+        let key = secret.derive(&format!("ttokttok/web/{purpose}/v1"));
         Self {
-            key: Key::from(&material[..]),
+            cipher: Aes256Gcm::new(key.as_slice().into()),
             purpose,
         }
     }
 
-    /// Base64 of nonce || ciphertext, fit for a cookie value.
+    /// URL-safe base64 of nonce || ciphertext, fit for a cookie value.
     pub fn seal<T: Serialize>(&self, value: &T) -> String {
         // Serialising plain structs of strings and numbers cannot fail.
-        let plaintext = serde_json::to_string(value).unwrap_or_default();
-        let mut jar = CookieJar::new();
-        jar.private_mut(&self.key)
-            .add(Cookie::new(self.purpose, plaintext));
-        jar.get(self.purpose)
-            .map(|sealed| sealed.value().to_owned())
-            .unwrap_or_default()
+        let plaintext = serde_json::to_vec(value).unwrap_or_default();
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rng().fill_bytes(&mut nonce);
+        let payload = Payload {
+            msg: &plaintext,
+            aad: self.purpose.as_bytes(),
+        };
+        // Encryption only fails for messages longer than GCM allows (64 GB).
+        let ciphertext = self
+            .cipher
+            .encrypt(Nonce::from_slice(&nonce), payload)
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(NONCE_LEN + ciphertext.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ciphertext);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(out)
     }
 
     pub fn open<T: DeserializeOwned>(&self, sealed: &str) -> Result<T, Unsealed> {
-        let well_formed = sealed.len() <= MAX_SEALED_LEN
-            && base64::engine::general_purpose::STANDARD
-                .decode(sealed)
-                .is_ok_and(|bytes| bytes.len() > NONCE_LEN);
-        if !well_formed {
+        if sealed.len() > MAX_SEALED_LEN {
             return Err(Unsealed::Malformed);
         }
-        let opened = CookieJar::new()
-            .private(&self.key)
-            .decrypt(Cookie::new(self.purpose, sealed.to_owned()))
-            .ok_or(Unsealed::Tampered)?;
-        serde_json::from_str(opened.value()).map_err(|_| Unsealed::Unreadable)
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(sealed)
+            .map_err(|_| Unsealed::Malformed)?;
+        if bytes.len() <= NONCE_LEN {
+            return Err(Unsealed::Malformed);
+        }
+        let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
+        let payload = Payload {
+            msg: ciphertext,
+            aad: self.purpose.as_bytes(),
+        };
+        let plaintext = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), payload)
+            .map_err(|_| Unsealed::Tampered)?;
+        serde_json::from_slice(&plaintext).map_err(|_| Unsealed::Unreadable)
     }
 }
 
@@ -117,10 +129,12 @@ mod tests {
     fn any_changed_byte_is_refused() {
         let sealer = Sealer::new(&WebSecret::generate(), "test");
         let sealed = sealer.seal(&note());
-        let mut bytes = base64::engine::general_purpose::STANDARD.decode(&sealed).unwrap();
+        let mut bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(&sealed)
+            .unwrap();
         for i in [0, NONCE_LEN, bytes.len() - 1] {
             bytes[i] ^= 1;
-            let tampered = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            let tampered = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes);
             assert_eq!(
                 sealer.open::<Note>(&tampered),
                 Err(Unsealed::Tampered),
