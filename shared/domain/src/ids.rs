@@ -133,6 +133,74 @@ impl fmt::Display for MeetingId {
     }
 }
 
+impl MeetingId {
+    /// The id of one occurrence of a series: the same series and original start always give the
+    /// same id, so writing an occurrence twice (a window rolled twice, a retried save) finds the
+    /// first one instead of making a second meeting. A UUID v8 whose first 48 bits are the
+    /// original start in milliseconds (so occurrences sort by time, as v7 ids do) and whose
+    /// other bits are the series id's random part.
+    pub fn of_occurrence(series: SeriesId, original_start: chrono::DateTime<chrono::Utc>) -> Self {
+        let millis = u64::try_from(original_start.timestamp_millis()).unwrap_or(0);
+        let mut bytes = [0u8; 16];
+        bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
+        bytes[6..].copy_from_slice(&series.0.as_bytes()[6..]);
+        Self(uuid::Uuid::new_v8(bytes))
+    }
+}
+
+/// Ids made by us (v7, sorting by creation time) and read back from text, for the things an
+/// admin names: classes and series.
+macro_rules! v7_id {
+    ($(#[$doc:meta])* $name:ident, $variant:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(uuid::Uuid);
+
+        impl $name {
+            pub fn new_v7() -> Self {
+                Self(uuid::Uuid::now_v7())
+            }
+
+            pub fn parse(s: &str) -> Result<Self, InvalidValue> {
+                uuid::Uuid::try_parse(s.trim())
+                    .map(Self)
+                    .map_err(|_| InvalidValue::$variant(s.chars().take(64).collect()))
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = InvalidValue;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.to_string()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
+}
+
+v7_id!(
+    /// A class (a named group of the admin's friends).
+    ClassId,
+    ClassId
+);
+v7_id!(
+    /// A series of meetings that repeat by a rule.
+    SeriesId,
+    SeriesId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +229,33 @@ mod tests {
         let id = MeetingId::new_v7();
         assert_eq!(MeetingId::parse(&id.to_string()).unwrap(), id);
         assert!(MeetingId::parse("MEETING#1").is_err());
+    }
+
+    #[test]
+    fn an_occurrence_id_is_the_same_for_the_same_series_and_start_and_sorts_by_start() {
+        use chrono::TimeZone;
+        let series = SeriesId::new_v7();
+        let other = SeriesId::new_v7();
+        let tue = chrono::Utc.with_ymd_and_hms(2027, 1, 5, 10, 0, 0).unwrap();
+        let thu = chrono::Utc.with_ymd_and_hms(2027, 1, 7, 10, 0, 0).unwrap();
+        assert_eq!(
+            MeetingId::of_occurrence(series, tue),
+            MeetingId::of_occurrence(series, tue)
+        );
+        assert_ne!(
+            MeetingId::of_occurrence(series, tue),
+            MeetingId::of_occurrence(other, tue)
+        );
+        assert!(MeetingId::of_occurrence(series, tue) < MeetingId::of_occurrence(series, thu));
+        let id = MeetingId::of_occurrence(series, thu);
+        assert_eq!(MeetingId::parse(&id.to_string()).unwrap(), id);
+    }
+
+    #[test]
+    fn class_and_series_ids_read_back_and_refuse_other_text() {
+        let class = ClassId::new_v7();
+        assert_eq!(ClassId::parse(&class.to_string()).unwrap(), class);
+        assert!(ClassId::parse("CLASS#1").is_err());
+        assert!(serde_json::from_str::<SeriesId>("\"x\"").is_err());
     }
 }

@@ -11,11 +11,14 @@
 //! - [`flood`]: how often one tenant may sync, send by hand, write meetings or log in.
 //! - [`kakao_app`]: Kakao stopping the whole app (`-12` blocked, `-13` suspended) and when to ask again.
 //! - [`friends`]: an admin's Kakao friends and what a sync changed.
+//! - [`class`]: classes (named groups of friends) and invitations naming classes and friends.
+//! - [`series`]: meetings that repeat by a rule, their exceptions, and quota foresight.
 //! - [`meeting`]: meetings as the admin sets them up, and the rules that make one valid.
 //! - [`delivery`]: rounds, Kakao error codes as stored, and the delivery state machine.
 //! - [`quota_fit`]: which recipients of a batch fit in the quota left.
 //! - [`sweep`]: the reminder sweep's decisions: who gets a nudge in a round, and why not the rest.
 
+pub mod class;
 pub mod clock;
 pub mod delivery;
 pub mod flood;
@@ -25,11 +28,12 @@ pub mod kakao_app;
 pub mod meeting;
 pub mod quota;
 pub mod quota_fit;
+pub mod series;
 pub mod sweep;
 pub mod template;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use ids::{FriendUuid, KakaoUserId, MeetingId};
+pub use ids::{ClassId, FriendUuid, KakaoUserId, MeetingId, SeriesId};
 pub use kakao_app::{AppStopState, KakaoAppStop};
 pub use quota::{KstDay, MAX_RECEIVERS_PER_SEND, QuotaKind, QuotaLimits};
 pub use template::TemplateText;
@@ -43,6 +47,10 @@ pub enum InvalidValue {
     FriendUuid(String),
     #[error("a meeting id must be a UUID, got {0:?}")]
     MeetingId(String),
+    #[error("a class id must be a UUID, got {0:?}")]
+    ClassId(String),
+    #[error("a series id must be a UUID, got {0:?}")]
+    SeriesId(String),
     #[error("message text must not be empty")]
     EmptyTemplateText,
     #[error("message text is {chars} characters; KakaoTalk allows at most {max}")]
