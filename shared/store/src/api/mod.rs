@@ -20,6 +20,7 @@
 //! - `quota`: reserving a batch's daily slots (with its delivery records) and recording answers;
 //! - `deliveries`: reading delivery records, confirming reserved batches, giving up lost sends;
 //! - `attendance`: who joined; `links`: tracked join/stop links; `opt_outs`: who said stop;
+//! - `plans`: classes and series, documents the admin edits whole under a version;
 //! - `preferences`: an admin's choices; `flood`: flood-control counters;
 //! - `kakao_app`: whether Kakao has stopped the whole app;
 //! - `store`: [`Store`], all of them in one object.
@@ -36,6 +37,7 @@ mod meeting_state;
 mod meetings;
 mod oauth;
 mod opt_outs;
+mod plans;
 mod preferences;
 mod quota;
 mod store;
@@ -53,6 +55,7 @@ pub use meeting_state::{AdminSweepRead, MeetingState, MeetingStateStore, RoundFi
 pub use meetings::MeetingStore;
 pub use oauth::OAuthStateStore;
 pub use opt_outs::OptOutStore;
+pub use plans::{ClassStore, SeriesStore};
 pub use preferences::PreferenceStore;
 pub use quota::QuotaStore;
 pub use store::Store;

@@ -1,9 +1,9 @@
 //! [`Store`]: every concern in one object, what handlers hold as `Arc<dyn Store>`.
 
 use super::{
-    AdminStore, AttendanceStore, ClientStore, DeliveryStore, FloodStore, FriendStore, KakaoAppStore,
-    LinkStore, MeetingStateStore, MeetingStore, OAuthStateStore, OptOutStore, PreferenceStore, QuotaStore,
-    TokenStore,
+    AdminStore, AttendanceStore, ClassStore, ClientStore, DeliveryStore, FloodStore, FriendStore,
+    KakaoAppStore, LinkStore, MeetingStateStore, MeetingStore, OAuthStateStore, OptOutStore, PreferenceStore,
+    QuotaStore, SeriesStore, TokenStore,
 };
 
 /// All of the store. Implemented automatically for anything that implements every concern.
@@ -25,6 +25,8 @@ pub trait Store:
     + PreferenceStore
     + KakaoAppStore
     + FloodStore
+    + ClassStore
+    + SeriesStore
 {
 }
 
@@ -45,6 +47,8 @@ impl<T> Store for T where
         + PreferenceStore
         + KakaoAppStore
         + FloodStore
+        + ClassStore
+        + SeriesStore
 {
 }
 

@@ -11,7 +11,7 @@ use super::item::{Item, Reader, n, s, time};
 use super::keys::{
     ACTIVE_ADMINS_INDEX, ACTIVE_ADMINS_PK, DELETIONS_PK, FRIEND_PREFIX, INVITEE_PREFIX, JOINED_PREFIX,
     MEETING_PREFIX, PK, SEEN_PREFIX, SK, SK_PREFS, SK_SYNC, SK_TOKENS, active_sk, admin_pk, meeting_from_sk,
-    meeting_pk, zoom_hint_pk, zoom_hint_sk,
+    meeting_pk, plan_sk, zoom_hint_pk, zoom_hint_sk,
 };
 use super::keys::{ZOOM_ACCOUNT_PREFIX, deletion_key, key, profile_key};
 use super::requests::{Query, Written};
@@ -20,6 +20,7 @@ use crate::api::AdminStore;
 use crate::model::{
     AdminLogin, AdminProfile, AdminStatus, Page, PageCursor, PendingDeletion, ScopeId, check_item_size,
 };
+use crate::model::{ClassPlan, PlanDocument as _, SeriesPlan};
 
 const ACTIVE_PK: &str = "active_pk";
 const ACTIVE_SK: &str = "active_sk";
@@ -217,7 +218,9 @@ impl AdminStore for DynamoStore {
             .await?;
         self.delete_item("DeleteItem admin", profile_key(id), None)
             .await?;
-        self.delete_prefixed(&pk, &[FRIEND_PREFIX]).await?;
+        let (classes, series) = (plan_sk(ClassPlan::KIND, &""), plan_sk(SeriesPlan::KIND, &""));
+        self.delete_prefixed(&pk, &[FRIEND_PREFIX, &classes, &series])
+            .await?;
         self.delete_item("DeleteItem sync report", key(&pk, SK_SYNC), None)
             .await?;
         self.delete_item("DeleteItem preferences", key(&pk, SK_PREFS), None)

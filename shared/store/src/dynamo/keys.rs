@@ -192,6 +192,11 @@ pub(crate) fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
     [(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))].into()
 }
 
+/// `{KIND}#{id}`: a class (`CLASS#`) or series (`SERIES#`) in the admin's partition.
+pub(crate) fn plan_sk(kind: &str, id: &impl std::fmt::Display) -> String {
+    format!("{kind}#{id}")
+}
+
 pub(crate) fn profile_key(admin: KakaoUserId) -> Item {
     key(admin_pk(admin), SK_PROFILE)
 }

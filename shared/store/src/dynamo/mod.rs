@@ -10,7 +10,7 @@
 //!
 //! Inside: one file per trait of [`crate::api`], named alike (`admins`, `attendance`, `clients`,
 //! `deliveries`, `flood`, `friends`, `kakao_app`, `links`, `meeting_state`, `meetings`, `oauth`,
-//! `opt_outs`, `preferences`, `quota`, `tokens`),
+//! `opt_outs`, `plans` (classes and series), `preferences`, `quota`, `tokens`),
 //! over the shared plumbing: `keys` (every key and index-key shape of the single table), `item`
 //! (attribute encodings and the `Reader` of stored items), `expr` (condition and update
 //! expressions), `requests` (every request to DynamoDB: retries, idempotent transactions, write
@@ -37,6 +37,7 @@ mod meetings;
 mod metrics;
 mod oauth;
 mod opt_outs;
+mod plans;
 mod preferences;
 mod quota;
 mod requests;

@@ -4,7 +4,7 @@
 //! one can write it without checking again. Backends map these to rows or items themselves.
 //!
 //! `admin`, `tokens`, `oauth`, `friend`, `client`, `meeting`, `attendance`, `participant`
-//! (unmatched Zoom participants), `link`, `opt_out`, `preferences`, `quota` (reservations and
+//! (unmatched Zoom participants), `link`, `opt_out`, `preferences`, `plans` (classes and series), `quota` (reservations and
 //! Kakao's answers), `delivery` (records that only move forward), and `common` (versions, page
 //! cursors, the item size limit): one file per concern, as in [`crate::api`].
 
@@ -19,6 +19,7 @@ pub mod meeting;
 pub mod oauth;
 pub mod opt_out;
 pub mod participant;
+pub mod plans;
 pub mod preferences;
 pub mod quota;
 pub mod tokens;
@@ -37,6 +38,9 @@ pub use meeting::{
 pub use oauth::{OAUTH_STATE_TTL, OAuthPurpose, OAuthState, ReturnPath, StateNonce};
 pub use opt_out::{OptOut, OptOutRecorded, OptOutSource};
 pub use participant::UnmatchedParticipant;
+pub use plans::{
+    ClassDraft, ClassPlan, ClassRecord, PlanDocument, SeriesDraft, SeriesPlan, SeriesRecord, Versioned,
+};
 pub use preferences::AdminPreferences;
 pub use quota::{
     BatchRecipients, DeliveryOutcome, InitialState, LinkRequest, QuotaSubject, Refusal, Reservation,

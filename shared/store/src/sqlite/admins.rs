@@ -188,6 +188,7 @@ impl AdminStore for SqliteStore {
                 "link_tokens",
                 "meetings",
                 "zoom_accounts",
+                "admin_plans",
             ] {
                 tx.execute(&format!("DELETE FROM {table} WHERE admin = ?1"), [admin])?;
             }

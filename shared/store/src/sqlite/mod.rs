@@ -9,7 +9,7 @@
 //!
 //! One file per trait of [`crate::api`], named alike (`admins`, `attendance`, `clients`,
 //! `deliveries`, `flood`, `friends`, `kakao_app`, `links`, `meeting_state`, `meetings`, `oauth`,
-//! `opt_outs`, `preferences`, `quota`, `tokens`);
+//! `opt_outs`, `plans` (classes and series), `preferences`, `quota`, `tokens`);
 //! besides them, `schema` holds the tables and their migrations (`PRAGMA user_version`) and
 //! `codec` the column encodings (times, JSON) every file shares.
 
@@ -26,6 +26,7 @@ mod meeting_state;
 mod meetings;
 mod oauth;
 mod opt_outs;
+mod plans;
 mod preferences;
 mod quota;
 mod schema;

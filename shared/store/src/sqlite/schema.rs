@@ -209,6 +209,19 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE meetings DROP COLUMN due_shard;
     CREATE INDEX meetings_due ON meetings (due_at) WHERE due_at IS NOT NULL;
     "#,
+    // 11: classes and series, documents an admin edits whole.
+    r#"
+    CREATE TABLE admin_plans (
+        admin INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (admin, kind, id)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

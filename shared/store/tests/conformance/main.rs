@@ -23,6 +23,7 @@ mod links;
 mod meeting_state;
 mod meetings;
 mod oauth;
+mod plans;
 mod preferences;
 mod quota;
 mod tokens;
