@@ -15,6 +15,8 @@
 //! - [`delivery`]: one batch of reminders from its start (quota reserved, or the admin's
 //!   approval) through Kakao to recorded outcomes and released slots; used by the sweep, by
 //!   confirm-first approvals and by the manual send.
+//! - [`meetings`]: writing meetings (records, invitees), for the admin's forms and the series.
+//! - [`plans`]: classes and series at work: the rolling window of occurrences.
 //! - [`kakao_app`]: Kakao stopping the whole app (`-12`/`-13`): recorded app-wide, probed, shown.
 //! - [`sweep`]: the reminder sweep: due meetings, their rounds planned and their batches
 //!   delivered, the round summary and confirm-first memos.
@@ -37,6 +39,8 @@ pub mod delivery;
 pub mod emf;
 pub mod kakao_app;
 pub mod logs;
+pub mod meetings;
+pub mod plans;
 pub mod schedule;
 pub mod secrets;
 pub mod services;

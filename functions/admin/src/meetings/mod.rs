@@ -4,7 +4,6 @@
 //! under `/meetings`, the same actions as JSON under `/api/meetings`.
 //!
 //! - [`form`]: what the admin submits, into the domain's `MeetingForm`, and back for editing;
-//! - [`records`]: between the domain's checked meeting and the store's records;
 //! - [`service`]: load, let the domain decide, write (every call keyed by the session's admin);
 //! - [`status`]: where each invitee stands, decided purely;
 //! - [`pages`] and [`views`]: the HTML; [`api`]: the JSON; [`words`]: problems in Korean;
@@ -14,7 +13,6 @@ pub mod api;
 pub mod assets;
 pub mod form;
 pub mod pages;
-pub mod records;
 pub mod service;
 pub mod status;
 pub mod views;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use domain::meeting::matching::suggest_names;
 use domain::meeting::schedule::Phase;
-use domain::meeting::{ExistingMeeting, FriendChoice, MeetingContext, MeetingProblem, MeetingSpec};
+use domain::meeting::{ExistingMeeting, MeetingContext, MeetingProblem, MeetingSpec};
 use domain::{FriendUuid, KakaoUserId, MeetingId};
 use store::StoreError;
 use store::api::MeetingState;
@@ -13,8 +13,8 @@ use store::model::{Email, FriendRecord, Invitee, JoinSource, MatchKeys, Meeting,
 use web::WebState;
 
 use super::form::Submitted;
-use super::records::{cancelled_draft, edited_draft, new_draft};
 use super::status::{Facts, LiveStatus, live_status};
+use app::meetings::{cancelled_draft, edited_draft, new_draft, sync_invitees};
 
 /// Why a save did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -50,15 +50,7 @@ pub async fn friends(state: &WebState, admin: KakaoUserId) -> Result<Vec<FriendR
     state.services().store.list_friends(admin, true).await
 }
 
-pub fn choices(friends: &[FriendRecord]) -> Vec<FriendChoice> {
-    friends
-        .iter()
-        .map(|f| FriendChoice {
-            profile: f.profile.clone(),
-            gone: f.gone_at.is_some(),
-        })
-        .collect()
-}
+pub use app::plans::roll::choices;
 
 /// The admin's meeting, or `NotFound` (also for another admin's).
 pub async fn meeting(state: &WebState, admin: KakaoUserId, id: MeetingId) -> Result<Meeting, StoreError> {
@@ -103,7 +95,7 @@ pub async fn create(
     let meeting = store
         .create_meeting(admin, MeetingId::new_v7(), &new_draft(&spec)?, now)
         .await?;
-    sync_invitees(state, &meeting, &spec, &[]).await?;
+    sync_invitees(&*state.services().store, &meeting, &spec.invitees, &[]).await?;
     tracing::info!(admin = %admin, meeting = %meeting.id, invitees = spec.invitees.len(), "meeting created");
     Ok(meeting)
 }
@@ -144,52 +136,18 @@ pub async fn update(
         }
         Err(e) => return Err(missing(e)),
     };
-    sync_invitees(state, &saved, &spec, &invitees).await?;
+    sync_invitees(&*state.services().store, &saved, &spec.invitees, &invitees).await?;
     tracing::info!(admin = %admin, meeting = %id, version = %saved.version, "meeting updated");
+    // An occurrence of a series: the edit is "this occurrence" on its series, so the window's
+    // next roll keeps it instead of putting the series' values back.
+    if let Some(of) = saved.draft.settings.occurrence {
+        let series = store.get_series(admin, of.series).await?;
+        let edit = app::plans::edit_of(&series.draft.series, of.original, &spec, &existing.invitees);
+        app::plans::change_occurrence(&**store, admin, of, Some(domain::series::Change::Edit(edit)), now)
+            .await?;
+        return Ok(store.get_meeting(admin, id).await.map_err(missing)?);
+    }
     Ok(saved)
-}
-
-/// Makes the stored invitees match the spec: new ones added (marked opted out if they asked
-/// this admin to stop), dropped ones removed, kept ones keep their match keys (their name
-/// follows the current nickname).
-async fn sync_invitees(
-    state: &WebState,
-    meeting: &Meeting,
-    spec: &MeetingSpec,
-    before: &[Invitee],
-) -> Result<(), StoreError> {
-    let store = &state.services().store;
-    let opted_out: Vec<FriendUuid> = store
-        .list_opt_outs(meeting.admin)
-        .await?
-        .into_iter()
-        .map(|o| o.friend)
-        .collect();
-    for chosen in spec.invitees.as_slice() {
-        let kept = before.iter().find(|i| i.friend == chosen.friend);
-        let invitee = match kept {
-            Some(old) if old.display_name == chosen.nickname => continue,
-            Some(old) => Invitee {
-                display_name: chosen.nickname.clone(),
-                ..old.clone()
-            },
-            None => Invitee {
-                friend: chosen.friend.clone(),
-                display_name: chosen.nickname.clone(),
-                match_keys: MatchKeys::default(),
-                opted_out: opted_out.contains(&chosen.friend),
-            },
-        };
-        store.put_invitee(meeting.admin, meeting.id, &invitee).await?;
-    }
-    for old in before {
-        if !spec.invitees.uuids().any(|u| *u == old.friend) {
-            store
-                .remove_invitee(meeting.admin, meeting.id, &old.friend)
-                .await?;
-        }
-    }
-    Ok(())
 }
 
 /// Cancels the meeting (no more reminders; its links stop working).
@@ -199,6 +157,15 @@ pub async fn cancel(state: &WebState, admin: KakaoUserId, id: MeetingId) -> Resu
     let before = store.get_meeting(admin, id).await.map_err(missing)?;
     if before.draft.status == MeetingStatus::Cancelled {
         return Ok(before);
+    }
+    // An occurrence of a series is skipped on its series (the roll cancels its meeting), so the
+    // window never brings it back.
+    if let Some(of) = before.draft.settings.occurrence
+        && before.draft.starts_at > now
+    {
+        app::plans::change_occurrence(&**store, admin, of, Some(domain::series::Change::Skip), now).await?;
+        tracing::info!(admin = %admin, meeting = %id, series = %of.series, "occurrence skipped");
+        return Ok(store.get_meeting(admin, id).await.map_err(missing)?);
     }
     match store
         .update_meeting(admin, id, before.version, &cancelled_draft(&before), now)

@@ -255,6 +255,24 @@ impl DailyRun {
     }
 
     async fn sync_one(&self, admin: KakaoUserId) -> AdminOutcome {
+        let outcome = self.sync_friends(admin).await;
+        // The series' window rolls a day further, whatever the sync did: occurrences need
+        // meetings even on a day Kakao is down (the window is 14 days, so a failed roll is
+        // caught up the next day).
+        let rolled = tokio::time::timeout(
+            self.admin_timeout,
+            crate::plans::roll_admin(&*self.store, admin, self.sync.now()),
+        )
+        .await;
+        match rolled {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::warn!(admin = %admin, %error, "series window not rolled"),
+            Err(_) => tracing::warn!(admin = %admin, "series window roll timed out"),
+        }
+        outcome
+    }
+
+    async fn sync_friends(&self, admin: KakaoUserId) -> AdminOutcome {
         match tokio::time::timeout(self.admin_timeout, self.sync.sync_admin(admin)).await {
             Ok(Ok(report)) => AdminOutcome::Synced(report),
             Ok(Err(error)) => AdminOutcome::Failed(error),

@@ -19,5 +19,5 @@ pub mod repeat;
 mod tests;
 
 pub use foresight::{DayLoad, Foresight, foresee};
-pub use pattern::{Change, Occurrence, OccurrenceEdit, Series, SeriesPattern};
+pub use pattern::{Change, Occurrence, OccurrenceEdit, OccurrenceOf, Series, SeriesPattern};
 pub use repeat::{Ends, Repeat, RepeatForm, RepeatProblem, RepeatRule};

@@ -85,6 +85,14 @@ pub struct Series {
     pub ends_before: Option<DateTime<Utc>>,
 }
 
+/// What a meeting that is an occurrence of a series remembers of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OccurrenceOf {
+    pub series: crate::SeriesId,
+    /// The start the rule gave it (its name; a moved occurrence keeps it).
+    pub original: DateTime<Utc>,
+}
+
 /// One occurrence as it will happen (or was skipped).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Occurrence {

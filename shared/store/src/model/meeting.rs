@@ -156,6 +156,12 @@ pub struct MeetingSettings {
     /// Reminder rounds after the start and quiet hours (default: +5 and +15 minutes, quiet
     /// 22:00-08:00 in the meeting's zone). Meetings stored before this field get the default.
     pub plan: domain::meeting::ReminderPlan,
+    /// Who the admin invited, when classes are among them; `None` for a meeting of single
+    /// friends (its invitees are the whole story). A class changed later re-resolves this for
+    /// the meetings that have not started.
+    pub invitation: Option<domain::class::Invitation>,
+    /// Set on an occurrence of a series: which series, and the start the rule gave it.
+    pub occurrence: Option<domain::series::OccurrenceOf>,
 }
 
 /// What the admin (or the sweep) writes for a meeting: everything but the keys and bookkeeping.

@@ -2,14 +2,26 @@
 //! [`MeetingDraft`] (a stored one reads back through `MeetingDraft::schedule` and `::template`).
 
 use domain::TemplateText;
+use domain::class::Invitation;
 use domain::meeting::MeetingSpec;
 use domain::meeting::plan::PlannedRound;
+use domain::series::OccurrenceOf;
 use store::StoreError;
 use store::model::{JoinUrl, Meeting, MeetingDraft, MeetingSettings, MeetingStatus, ZoomMeetingId};
 
 /// The store's record of a checked meeting. The domain's values are stricter than the store's,
 /// so these conversions only fail if the two disagree (a bug), as `InvalidInput`.
 pub fn draft_of(spec: &MeetingSpec, next: Option<PlannedRound>) -> Result<MeetingDraft, StoreError> {
+    draft_with(spec, next, None, None)
+}
+
+/// [`draft_of`] for a meeting that invites classes or is an occurrence of a series.
+pub fn draft_with(
+    spec: &MeetingSpec,
+    next: Option<PlannedRound>,
+    invitation: Option<Invitation>,
+    occurrence: Option<OccurrenceOf>,
+) -> Result<MeetingDraft, StoreError> {
     Ok(MeetingDraft {
         title: spec.title.as_str().to_owned(),
         starts_at: spec.schedule.starts_at(),
@@ -27,6 +39,8 @@ pub fn draft_of(spec: &MeetingSpec, next: Option<PlannedRound>) -> Result<Meetin
             mode: spec.mode,
             template: Some(TemplateText::parse(spec.template.as_str())?),
             plan: spec.plan.clone(),
+            invitation,
+            occurrence,
         },
     })
 }
@@ -36,14 +50,15 @@ pub fn new_draft(spec: &MeetingSpec) -> Result<MeetingDraft, StoreError> {
     draft_of(spec, spec.plan.next_round(&spec.schedule, None))
 }
 
-/// An edited meeting's draft: it picks up where it was (see `ReminderPlan::resume`).
+/// An edited meeting's draft: it picks up where it was (see `ReminderPlan::resume`), and stays
+/// the occurrence it was.
 pub fn edited_draft(
     spec: &MeetingSpec,
     before: &Meeting,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<MeetingDraft, StoreError> {
     let next = spec.plan.resume(&spec.schedule, before.draft.next_round, now);
-    draft_of(spec, next)
+    draft_with(spec, next, None, before.draft.settings.occurrence)
 }
 
 /// The meeting cancelled: out of the due index, everything else kept.
