@@ -4,8 +4,9 @@
 //! is either exactly what we issued or nothing. The purpose (e.g. `session`) is the associated
 //! data: a value sealed for one cookie does not open as another.
 //!
-//! Written over `aes-gcm` rather than the `cookie` crate's private jar, which does the same with
-//! rand 0.8 beside our 0.9 and made each web zip 110 KiB larger (docs/benchmarks.md, "Zip sizes").
+//! Written over `aes-gcm` rather than the `cookie` crate's private jar: this is the format every
+//! session cookie already has (the jar's would log everyone out once), and the jar pulls rand 0.8
+//! beside our 0.9 (6 to 12 KiB of each web zip, docs/benchmarks.md, "Zip sizes").
 
 use aes_gcm::aead::{Aead as _, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit as _, Nonce};
