@@ -9,6 +9,7 @@
 //! - [`send`]: sending one reminder by hand (the page, the API, the reminder as written, why one
 //!   could not go);
 //! - [`meetings`]: meetings, their invitees, the live view and matching Zoom participants;
+//! - [`plans`]: recurring classes: classes, series, the admin's week;
 //! - [`rounds`]: confirm-first rounds (the prepared batch and its approval) and the round summary
 //!   setting;
 //! - [`deliveries`]: the delivery log by meeting, by friend, and the unknown outcomes;
@@ -19,6 +20,7 @@ pub mod deliveries;
 pub mod desk;
 pub mod meetings;
 pub mod metrics;
+pub mod plans;
 pub mod rounds;
 pub mod send;
 pub mod views;
@@ -49,6 +51,7 @@ pub fn router(state: WebState) -> Router {
         .route_layer(flood(FloodAction::ManualSend));
     let meeting_writes = meetings::router()
         .merge(rounds::router())
+        .merge(plans::router())
         .route_layer(flood(FloodAction::MeetingWrite));
     let routes = Router::new()
         .route("/", get(desk::pages::home))

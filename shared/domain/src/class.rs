@@ -32,6 +32,8 @@ pub enum ClassProblem {
     TooManyMembers { count: usize, max: usize },
     #[error("{0} is not one of this admin's Kakao friends")]
     NotAFriend(FriendUuid),
+    #[error("{0:?} is not a friend id")]
+    MemberUnreadable(String),
     #[error("another class is already called {0:?}")]
     NameTaken(String),
 }

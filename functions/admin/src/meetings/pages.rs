@@ -17,12 +17,12 @@ use super::form::{Submitted, from_form_pairs, from_stored};
 use super::service::{self, MatchKeysInput, SaveError};
 use super::views::{self, Viewer};
 
-fn see_other(location: String) -> Response {
+pub fn see_other(location: String) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 /// The admin's nickname for the page frame; a gone admin (unlinked) ends the session.
-async fn nickname(state: &WebState, admin: KakaoUserId) -> Result<String, WebError> {
+pub async fn nickname(state: &WebState, admin: KakaoUserId) -> Result<String, WebError> {
     let profile = (state.services().store.get_admin(admin).await)
         .map_err(WebError::or_if_missing(WebError::AdminGone))?;
     Ok(profile.nickname)

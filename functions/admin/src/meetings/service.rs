@@ -145,7 +145,7 @@ pub async fn update(
         let edit = app::plans::edit_of(&series.draft.series, of.original, &spec, &existing.invitees);
         app::plans::change_occurrence(&**store, admin, of, Some(domain::series::Change::Edit(edit)), now)
             .await?;
-        return Ok(store.get_meeting(admin, id).await.map_err(missing)?);
+        return store.get_meeting(admin, id).await.map_err(missing);
     }
     Ok(saved)
 }
@@ -165,7 +165,7 @@ pub async fn cancel(state: &WebState, admin: KakaoUserId, id: MeetingId) -> Resu
     {
         app::plans::change_occurrence(&**store, admin, of, Some(domain::series::Change::Skip), now).await?;
         tracing::info!(admin = %admin, meeting = %id, series = %of.series, "occurrence skipped");
-        return Ok(store.get_meeting(admin, id).await.map_err(missing)?);
+        return store.get_meeting(admin, id).await.map_err(missing);
     }
     match store
         .update_meeting(admin, id, before.version, &cancelled_draft(&before), now)

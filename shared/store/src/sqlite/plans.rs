@@ -21,6 +21,9 @@ const SELECT: &str = "SELECT id, body, version, created_at, updated_at FROM admi
 
 type Row = (String, String, i64, String, String);
 
+/// A stored plan of kind `P`.
+type Plan<P> = Versioned<<P as PlanDocument>::Id, <P as PlanDocument>::Draft>;
+
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
@@ -44,7 +47,7 @@ fn load<P: PlanDocument>(
     conn: &Connection,
     admin: KakaoUserId,
     id: P::Id,
-) -> Result<Option<Versioned<P::Id, P::Draft>>, super::TxError> {
+) -> Result<Option<Plan<P>>, super::TxError> {
     let found = conn
         .query_row(
             &format!("{SELECT} WHERE admin = ?1 AND kind = ?2 AND id = ?3"),

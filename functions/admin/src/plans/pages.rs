@@ -1,0 +1,505 @@
+//! The plans' pages: `/week` (the admin's week, with quick actions), `/classes` (classes and
+//! their members, each member's standing shown), and `/series/new` (a weekly or monthly class
+//! set up once).
+//!
+//! Ids: `#week-page`, `.week-day` with `data-date`, `.week-entry` with `data-meeting` or
+//! `data-original`, `.skip-occurrence`, `.unskip-occurrence`; `#classes-page`, `#new-class`,
+//! `.class-card` with `data-class`; `#series-form`, `#series-problems`, `#quota-warning`.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use domain::SeriesId;
+use maud::{Markup, html};
+use serde::Deserialize;
+use web::extract::{AdminSession, Here};
+use web::layout::{banner, csrf_field};
+use web::{Lang, WebError, WebState};
+
+use super::service::{self, ClassSubmission, PlanError, SeriesSubmission};
+use super::week::{self, Day};
+use super::words;
+use crate::meetings::form::from_form_pairs;
+use crate::meetings::pages::{nickname, see_other};
+use crate::meetings::views::{Viewer, frame, hhmm};
+
+const KOREA: chrono_tz::Tz = chrono_tz::Asia::Seoul;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct WeekQuery {
+    from: Option<String>,
+}
+
+/// `GET /week`.
+pub async fn week_page(
+    State(state): State<WebState>,
+    AdminSession(session): AdminSession,
+    lang: Lang,
+    Here(here): Here,
+    Query(query): Query<WeekQuery>,
+) -> Result<Response, WebError> {
+    let Some(from) = week::start_of(query.from.as_deref(), state.now()) else {
+        return Ok(see_other("/week".into()));
+    };
+    let days = week::load(&state, session.admin, from).await?;
+    let name = nickname(&state, session.admin).await?;
+    let viewer = Viewer::new(lang, &name, &session, &here);
+    Ok(week_view(&viewer, from, &days, state.now()).into_response())
+}
+
+fn week_view(viewer: &Viewer<'_>, from: chrono::NaiveDate, days: &[Day], now: DateTime<Utc>) -> Markup {
+    let lang = viewer.lang;
+    let day_names = match lang {
+        Lang::Ko => ["월", "화", "수", "목", "금", "토", "일"],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    };
+    let body = html! {
+        div #week-page {
+            div.meetings-head {
+                h1 { (lang.t("이번 주", "This week")) " " span.muted { (from.format("%Y-%m-%d")) } }
+                div {
+                    a.btn.btn-quiet href={ "/week?from=" ((from - Duration::days(7)).format("%Y-%m-%d")) } { (lang.t("지난주", "Previous week")) }
+                    " "
+                    a.btn.btn-quiet href={ "/week?from=" ((from + Duration::days(7)).format("%Y-%m-%d")) } { (lang.t("다음 주", "Next week")) }
+                    " "
+                    a.btn #new-series href="/series/new" { (lang.t("반복 모임 만들기", "New series")) }
+                }
+            }
+            @for (i, day) in days.iter().enumerate() {
+                section.card.week-day data-date=(day.date.format("%Y-%m-%d").to_string()) {
+                    h2 { (day_names[i % 7]) " " span.muted { (day.date.format("%m-%d")) } }
+                    @if day.entries.is_empty() {
+                        p.muted.empty { (lang.t("모임 없음", "No meetings")) }
+                    }
+                    @for e in &day.entries {
+                        div.week-entry data-meeting=[e.meeting.map(|m| m.to_string())] data-original=[e.series.map(|(_, o)| o.to_rfc3339())] {
+                            strong { (hhmm(e.starts_at, KOREA)) " " }
+                            @if e.skipped || e.cancelled { s { (e.title) } } @else { (e.title) }
+                            " "
+                            @if e.skipped { span.badge { (lang.t("건너뜀", "skipped")) } }
+                            @else if e.cancelled { span.badge.badge-bad { (lang.t("취소됨", "cancelled")) } }
+                            @else if e.meeting.is_some() {
+                                span.small.muted {
+                                    (lang.t("초대 ", "invited ")) (e.invited) " · "
+                                    (lang.t("참석 ", "joined ")) (e.joined) " · "
+                                    (lang.t("알림 보냄 ", "reminders sent ")) (e.sent)
+                                    @if e.not_sent > 0 { " · " (lang.t("못 보냄 ", "not sent ")) (e.not_sent) }
+                                }
+                            }
+                            div.actions {
+                                @if let Some(meeting) = e.meeting && !e.cancelled {
+                                    a.btn.btn-quiet href={ "/meetings/" (meeting) } { (lang.t("출석 보기", "Live view")) }
+                                }
+                                @if let Some((series, original)) = e.series && e.starts_at > now && !e.cancelled {
+                                    form method="post" action={ "/series/" (series) "/occurrences/" (original.to_rfc3339()) } {
+                                        (csrf_field(viewer.csrf))
+                                        input type="hidden" name="return_to" value={ "/week?from=" (from.format("%Y-%m-%d")) };
+                                        @if e.skipped {
+                                            button.btn.btn-quiet.unskip-occurrence type="submit" name="skip" value="false" { (lang.t("다시 열기", "Bring back")) }
+                                        } @else {
+                                            button.btn.btn-quiet.skip-occurrence type="submit" name="skip" value="true" { (lang.t("이번만 건너뛰기", "Skip this one")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    frame(viewer, lang.t("이번 주", "This week"), body)
+}
+
+/// `POST /series/{id}/occurrences/{original}`: skip or bring back one occurrence.
+pub async fn set_occurrence(
+    State(state): State<WebState>,
+    AdminSession(session): AdminSession,
+    Path((raw, original)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let not_found = WebError::NotFound { what: None };
+    let id = SeriesId::parse(&raw).map_err(|_| not_found)?;
+    let original = DateTime::parse_from_rfc3339(&original)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| WebError::NotFound { what: None })?;
+    let value = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let skip = value("skip") != Some("false");
+    let back = value("return_to")
+        .filter(|r| r.starts_with("/week"))
+        .unwrap_or("/week")
+        .to_owned();
+    match service::skip_occurrence(&state, session.admin, id, original, skip).await {
+        Ok(_) => Ok(see_other(back)),
+        Err(PlanError::NotFound) => Err(WebError::NotFound { what: None }),
+        Err(e) => Err(WebError::unavailable(e)),
+    }
+}
+
+/// `GET /classes`.
+pub async fn classes_page(
+    State(state): State<WebState>,
+    AdminSession(session): AdminSession,
+    lang: Lang,
+    Here(here): Here,
+) -> Result<Response, WebError> {
+    render_classes(&state, &session, lang, &here, StatusCode::OK, &[]).await
+}
+
+async fn render_classes(
+    state: &WebState,
+    session: &web::Session,
+    lang: Lang,
+    here: &str,
+    status: StatusCode,
+    problems: &[String],
+) -> Result<Response, WebError> {
+    let store = &state.services().store;
+    let classes = service::classes(state, session.admin).await?;
+    let friends = store.list_friends(session.admin, true).await?;
+    let opted_out = store.list_opt_outs(session.admin).await?;
+    let name = nickname(state, session.admin).await?;
+    let viewer = Viewer::new(lang, &name, session, here);
+    let standing = |uuid: &domain::FriendUuid| -> (String, Option<&'static str>) {
+        match friends.iter().find(|f| f.profile.uuid == *uuid) {
+            None => (
+                uuid.to_string(),
+                Some(lang.t("친구 목록에 없음", "not a friend any more")),
+            ),
+            Some(f) if f.gone_at.is_some() => (
+                f.profile.nickname.clone(),
+                Some(lang.t(
+                    "친구 목록에서 사라짐: 알림을 보내지 않습니다",
+                    "gone from your friends: never messaged",
+                )),
+            ),
+            Some(f) if opted_out.iter().any(|o| o.friend == *uuid) => (
+                f.profile.nickname.clone(),
+                Some(lang.t("알림 그만 받기를 골랐습니다", "asked for no more reminders")),
+            ),
+            Some(f) => (f.profile.nickname.clone(), None),
+        }
+    };
+    let current: Vec<_> = friends.iter().filter(|f| f.gone_at.is_none()).collect();
+    let picker = |checked: &dyn Fn(&domain::FriendUuid) -> bool| {
+        html! {
+            div.picker {
+                @for f in &current {
+                    label.pick { input type="checkbox" name="members" value=(f.profile.uuid.as_str()) checked[checked(&f.profile.uuid)]; " " (f.profile.nickname) }
+                }
+            }
+        }
+    };
+    let body = html! {
+        div #classes-page {
+            h1 { (lang.t("반", "Classes")) }
+            @if !problems.is_empty() {
+                (banner("error", "class-problems", html! { ul { @for p in problems { li { (p) } } } }))
+            }
+            @for class in classes.iter().filter(|c| !c.draft.archived) {
+                section.card.class-card data-class=(class.id.to_string()) {
+                    h2 { (class.draft.name) " " span.muted { "(" (class.draft.members.len()) ")" } }
+                    ul {
+                        @for member in &class.draft.members {
+                            @let (label, note) = standing(member);
+                            li { (label) @if let Some(note) = note { " " span.badge.badge-warn { (note) } } }
+                        }
+                    }
+                    details {
+                        summary { (lang.t("이름과 구성원 고치기", "Rename or change members")) }
+                        form method="post" action={ "/classes/" (class.id) } {
+                            (csrf_field(viewer.csrf))
+                            input type="hidden" name="version" value=(class.version.get());
+                            label { (lang.t("이름", "Name")) " " input type="text" name="name" value=(class.draft.name) required maxlength="40"; }
+                            (picker(&|u| class.draft.members.contains(u)))
+                            label { input type="checkbox" name="archived" value="1"; " " (lang.t("보관하기 (더는 고를 수 없습니다)", "Archive (no longer offered)")) }
+                            button.btn type="submit" { (lang.t("저장", "Save")) }
+                        }
+                    }
+                }
+            }
+            section.card #new-class {
+                h2 { (lang.t("새 반", "New class")) }
+                form method="post" action="/classes" {
+                    (csrf_field(viewer.csrf))
+                    label { (lang.t("이름", "Name")) " " input type="text" name="name" required maxlength="40" placeholder="2학년 수학반"; }
+                    (picker(&|_| false))
+                    button.btn type="submit" { (lang.t("반 만들기", "Create class")) }
+                }
+            }
+        }
+    };
+    Ok((status, frame(&viewer, lang.t("반", "Classes"), body)).into_response())
+}
+
+fn class_submission(pairs: &[(String, String)]) -> ClassSubmission {
+    let mut out = ClassSubmission::default();
+    for (name, value) in pairs {
+        match name.as_str() {
+            "name" => out.name = value.clone(),
+            "members" => out.members.push(value.clone()),
+            "archived" => out.archived = !value.is_empty(),
+            "version" => out.version = value.trim().parse().ok(),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `POST /classes` and `POST /classes/{id}`.
+pub async fn save_class(
+    State(state): State<WebState>,
+    AdminSession(session): AdminSession,
+    lang: Lang,
+    id: Option<Path<String>>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let id = match id {
+        Some(Path(raw)) => Some(domain::ClassId::parse(&raw).map_err(|_| WebError::NotFound { what: None })?),
+        None => None,
+    };
+    let submitted = class_submission(&pairs);
+    match service::save_class(&state, session.admin, id, &submitted).await {
+        Ok(_) => Ok(see_other("/classes".into())),
+        Err(PlanError::InvalidClass(problems)) => {
+            let words: Vec<String> = problems.iter().map(|p| words::class_problem(p, lang)).collect();
+            render_classes(
+                &state,
+                &session,
+                lang,
+                "/classes",
+                StatusCode::BAD_REQUEST,
+                &words,
+            )
+            .await
+        }
+        Err(PlanError::Conflict(_) | PlanError::VersionMissing) => {
+            let words = [lang
+                .t(
+                    "그 사이에 반이 바뀌었습니다. 다시 고쳐 주세요.",
+                    "The class changed meanwhile. Redo the edit.",
+                )
+                .to_owned()];
+            render_classes(&state, &session, lang, "/classes", StatusCode::CONFLICT, &words).await
+        }
+        Err(PlanError::NotFound) => Err(WebError::NotFound { what: None }),
+        Err(e) => Err(WebError::unavailable(e).retry_at("/classes")),
+    }
+}
+
+/// `GET /series/new`.
+pub async fn new_series(
+    State(state): State<WebState>,
+    AdminSession(session): AdminSession,
+    lang: Lang,
+    Here(here): Here,
+) -> Result<Response, WebError> {
+    render_series_form(
+        &state,
+        &session,
+        lang,
+        &here,
+        StatusCode::OK,
+        &pairs_default(),
+        &[],
+        None,
+    )
+    .await
+}
+
+fn pairs_default() -> Vec<(String, String)> {
+    vec![("repeat".into(), "weekly".into())]
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_series_form(
+    state: &WebState,
+    session: &web::Session,
+    lang: Lang,
+    here: &str,
+    status: StatusCode,
+    pairs: &[(String, String)],
+    problems: &[String],
+    quota: Option<String>,
+) -> Result<Response, WebError> {
+    let classes = service::classes(state, session.admin).await?;
+    let friends = state.services().store.list_friends(session.admin, false).await?;
+    let name = nickname(state, session.admin).await?;
+    let viewer = Viewer::new(lang, &name, session, here);
+    let value = |n: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let has = |n: &str, v: &str| pairs.iter().any(|(k, x)| k == n && x == v);
+    let kinds = [
+        ("weekly", lang.t("매주 (요일 선택)", "Weekly, on chosen days")),
+        ("weekdays", lang.t("평일마다", "Every weekday")),
+        ("daily", lang.t("매일", "Daily")),
+        (
+            "monthly_date",
+            lang.t("매달 같은 날짜", "Monthly on the same date"),
+        ),
+        (
+            "monthly_weekday",
+            lang.t("매달 같은 주의 같은 요일", "Monthly on the same nth weekday"),
+        ),
+        (
+            "monthly_last_weekday",
+            lang.t("매달 마지막 그 요일", "Monthly on the last such weekday"),
+        ),
+    ];
+    let weekdays = [
+        ("mon", "월", "Mon"),
+        ("tue", "화", "Tue"),
+        ("wed", "수", "Wed"),
+        ("thu", "목", "Thu"),
+        ("fri", "금", "Fri"),
+        ("sat", "토", "Sat"),
+        ("sun", "일", "Sun"),
+    ];
+    let body = html! {
+        div #series-page {
+            h1 { (lang.t("반복 모임 만들기", "New series")) }
+            @if !problems.is_empty() {
+                (banner("error", "series-problems", html! { ul { @for p in problems { li { (p) } } } }))
+            }
+            @if let Some(warning) = &quota {
+                (banner("warn", "quota-warning", html! { p { (warning) } }))
+            }
+            form.card #series-form method="post" action="/series" {
+                (csrf_field(viewer.csrf))
+                label { (lang.t("제목", "Title")) " " input type="text" name="title" required value=(value("title")); }
+                label { (lang.t("첫 수업", "First class")) " " input type="datetime-local" name="start" required value=(value("start")); }
+                label { (lang.t("길이(분)", "Length (minutes)")) " " input type="number" name="duration_minutes" min="1" max="1440" value=(if value("duration_minutes").is_empty() { "60".to_owned() } else { value("duration_minutes") }); }
+                label { (lang.t("시간대", "Time zone")) " " input type="text" name="time_zone" placeholder="Asia/Seoul" value=(value("time_zone")); }
+                label { (lang.t("참가 링크", "Join link")) " " input type="url" name="join_url" required value=(value("join_url")); }
+                label { input type="checkbox" name="confirm_join_host" value="1" checked[!value("confirm_join_host").is_empty()]; " " (lang.t("알려진 회의 서비스가 아니어도 제 링크가 맞습니다", "This link is mine even if the service is not a known one")) }
+                label { (lang.t("Zoom 회의 번호 (반복 회의 하나로 모든 회차)", "Zoom meeting number (one recurring meeting serves every occurrence)")) " " input type="text" name="zoom_meeting_id" value=(value("zoom_meeting_id")); }
+                fieldset {
+                    legend { (lang.t("반복", "Repeats")) }
+                    select name="repeat" {
+                        @for (v, label) in kinds { option value=(v) selected[has("repeat", v)] { (label) } }
+                    }
+                    label { (lang.t("간격 (몇 주/일/달마다)", "Every (weeks, days or months)")) " " input type="number" name="every" min="1" max="99" value=(if value("every").is_empty() { "1".to_owned() } else { value("every") }); }
+                    div.picker {
+                        @for (v, ko, en) in weekdays {
+                            label.pick { input type="checkbox" name="weekdays" value=(v) checked[has("weekdays", v)]; " " (lang.t(ko, en)) }
+                        }
+                    }
+                    select name="ends" {
+                        option value="never" selected[has("ends", "never")] { (lang.t("끝나는 날 없음", "Never ends")) }
+                        option value="on" selected[has("ends", "on")] { (lang.t("날짜에 끝남", "Ends on a date")) }
+                        option value="after" selected[has("ends", "after")] { (lang.t("횟수 뒤 끝남", "Ends after a number of times")) }
+                    }
+                    input type="date" name="until" value=(value("until"));
+                    input type="number" name="count" min="1" max="730" value=(value("count"));
+                }
+                fieldset {
+                    legend { (lang.t("초대", "Invite")) }
+                    @for class in classes.iter().filter(|c| !c.draft.archived) {
+                        label.pick { input type="checkbox" name="classes" value=(class.id.to_string()) checked[has("classes", &class.id.to_string())]; " " (class.draft.name) " (" (class.draft.members.len()) ")" }
+                    }
+                    div.picker {
+                        @for f in &friends {
+                            label.pick { input type="checkbox" name="invitees" value=(f.profile.uuid.as_str()) checked[has("invitees", f.profile.uuid.as_str())]; " " (f.profile.nickname) }
+                        }
+                    }
+                }
+                @if quota.is_some() {
+                    label { input type="checkbox" name="accept_quota" value="1"; " " (lang.t("알고 있습니다. 그래도 저장합니다", "I understand; save anyway")) }
+                }
+                button.btn type="submit" { (lang.t("저장하고 다가오는 회차 만들기", "Save and set up the coming classes")) }
+            }
+        }
+    };
+    Ok((status, frame(&viewer, lang.t("반복 모임", "Series"), body)).into_response())
+}
+
+fn series_submission(pairs: &[(String, String)]) -> SeriesSubmission {
+    let mut out = SeriesSubmission {
+        meeting: from_form_pairs(pairs),
+        ..SeriesSubmission::default()
+    };
+    for (name, value) in pairs {
+        match name.as_str() {
+            "classes" => out.classes.push(value.clone()),
+            "repeat" => out.repeat.kind = value.clone(),
+            "every" => out.repeat.every = value.clone(),
+            "weekdays" => out.repeat.weekdays.push(value.clone()),
+            "ends" => out.repeat.ends = value.clone(),
+            "until" => out.repeat.until = value.clone(),
+            "count" => out.repeat.count = value.clone(),
+            "accept_quota" => out.accept_quota = !value.is_empty(),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `POST /series`.
+pub async fn create_series(
+    State(state): State<WebState>,
+    AdminSession(session): AdminSession,
+    lang: Lang,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let submission = series_submission(&pairs);
+    let here = "/series/new";
+    match service::create_series(&state, session.admin, &submission).await {
+        Ok(saved) => {
+            let first = saved
+                .record
+                .draft
+                .series
+                .occurrences(state.now(), state.now() + Duration::days(400))
+                .first()
+                .map(|o| o.starts_at.with_timezone(&KOREA).date_naive());
+            let from =
+                first.and_then(|d| week::start_of(Some(&d.format("%Y-%m-%d").to_string()), state.now()));
+            let monday = from
+                .map(|d| d - Duration::days(i64::from(chrono::Datelike::weekday(&d).num_days_from_monday())));
+            Ok(see_other(match monday {
+                Some(d) => format!("/week?from={}", d.format("%Y-%m-%d")),
+                None => "/week".into(),
+            }))
+        }
+        Err(PlanError::InvalidSeries(problems)) => {
+            let list: Vec<String> = words::series_problems(&problems, lang)
+                .iter()
+                .filter_map(|p| p["message"].as_str().map(str::to_owned))
+                .collect();
+            render_series_form(
+                &state,
+                &session,
+                lang,
+                here,
+                StatusCode::BAD_REQUEST,
+                &pairs,
+                &list,
+                None,
+            )
+            .await
+        }
+        Err(PlanError::QuotaWarning(foresight)) => {
+            let warning = words::quota_warning(&foresight, lang);
+            render_series_form(
+                &state,
+                &session,
+                lang,
+                here,
+                StatusCode::CONFLICT,
+                &pairs,
+                &[],
+                Some(warning),
+            )
+            .await
+        }
+        Err(PlanError::Store(e)) if e.is_not_found() => Err(WebError::AdminGone),
+        Err(e) => Err(WebError::unavailable(e).retry_at(here)),
+    }
+}
