@@ -113,6 +113,21 @@ impl TestApp {
         &self.running.services.store
     }
 
+    /// One reminder sweep now, as the schedule would run it (direct links to the join URL).
+    pub async fn sweep(&self) -> app::sweep::SweepReport {
+        let public_url = app::config::PublicUrl::parse(self.running.url.as_str().trim_end_matches('/'))
+            .unwrap_or_else(|e| panic!("the app's URL is an origin: {e}"));
+        let config = app::config::SweepConfig {
+            links: app::config::ReminderLinks::Direct,
+            ..Default::default()
+        };
+        let settings = app::sweep::SweepSettings::new(public_url, &config);
+        app::sweep::Sweeper::new(self.running.services.clone(), settings)
+            .run_once()
+            .await
+            .unwrap_or_else(|e| panic!("a sweep: {e}"))
+    }
+
     /// Moves ttokttok's clock.
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);

@@ -1,0 +1,320 @@
+//! Recurring classes end to end, through `infra/local`: a teacher makes a class, sets up a
+//! weekly series from it, skips a holiday, changes the class, splits the series, and the
+//! reminders of one occurrence reach the sandbox inbox; quota foresight warns before a plan that
+//! cannot fit; another admin sees none of it.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use domain::QuotaLimits;
+use kakao_sandbox::World;
+use serde_json::{Value, json};
+use ttokttok_tests::{Browser, Consent, TestApp, spawn_app};
+
+const TEACHER: i64 = 4812345001;
+const PRINCIPAL: i64 = 4812345101;
+const SEOYEON: i64 = 4812345011;
+const MINJUN: i64 = 4812345012;
+const JOIN: &str = "https://zoom.us/j/85012345678?pwd=abc";
+const SEOUL: chrono_tz::Tz = chrono_tz::Asia::Seoul;
+
+async fn logged_in(app: &TestApp, user: i64) -> (Browser, String) {
+    let browser = app.browser();
+    let landed = browser.log_in(user, Consent::AgreeAll).await;
+    assert_eq!(landed.status, 303, "{}", landed.body);
+    app.syncs_done().await;
+    let csrf = browser
+        .get("/classes")
+        .await
+        .csrf()
+        .expect("the page carries the CSRF token");
+    (browser, csrf)
+}
+
+fn now(app: &TestApp) -> DateTime<Utc> {
+    app.services().clock.now()
+}
+
+/// Tomorrow in Seoul.
+fn tomorrow(app: &TestApp) -> NaiveDate {
+    now(app).with_timezone(&SEOUL).date_naive() + Duration::days(1)
+}
+
+fn seoul(date: NaiveDate, hour: u32) -> DateTime<Utc> {
+    SEOUL
+        .from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap()))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn weekday(date: NaiveDate) -> &'static str {
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][date.weekday().num_days_from_monday() as usize]
+}
+
+/// A twice-weekly series at 19:00 from tomorrow, six times, inviting `classes`.
+fn series_json(app: &TestApp, classes: &[&str]) -> Value {
+    let first = tomorrow(app);
+    json!({
+        "meeting": {
+            "title": "수학",
+            "start": format!("{}T19:00", first.format("%Y-%m-%d")),
+            "duration_minutes": 60,
+            "join_url": JOIN,
+            "quiet_hours": {"from": "", "until": ""},
+        },
+        "classes": classes,
+        "repeat": {"kind": "weekly", "weekdays": [weekday(first), weekday(first + Duration::days(2))], "ends": "after", "count": 6},
+    })
+}
+
+async fn put_json(app: &TestApp, browser: &Browser, path: &str, body: &Value, csrf: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .put(app.url(path))
+        .header("cookie", browser.cookie_header())
+        .header("x-csrf-token", csrf)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn upcoming(browser: &Browser) -> Vec<Value> {
+    let listing = browser.get("/api/meetings").await.json();
+    listing["upcoming"].as_array().unwrap().clone()
+}
+
+async fn invitees(browser: &Browser, meeting: &str) -> Vec<String> {
+    let got = browser.get(&format!("/api/meetings/{meeting}")).await.json();
+    got["invitees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["friend"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_weekly_class_is_set_up_once_and_its_reminders_reach_the_students() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (seoyeon, minjun) = (app.uuid_of(SEOYEON), app.uuid_of(MINJUN));
+
+    // A class from the page's form.
+    let made = browser
+        .post_form(
+            "/classes",
+            &[
+                ("csrf", &csrf),
+                ("name", "2학년 수학반"),
+                ("members", &seoyeon),
+                ("members", &minjun),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (made.status, made.location_path().as_deref()),
+        (303, Some("/classes"))
+    );
+    let page = browser.get("/classes").await;
+    assert!(page.body.contains("2학년 수학반"), "{}", page.body);
+    let classes = browser.get("/api/classes").await.json();
+    let class = classes["classes"][0].clone();
+    assert_eq!(class["members"].as_array().unwrap().len(), 2);
+    let class_id = class["id"].as_str().unwrap().to_owned();
+
+    // A weekly series from it: the occurrences of the next two weeks exist as meetings.
+    let created = browser
+        .post_json("/api/series", &series_json(&app, &[&class_id]), Some(&csrf))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let series = created.json();
+    let series_id = series["id"].as_str().unwrap().to_owned();
+    assert_eq!(series["foresight"]["fits"], json!(true));
+    assert_eq!(series["meetings_created"], json!(4), "{series}");
+    let meetings = upcoming(&browser).await;
+    assert_eq!(meetings.len(), 4);
+    let first = meetings[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(meetings[0]["starts_at"], json!(seoul(tomorrow(&app), 19)));
+    assert_eq!(
+        invitees(&browser, &first).await.len(),
+        2,
+        "both of the class are invited"
+    );
+
+    // A holiday: the second class is skipped from the week page, and stays skipped.
+    let second = series["next"][1].clone();
+    let original = second["original"].as_str().unwrap().to_owned();
+    let monday = tomorrow(&app) - Duration::days(i64::from(tomorrow(&app).weekday().num_days_from_monday()));
+    let week = browser
+        .get(&format!("/week?from={}", monday.format("%Y-%m-%d")))
+        .await;
+    assert_eq!(week.status, 200);
+    assert!(week.body.contains("skip-occurrence"), "the week offers to skip");
+    let skipped = browser
+        .post_form(
+            &format!("/series/{series_id}/occurrences/{original}"),
+            &[("csrf", &csrf), ("skip", "true"), ("return_to", "/week")],
+        )
+        .await;
+    assert_eq!(skipped.status, 303, "{}", skipped.body);
+    let second_meeting = second["meeting"].as_str().unwrap().to_owned();
+    let got = browser
+        .get(&format!("/api/meetings/{second_meeting}"))
+        .await
+        .json();
+    assert_eq!(got["status"], json!("cancelled"));
+    // The window rolls again (opening the week): the skipped class does not come back.
+    let week = browser.get("/api/week").await.json();
+    assert!(week["days"].is_array());
+    let got = browser
+        .get(&format!("/api/meetings/{second_meeting}"))
+        .await
+        .json();
+    assert_eq!(got["status"], json!("cancelled"));
+    assert_eq!(
+        upcoming(&browser)
+            .await
+            .iter()
+            .filter(|m| m["status"] == json!("scheduled"))
+            .count(),
+        3
+    );
+
+    // 박민준 leaves the class: the classes that have not started no longer invite him.
+    let (status, body) = put_json(
+        &app,
+        &browser,
+        &format!("/api/classes/{class_id}"),
+        &json!({"name": "2학년 수학반", "members": [seoyeon], "version": 1}),
+        &csrf,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(invitees(&browser, &first).await, vec![seoyeon.clone()]);
+    // An edit from a stale version is refused and changes nothing.
+    let (status, body) = put_json(
+        &app,
+        &browser,
+        &format!("/api/classes/{class_id}"),
+        &json!({"name": "옛 반", "members": [], "version": 1}),
+        &csrf,
+    )
+    .await;
+    assert_eq!((status, body["version"].clone()), (409, json!(2)));
+
+    // The first class starts; five minutes later the sweep nudges who has not joined.
+    let start = seoul(tomorrow(&app), 19);
+    app.advance(start + Duration::minutes(6) - now(&app));
+    app.sweep().await;
+    let inbox = app.inbox(SEOYEON).await;
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert!(inbox[0].to_string().contains("수학"), "{inbox:?}");
+    assert!(
+        app.inbox(MINJUN).await.is_empty(),
+        "who left the class is not messaged"
+    );
+    // A second sweep in the same minute sends nothing twice.
+    app.sweep().await;
+    assert_eq!(app.inbox(SEOYEON).await.len(), 1);
+
+    // Another admin sees none of it.
+    let (other, other_csrf) = logged_in(&app, PRINCIPAL).await;
+    assert_eq!(other.get(&format!("/api/series/{series_id}")).await.status, 404);
+    assert!(
+        other.get("/api/classes").await.json()["classes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let (status, _) = put_json(
+        &app,
+        &other,
+        &format!("/api/classes/{class_id}"),
+        &json!({"name": "가로채기", "members": [], "version": 2}),
+        &other_csrf,
+    )
+    .await;
+    assert_eq!(status, 404);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn this_and_following_starts_a_new_series_from_that_class_on() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let mut body = series_json(&app, &[]);
+    body["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON)]);
+    let created = browser.post_json("/api/series", &body, Some(&csrf)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let series = created.json();
+    let id = series["id"].as_str().unwrap();
+    let third = series["next"][2]["original"].clone();
+
+    body["meeting"]["title"] = json!("수학 (심화)");
+    body["version"] = series["version"].clone();
+    body["scope"] = json!("following");
+    body["from"] = third;
+    let (status, split) = put_json(&app, &browser, &format!("/api/series/{id}"), &body, &csrf).await;
+    assert_eq!(status, 200, "{split}");
+    assert_ne!(
+        split["id"].as_str(),
+        Some(id),
+        "a new series from the third class on"
+    );
+    assert_eq!(split["title"], json!("수학 (심화)"));
+
+    let titles: Vec<String> = upcoming(&browser)
+        .await
+        .iter()
+        .filter(|m| m["status"] == json!("scheduled"))
+        .map(|m| m["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(titles, ["수학", "수학", "수학 (심화)", "수학 (심화)"]);
+    let old = browser.get(&format!("/api/series/{id}")).await.json();
+    assert_eq!(
+        old["next"].as_array().unwrap().len(),
+        2,
+        "the old series ends before the split"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_plan_that_cannot_fit_the_daily_limit_is_named_before_it_is_saved() {
+    // A sender limit of 3 a day: two students with two rounds each would need 4.
+    let limits = QuotaLimits {
+        sender: 3,
+        ..QuotaLimits::KAKAO
+    };
+    let app = TestApp::spawn_with(World::default_world(), limits).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let mut body = series_json(&app, &[]);
+    body["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON), app.uuid_of(MINJUN)]);
+    let warned = browser.post_json("/api/series", &body, Some(&csrf)).await;
+    assert_eq!(warned.status, 409, "{}", warned.body);
+    let answer = warned.json();
+    assert_eq!(answer["error"], json!("quota_warning"));
+    assert_eq!(answer["foresight"]["busiest_day"]["reminders"], json!(4));
+    assert!(upcoming(&browser).await.is_empty(), "nothing was saved");
+
+    body["accept_quota"] = json!(true);
+    let saved = browser.post_json("/api/series", &body, Some(&csrf)).await;
+    assert_eq!(saved.status, 201, "{}", saved.body);
+
+    // Bad input is named, field by field, and nothing is saved.
+    let mut bad = series_json(&app, &["not-a-class"]);
+    bad["repeat"]["kind"] = json!("yearly");
+    let refused = browser.post_json("/api/series", &bad, Some(&csrf)).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let fields: Vec<String> = refused.json()["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        fields.contains(&"repeat".to_owned()) || fields.contains(&"classes".to_owned()),
+        "{fields:?}"
+    );
+    app.shutdown().await;
+}
