@@ -318,3 +318,66 @@ async fn a_plan_that_cannot_fit_the_daily_limit_is_named_before_it_is_saved() {
     );
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_calendar_feed_lists_every_class_at_a_private_address_that_can_be_changed_or_stopped() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let mut body = series_json(&app, &[]);
+    body["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON)]);
+    let series = browser.post_json("/api/series", &body, Some(&csrf)).await.json();
+    let id = series["id"].as_str().unwrap().to_owned();
+    let holiday = series["next"][1]["original"].as_str().unwrap().to_owned();
+    let skipped = browser
+        .post_form(
+            &format!("/series/{id}/occurrences/{holiday}"),
+            &[("csrf", &csrf), ("skip", "true")],
+        )
+        .await;
+    assert_eq!(skipped.status, 303);
+
+    let made = browser.post_form("/calendar/feed", &[("csrf", &csrf)]).await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let address = made
+        .text("calendar-feed-url")
+        .expect("the new address is shown once");
+    let path = address.trim().trim_start_matches(app.url("").as_str()).to_owned();
+    assert!(path.starts_with("/calendar/") && path.ends_with(".ics"), "{path}");
+
+    // Calendar apps fetch it without a session.
+    let stranger = app.browser();
+    let feed = stranger.get(&path).await;
+    assert_eq!(feed.status, 200);
+    assert_eq!(feed.header("content-type"), Some("text/calendar; charset=utf-8"));
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR"), "{}", feed.body);
+    assert_eq!(
+        feed.body.matches("BEGIN:VEVENT").count(),
+        5,
+        "six classes, one skipped: {}",
+        feed.body
+    );
+    assert!(feed.body.contains("SUMMARY:수학"));
+
+    // A guessed secret, another admin's id, and the old address after a new one: 404.
+    let guessed = format!("{}x.ics", path.trim_end_matches(".ics"));
+    assert_eq!(stranger.get(&guessed).await.status, 404);
+    let other_admin = path.replacen(&TEACHER.to_string(), &PRINCIPAL.to_string(), 1);
+    assert_eq!(stranger.get(&other_admin).await.status, 404);
+    let again = browser.post_form("/calendar/feed", &[("csrf", &csrf)]).await;
+    let new_path = again
+        .text("calendar-feed-url")
+        .unwrap()
+        .trim()
+        .trim_start_matches(app.url("").as_str())
+        .to_owned();
+    assert_eq!(stranger.get(&path).await.status, 404, "the old address stops");
+    assert_eq!(stranger.get(&new_path).await.status, 200);
+    let stopped = browser.post_form("/calendar/feed/stop", &[("csrf", &csrf)]).await;
+    assert_eq!(stopped.status, 303);
+    assert_eq!(
+        stranger.get(&new_path).await.status,
+        404,
+        "a stopped feed is gone"
+    );
+    app.shutdown().await;
+}

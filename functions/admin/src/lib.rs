@@ -60,6 +60,8 @@ pub fn router(state: WebState) -> Router {
         .route("/api/friends", get(desk::api::friends))
         .route("/api/friends/{uuid}", get(desk::api::friend))
         .route("/api/deliveries", get(desk::api::deliveries))
+        // No session: the address itself is the credential (see plans::calendar).
+        .route("/calendar/{file}", get(plans::calendar::feed))
         .merge(syncs)
         .merge(sends)
         .merge(meeting_writes)

@@ -36,6 +36,7 @@ async fn an_admin_who_asked_gets_a_memo_after_each_round(backend: Backend) {
 
     let on = AdminPreferences {
         round_summary: Some(true),
+        ..Default::default()
     };
     bed.s
         .store

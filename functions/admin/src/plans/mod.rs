@@ -1,13 +1,15 @@
 //! Recurring classes in the admin app: classes (named groups of friends), series (meetings that
 //! repeat), and the admin's week. Pages under `/week`, `/classes`, `/series`; the same as JSON
-//! under `/api/classes`, `/api/series`, `/api/week`.
+//! under `/api/classes`, `/api/series`, `/api/week`; the calendar feed at `/calendar/{..}.ics`.
 //!
 //! - [`service`]: load, let the domain decide, write, roll the window (keyed by the session's
 //!   admin);
 //! - [`week`]: the week's occurrences and meetings with their facts;
+//! - [`calendar`]: the private iCalendar feed of every meeting and occurrence;
 //! - [`pages`]: the HTML; [`api`]: the JSON; [`words`]: problems and warnings in Korean.
 
 pub mod api;
+pub mod calendar;
 pub mod pages;
 pub mod service;
 pub mod week;
@@ -20,6 +22,9 @@ use web::WebState;
 pub fn router() -> Router<WebState> {
     Router::new()
         .route("/week", get(pages::week_page))
+        .route("/calendar", get(calendar::page))
+        .route("/calendar/feed", post(calendar::make))
+        .route("/calendar/feed/stop", post(calendar::stop))
         .route("/classes", get(pages::classes_page).post(pages::save_class))
         .route("/classes/{id}", post(pages::save_class))
         .route("/series/new", get(pages::new_series))

@@ -183,6 +183,7 @@ impl Bed {
                     .as_deref()
                     .map(|t| domain::TemplateText::parse(t).unwrap()),
                 plan,
+                ..MeetingSettings::default()
             },
         };
         let id = MeetingId::new_v7();

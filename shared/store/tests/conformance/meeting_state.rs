@@ -105,6 +105,7 @@ async fn the_admin_sweep_read_is_what_the_separate_reads_give(h: Harness) {
         admin(1),
         &AdminPreferences {
             round_summary: Some(true),
+            ..Default::default()
         },
         t0(),
     )

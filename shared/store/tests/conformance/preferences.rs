@@ -15,6 +15,7 @@ async fn preferences_default_until_chosen_and_are_kept_per_admin(h: Harness) {
     );
     let on = AdminPreferences {
         round_summary: Some(true),
+        ..Default::default()
     };
     s.set_preferences(admin(1), &on, t0()).await.unwrap();
     assert_eq!(s.get_preferences(admin(1)).await.unwrap(), on);
@@ -25,6 +26,7 @@ async fn preferences_default_until_chosen_and_are_kept_per_admin(h: Harness) {
     );
     let off = AdminPreferences {
         round_summary: Some(false),
+        ..Default::default()
     };
     s.set_preferences(admin(1), &off, t0() + minutes(1))
         .await
@@ -36,6 +38,7 @@ async fn preferences_need_the_admin_and_go_with_the_admins_data(h: Harness) {
     let s = &*h.store;
     let on = AdminPreferences {
         round_summary: Some(true),
+        ..Default::default()
     };
     let err = s.set_preferences(admin(9), &on, t0()).await.unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
