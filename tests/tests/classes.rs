@@ -381,3 +381,66 @@ async fn the_calendar_feed_lists_every_class_at_a_private_address_that_can_be_ch
     );
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_ics_export_becomes_a_series_after_a_preview_and_what_cannot_be_kept_is_named() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let first = tomorrow(&app);
+    let day = |d: NaiveDate| d.format("%Y%m%d").to_string();
+    let byday = weekday(first)[..2].to_uppercase();
+    let ics = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n\
+BEGIN:VEVENT\r\nUID:weekly@google.com\r\nDTSTART;TZID=Asia/Seoul:{d}T190000\r\nDTEND;TZID=Asia/Seoul:{d}T200000\r\n\
+RRULE:FREQ=WEEKLY;BYDAY={byday};COUNT=4\r\nEXDATE;TZID=Asia/Seoul:{x}T190000\r\n\
+ATTENDEE;CN=이서연;ROLE=REQ-PARTICIPANT:mailto:seoyeon@example.com\r\nSUMMARY:영어 회화\r\n\
+LOCATION:https://zoom.us/j/85012345678\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:yearly@google.com\r\nDTSTART:{d}T100000Z\r\nDTEND:{d}T110000Z\r\nRRULE:FREQ=YEARLY\r\nSUMMARY:생일\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n",
+        d = day(first),
+        x = day(first + Duration::days(7)),
+    );
+    let response = reqwest::Client::new()
+        .post(app.url("/api/calendar/import"))
+        .header("cookie", browser.cookie_header())
+        .header("x-csrf-token", &csrf)
+        .header("content-type", "text/calendar")
+        .body(ics)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let preview: Value = response.json().await.unwrap();
+    let events = preview["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{preview}");
+    assert!(
+        events[1]["unsupported"].as_str().unwrap().contains("yearly"),
+        "{preview}"
+    );
+    let series = events[0]["series"].clone();
+    assert_eq!(series["repeat"]["kind"], json!("weekly"), "{preview}");
+    assert_eq!(
+        series["meeting"]["invitees"],
+        json!([app.uuid_of(SEOYEON)]),
+        "the attendee is offered as the friend"
+    );
+    assert_eq!(series["skip"].as_array().unwrap().len(), 1);
+
+    let mut body = series;
+    body["meeting"]["quiet_hours"] = json!({"from": "", "until": ""});
+    let saved = browser.post_json("/api/series", &body, Some(&csrf)).await;
+    assert_eq!(saved.status, 201, "{}", saved.body);
+    let next = saved.json()["next"].clone();
+    let skipped: Vec<bool> = next
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["skipped"].as_bool().unwrap())
+        .collect();
+    assert_eq!(
+        skipped,
+        [false, true, false, false],
+        "the excluded date stays out"
+    );
+    app.shutdown().await;
+}

@@ -8,6 +8,7 @@
 //!   `POST /api/series` `{"meeting": {a meeting}, "classes": [id], "repeat": {"kind", "every",
 //!   "weekdays", "ends", "until", "count"}, "accept_quota"}`: 201 with `"foresight"`; 409
 //!   `quota_warning` when the busiest day could pass a daily limit and `accept_quota` is not set;
+//!   `"skip"` (original starts skipped from the start, an import's excluded dates);
 //!   `PUT /api/series/{id}` (the same, with `"version"` and `"scope": "all"` or `"following"`
 //!   with `"from"`, an occurrence's original start);
 //!   `POST /api/series/{id}/cancel`; `PUT /api/series/{id}/occurrences/{original}`
@@ -248,6 +249,9 @@ struct SeriesJson {
     repeat: RepeatJson,
     #[serde(default)]
     accept_quota: bool,
+    /// Occurrences (original starts) skipped from the start: an import's excluded dates.
+    #[serde(default)]
+    skip: Vec<DateTime<Utc>>,
     version: Option<u64>,
     #[serde(default)]
     scope: String,
@@ -269,6 +273,7 @@ impl SeriesJson {
                 count: r.count.map(|n| n.to_string()).unwrap_or_default(),
             },
             accept_quota: self.accept_quota,
+            skip: self.skip,
         };
         (submission, self.version, self.scope, self.from)
     }

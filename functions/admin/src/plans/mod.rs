@@ -5,11 +5,13 @@
 //! - [`service`]: load, let the domain decide, write, roll the window (keyed by the session's
 //!   admin);
 //! - [`week`]: the week's occurrences and meetings with their facts;
+//! - [`import`]: an `.ics` file's events as previews of series and meetings;
 //! - [`calendar`]: the private iCalendar feed of every meeting and occurrence;
 //! - [`pages`]: the HTML; [`api`]: the JSON; [`words`]: problems and warnings in Korean.
 
 pub mod api;
 pub mod calendar;
+pub mod import;
 pub mod pages;
 pub mod service;
 pub mod week;
@@ -40,4 +42,5 @@ pub fn router() -> Router<WebState> {
             put(api::set_occurrence),
         )
         .route("/api/week", get(api::week))
+        .route("/api/calendar/import", post(import::preview))
 }

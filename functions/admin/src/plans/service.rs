@@ -70,6 +70,9 @@ pub struct SeriesSubmission {
     pub repeat: RepeatForm,
     /// Save even though the busiest day may pass a daily limit.
     pub accept_quota: bool,
+    /// Occurrences skipped from the start (an import's excluded dates); dates the rule does
+    /// not have are ignored.
+    pub skip: Vec<DateTime<Utc>>,
 }
 
 /// How far ahead the quota foresight looks: long enough for every weekday and a monthly rule's
@@ -284,8 +287,18 @@ pub async fn create_series(
     if !foresight.fits() && !submission.accept_quota {
         return Err(PlanError::QuotaWarning(Box::new(foresight)));
     }
+    let mut series = Series::new(pattern);
+    for original in submission
+        .skip
+        .iter()
+        .take(domain::series::repeat::MAX_COUNT.into())
+    {
+        if series.has_occurrence(*original) {
+            series.set_change(*original, Some(domain::series::Change::Skip));
+        }
+    }
     let draft = SeriesDraft {
-        series: Series::new(pattern),
+        series,
         cancelled: false,
         window_until: None,
     };

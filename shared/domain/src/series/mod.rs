@@ -8,11 +8,13 @@
 //! - [`repeat`]: repeat rules as people say them, and their occurrences (the `rrule` crate).
 //! - [`pattern`]: the series, its exceptions (skip, move, change one occurrence) and splits
 //!   ("this and following").
+//! - [`import`]: a recurrence rule from another calendar (`.ics`), or why it cannot be kept.
 //! - [`foresight`]: the busiest day's reminders against the sender and pair limits.
 //! - `tests` (tests): expansion properties: weekday sets, month ends, February 29, daylight
 //!   saving gaps and overlaps, exceptions, splits.
 
 pub mod foresight;
+pub mod import;
 pub mod pattern;
 pub mod repeat;
 #[cfg(test)]
