@@ -200,6 +200,73 @@ async fn the_whole_story_in_a_real_browser() {
         .save_screenshot(&shots.join("04-message-received.png"))
         .await;
 
+    // --- Recurring classes: a class, a weekly series from it, a holiday skipped, and the first
+    // class's reminder in the inbox.
+    chrome.goto(&app.url("/classes")).await;
+    chrome
+        .type_into("#new-class input[name='name']", "2학년 수학반")
+        .await;
+    chrome
+        .click(&format!("#new-class input[value='{seoyeon}']"))
+        .await;
+    chrome.click("#new-class button[type='submit']").await;
+    chrome.find(".class-card").await;
+    let class_id = chrome
+        .attribute(".class-card", "data-class")
+        .await
+        .unwrap_or_default();
+    chrome.goto(&app.url("/series/new")).await;
+    chrome.type_into("#series-form input[name='title']", "수학").await;
+    // Monday 2 March 2026 now: the class is Tuesdays and Thursdays at 19:00 from tomorrow.
+    chrome
+        .run_script(
+            "document.querySelector(\"#series-form input[name='start']\").value = '2026-03-03T19:00';",
+        )
+        .await;
+    chrome
+        .type_into(
+            "#series-form input[name='join_url']",
+            "https://zoom.us/j/85012345678",
+        )
+        .await;
+    chrome
+        .click("#series-form input[name='weekdays'][value='tue']")
+        .await;
+    chrome
+        .click("#series-form input[name='weekdays'][value='thu']")
+        .await;
+    chrome
+        .click(&format!("#series-form input[name='classes'][value='{class_id}']"))
+        .await;
+    chrome.save_screenshot(&shots.join("08-new-series.png")).await;
+    chrome.click("#series-form button[type='submit']").await;
+    chrome.find("#week-page").await;
+    let entries = chrome.all(".week-entry").await.len();
+    if entries != 2 {
+        std::fs::write("/tmp/week.html", chrome.source().await).ok();
+    }
+    assert_eq!(entries, 2, "Tuesday and Thursday this week");
+    chrome
+        .click(".week-day[data-date='2026-03-05'] .skip-occurrence")
+        .await;
+    chrome
+        .find(".week-day[data-date='2026-03-05'] .unskip-occurrence")
+        .await;
+    chrome
+        .save_screenshot(&shots.join("09-week-with-a-skipped-class.png"))
+        .await;
+
+    // Tuesday 19:06: the sweep nudges 이서연, who has not joined.
+    app.advance(chrono::Duration::minutes(29 * 60 + 6));
+    app.sweep().await;
+    let inbox = app.inbox(SEOYEON).await;
+    assert_eq!(
+        inbox.len(),
+        2,
+        "the reminder joins the earlier message: {inbox:?}"
+    );
+    assert!(inbox[1].to_string().contains("수학"), "{inbox:?}");
+
     chrome.quit().await;
     app.shutdown().await;
 }

@@ -89,7 +89,7 @@ fn week_view(viewer: &Viewer<'_>, from: chrono::NaiveDate, days: &[Day], now: Da
                                 }
                             }
                             div.actions {
-                                @if let Some(meeting) = e.meeting && !e.cancelled {
+                                @if let Some(meeting) = e.meeting && !e.cancelled && !e.skipped {
                                     a.btn.btn-quiet href={ "/meetings/" (meeting) } { (lang.t("출석 보기", "Live view")) }
                                 }
                                 @if let Some((series, original)) = e.series && e.starts_at > now && !e.cancelled {

@@ -59,17 +59,27 @@ pub async fn load(state: &WebState, admin: KakaoUserId, from: NaiveDate) -> Resu
     let start = korea_midnight(from);
     let end = korea_midnight(from + Duration::days(7));
     let meetings = store.list_meetings(admin).await?;
+    let series = store.list_series(admin).await?;
+    // A skipped occurrence's meeting is cancelled; the week shows it as skipped, with the way
+    // back.
+    let is_skipped = |of: domain::series::OccurrenceOf| {
+        series
+            .iter()
+            .find(|s| s.id == of.series)
+            .is_some_and(|s| s.draft.series.occurrence(of.original).skipped)
+    };
     let mut entries = Vec::new();
     let mut shown: BTreeSet<(SeriesId, DateTime<Utc>)> = BTreeSet::new();
     for meeting in meetings
         .iter()
-        .filter(|m| m.draft.starts_at >= start && m.draft.starts_at < end)
+        .filter(|m| m.draft.starts_at >= start && m.draft.starts_at < end && !m.draft.is_manual_send())
     {
         let of = meeting.draft.settings.occurrence;
         if let Some(of) = of {
             shown.insert((of.series, of.original));
         }
         let facts = store.meeting_state(admin, meeting.id, now).await?;
+        let skipped = of.is_some_and(is_skipped);
         let sent = facts
             .deliveries
             .iter()
@@ -80,15 +90,15 @@ pub async fn load(state: &WebState, admin: KakaoUserId, from: NaiveDate) -> Resu
             title: meeting.draft.title.clone(),
             meeting: Some(meeting.id),
             series: of.map(|of| (of.series, of.original)),
-            cancelled: meeting.draft.status == MeetingStatus::Cancelled,
-            skipped: false,
+            cancelled: meeting.draft.status == MeetingStatus::Cancelled && !skipped,
+            skipped,
             invited: facts.invitees.len(),
             joined: facts.attendance.len(),
             sent,
             not_sent: facts.deliveries.len() - sent,
         });
     }
-    for record in store.list_series(admin).await? {
+    for record in &series {
         for occurrence in record.draft.series.occurrences(start, end) {
             if shown.contains(&(record.id, occurrence.original)) {
                 continue;

@@ -186,6 +186,12 @@ impl MeetingDraft {
         Schedule::from_span(self.starts_at, self.ends_at, self.time_zone)
     }
 
+    /// The record of a reminder sent by hand (the send page keeps one per send, lasting no time),
+    /// not a meeting anyone attends: every meeting set up lasts at least a minute.
+    pub fn is_manual_send(&self) -> bool {
+        self.starts_at == self.ends_at
+    }
+
     /// The meeting's message, as the domain reads a stored text (see [`StoredTemplate`]).
     pub fn template(&self) -> StoredTemplate {
         StoredTemplate::read(self.settings.template.as_ref())

@@ -64,6 +64,10 @@ pub fn frame(viewer: &Viewer<'_>, title: &str, body: Markup) -> Markup {
             nav.meetings-nav aria-label=(lang.t("모임 메뉴", "Meetings menu")) {
                 a #nav-meetings href="/meetings" { (lang.t("모임", "Meetings")) }
                 a #nav-new-meeting href="/meetings/new" { (lang.t("새 모임", "New meeting")) }
+                a #nav-week href="/week" { (lang.t("이번 주", "This week")) }
+                a #nav-classes href="/classes" { (lang.t("반", "Classes")) }
+                a #nav-new-series href="/series/new" { (lang.t("반복 모임", "New series")) }
+                a #nav-calendar href="/calendar" { (lang.t("캘린더", "Calendar")) }
             }
             (body)
         },
