@@ -63,7 +63,10 @@ async fn prepared(backend: Backend) -> Option<(Scenario, SeriesId)> {
         .await
         .unwrap();
     let id = SeriesId::new_v7();
-    store.create_series(Scenario::admin(), id, &daily(&s), now).await.unwrap();
+    store
+        .create_series(Scenario::admin(), id, &daily(&s), now)
+        .await
+        .unwrap();
     Some((s, id))
 }
 
@@ -98,9 +101,15 @@ async fn rolls_at_once_write_each_occurrence_once(backend: Backend) {
     assert_eq!(created, 14, "four rolls at once made 14 meetings between them");
     assert_window(&s, series).await;
     let again = roll_admin(store, Scenario::admin(), now).await.unwrap();
-    assert_eq!((again.created, again.updated), (0, 0), "a second roll finds it all there");
+    assert_eq!(
+        (again.created, again.updated),
+        (0, 0),
+        "a second roll finds it all there"
+    );
     // A day later the window reaches one day further: one new meeting.
-    let tomorrow = roll_admin(store, Scenario::admin(), now + Duration::days(1)).await.unwrap();
+    let tomorrow = roll_admin(store, Scenario::admin(), now + Duration::days(1))
+        .await
+        .unwrap();
     assert_eq!(tomorrow.created, 1);
 }
 
@@ -133,7 +142,8 @@ async fn a_roll_through_dynamodb_faults_ends_with_each_occurrence_once() {
     let mut tries = 0;
     loop {
         tries += 1;
-        let rolls = futures::future::join_all((0..2).map(|_| roll_admin(store, Scenario::admin(), now))).await;
+        let rolls =
+            futures::future::join_all((0..2).map(|_| roll_admin(store, Scenario::admin(), now))).await;
         if rolls.iter().any(Result::is_ok) || tries == 20 {
             break;
         }
