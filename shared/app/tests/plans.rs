@@ -27,10 +27,14 @@ fn student(k: usize) -> FriendProfile {
     }
 }
 
-/// Daily at 19:00 UTC from tomorrow, for three students: 14 occurrences in the window.
+/// Daily from an hour from now (whatever the hour the test runs at), for three students: 14
+/// occurrences in the 14-day window.
 fn daily(s: &Scenario) -> SeriesDraft {
-    let tomorrow = (s.clock.now() + Duration::days(1)).naive_utc();
-    let first = tomorrow.date().and_hms_opt(19, 0, 0).unwrap();
+    let first = (s.clock.now() + Duration::hours(1))
+        .naive_utc()
+        .with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap();
     SeriesDraft {
         series: Series::new(SeriesPattern {
             title: MeetingTitle::parse("영어").unwrap(),
@@ -51,6 +55,10 @@ fn daily(s: &Scenario) -> SeriesDraft {
         cancelled: false,
         window_until: None,
     }
+}
+
+fn first_time(s: &Scenario) -> chrono::NaiveTime {
+    daily(s).series.pattern.first_start.time()
 }
 
 async fn prepared(backend: Backend) -> Option<(Scenario, SeriesId)> {
@@ -84,7 +92,7 @@ async fn assert_window(s: &Scenario, series: SeriesId) {
     assert_eq!(originals.len(), 14, "{originals:?}");
     for meeting in &meetings {
         assert_eq!(meeting.draft.status, MeetingStatus::Scheduled);
-        assert_eq!(meeting.draft.starts_at.hour(), 19);
+        assert_eq!(meeting.draft.starts_at.time(), first_time(s));
         let invitees = store.list_invitees(Scenario::admin(), meeting.id).await.unwrap();
         assert_eq!(invitees.len(), 3, "{}", meeting.id);
     }
