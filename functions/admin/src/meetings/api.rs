@@ -40,7 +40,8 @@ const NO_SUCH_MEETING: WebError = WebError::NotFound {
     what: Some(("그런 모임이 없습니다.", "There is no such meeting.")),
 };
 
-fn bad_json(lang: Lang, error: &serde_json::Error) -> WebError {
+/// 400 for a body that is not the JSON a route reads (shared by the plans' API).
+pub(crate) fn bad_json(lang: Lang, error: &serde_json::Error) -> WebError {
     let body = json!({
         "error": "invalid_json",
         "message": lang.t("JSON 본문을 읽을 수 없습니다.", "The JSON body cannot be read."),

@@ -33,6 +33,7 @@ use web::{Lang, WebError, WebState};
 use super::service::{self, ClassSubmission, EditScope, PlanError, SeriesSubmission};
 use super::week;
 use super::words;
+use crate::meetings::api::bad_json;
 use crate::meetings::form::MeetingJson;
 
 const NO_SUCH_CLASS: WebError = WebError::NotFound {
@@ -41,17 +42,6 @@ const NO_SUCH_CLASS: WebError = WebError::NotFound {
 const NO_SUCH_SERIES: WebError = WebError::NotFound {
     what: Some(("그런 반복 모임이 없습니다.", "There is no such series.")),
 };
-
-fn bad_json(lang: Lang, error: &serde_json::Error) -> WebError {
-    WebError::answer((
-        StatusCode::BAD_REQUEST,
-        Json(json!({
-            "error": "invalid_json",
-            "message": lang.t("JSON 본문을 읽을 수 없습니다.", "The JSON body cannot be read."),
-            "detail": error.to_string(),
-        })),
-    ))
-}
 
 fn read<T: serde::de::DeserializeOwned>(lang: Lang, body: &[u8]) -> Result<T, WebError> {
     serde_json::from_slice(body).map_err(|e| bad_json(lang, &e))

@@ -132,7 +132,7 @@ impl RepeatForm {
             "weekly" => {
                 let mut on = Vec::new();
                 for name in &self.weekdays {
-                    match parse_weekday(name) {
+                    match weekday_name::parse(name) {
                         Some(day) => on.push(day),
                         None => problems.push(RepeatProblem::WeekdayUnknown(name.clone())),
                     }
@@ -358,10 +358,6 @@ fn sorted_weekdays(mut days: Vec<Weekday>) -> Vec<Weekday> {
     days.sort_by_key(|d| d.num_days_from_monday());
     days.dedup();
     days
-}
-
-pub fn parse_weekday(name: &str) -> Option<Weekday> {
-    weekday_name::parse(name)
 }
 
 /// Weekdays as their short English names (`mon`), in stored documents and forms.
