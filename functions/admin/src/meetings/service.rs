@@ -14,7 +14,7 @@ use web::WebState;
 
 use super::form::Submitted;
 use super::status::{Facts, LiveStatus, live_status};
-use app::meetings::{cancelled_draft, edited_draft, new_draft, sync_invitees};
+use app::meetings::{cancelled_draft, edited_draft, new_draft, opted_out, sync_invitees};
 
 /// Why a save did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +95,8 @@ pub async fn create(
     let meeting = store
         .create_meeting(admin, MeetingId::new_v7(), &new_draft(&spec)?, now)
         .await?;
-    sync_invitees(&*state.services().store, &meeting, &spec.invitees, &[]).await?;
+    let opted_out = opted_out(&**store, admin).await?;
+    sync_invitees(&**store, &meeting, &spec.invitees, &[], &opted_out).await?;
     tracing::info!(admin = %admin, meeting = %meeting.id, invitees = spec.invitees.len(), "meeting created");
     Ok(meeting)
 }
@@ -136,7 +137,8 @@ pub async fn update(
         }
         Err(e) => return Err(missing(e)),
     };
-    sync_invitees(&*state.services().store, &saved, &spec.invitees, &invitees).await?;
+    let opted_out = opted_out(&**store, admin).await?;
+    sync_invitees(&**store, &saved, &spec.invitees, &invitees, &opted_out).await?;
     tracing::info!(admin = %admin, meeting = %id, version = %saved.version, "meeting updated");
     // An occurrence of a series: the edit is "this occurrence" on its series, so the window's
     // next roll keeps it instead of putting the series' values back.

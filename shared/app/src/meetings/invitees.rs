@@ -1,26 +1,31 @@
 //! The stored invitees of a meeting brought in line with the chosen ones.
 
-use domain::FriendUuid;
 use domain::meeting::InviteeList;
+use domain::{FriendUuid, KakaoUserId};
 use store::StoreError;
 use store::api::Store;
 use store::model::{Invitee, MatchKeys, Meeting};
 
-/// Makes the stored invitees match `chosen`: new ones added (marked opted out if they asked
-/// this admin to stop), dropped ones removed, kept ones keep their match keys (their name
-/// follows the current nickname).
+/// Who asked this admin to stop, read once for every meeting a save or roll writes.
+pub async fn opted_out(store: &dyn Store, admin: KakaoUserId) -> Result<Vec<FriendUuid>, StoreError> {
+    Ok(store
+        .list_opt_outs(admin)
+        .await?
+        .into_iter()
+        .map(|o| o.friend)
+        .collect())
+}
+
+/// Makes the stored invitees match `chosen`: new ones added (marked opted out if they are in
+/// `opted_out`, see [`opted_out`]), dropped ones removed, kept ones keep their match keys
+/// (their name follows the current nickname).
 pub async fn sync_invitees(
     store: &dyn Store,
     meeting: &Meeting,
     chosen: &InviteeList,
     before: &[Invitee],
+    opted_out: &[FriendUuid],
 ) -> Result<(), StoreError> {
-    let opted_out: Vec<FriendUuid> = store
-        .list_opt_outs(meeting.admin)
-        .await?
-        .into_iter()
-        .map(|o| o.friend)
-        .collect();
     for pick in chosen.as_slice() {
         let kept = before.iter().find(|i| i.friend == pick.friend);
         let invitee = match kept {

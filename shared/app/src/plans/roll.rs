@@ -26,7 +26,7 @@ use store::api::Store;
 use store::model::{FriendRecord, Meeting, MeetingStatus, SeriesRecord};
 
 use crate::meetings::records::{cancelled_draft, draft_with};
-use crate::meetings::sync_invitees;
+use crate::meetings::{opted_out, sync_invitees};
 
 /// How far ahead occurrences exist as meetings.
 pub const HORIZON: Duration = Duration::days(14);
@@ -54,6 +54,7 @@ impl Rolled {
 struct Context {
     admin: KakaoUserId,
     resolver: Resolver,
+    opted_out: Vec<FriendUuid>,
     meetings: Vec<Meeting>,
     now: DateTime<Utc>,
 }
@@ -76,6 +77,7 @@ pub async fn roll_admin(
     let cx = Context {
         admin,
         resolver: Resolver::load(store, admin).await?,
+        opted_out: opted_out(store, admin).await?,
         meetings,
         now,
     };
@@ -197,7 +199,7 @@ async fn write_occurrence(
             let id = MeetingId::of_occurrence(series, occurrence.original);
             match store.create_meeting(cx.admin, id, &draft, cx.now).await {
                 Ok(meeting) => {
-                    sync_invitees(store, &meeting, &spec.invitees, &[]).await?;
+                    sync_invitees(store, &meeting, &spec.invitees, &[], &cx.opted_out).await?;
                     rolled.created += 1;
                 }
                 // Another roll made it a moment ago: it is there, which is all this wanted.
@@ -221,7 +223,7 @@ async fn write_occurrence(
                 .await
             {
                 Ok(saved) => {
-                    sync_invitees(store, &saved, &spec.invitees, &before).await?;
+                    sync_invitees(store, &saved, &spec.invitees, &before, &cx.opted_out).await?;
                     rolled.updated += 1;
                 }
                 Err(StoreError::Conflict { .. }) => rolled.deferred += 1,
@@ -244,7 +246,7 @@ async fn refresh_invitees(store: &dyn Store, cx: &Context, meeting: &Meeting) ->
     if unchanged {
         return Ok(Rolled::default());
     }
-    sync_invitees(store, meeting, &chosen, &before).await?;
+    sync_invitees(store, meeting, &chosen, &before, &cx.opted_out).await?;
     Ok(Rolled {
         updated: 1,
         ..Rolled::default()
