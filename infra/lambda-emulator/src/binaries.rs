@@ -1,11 +1,20 @@
 //! Where the function binaries are, and building them (host target) when they are missing or
 //! stale.
 //!
-//! The five functions are built in one `cargo build -p ... --bins`, the same package set (and so
-//! the same features) as the one `cargo lambda build` of the deployable zips: a host binary here
-//! is the Lambda binary built for this machine. `infra/test.sh` builds them before the tests, so
-//! the build here is a no-op there; run alone, the tests build what they need (cargo decides
-//! what is stale, so a test never runs yesterday's binary).
+//! - [`Profile::Release`] (the cold-start benchmark) builds the five functions in one
+//!   `cargo build --release -p ... --bins`, the same package set, and so the same features, as
+//!   the one `cargo lambda build` of the deployable zips: a host binary here is the Lambda
+//!   binary built for this machine.
+//! - [`Profile::Debug`] (the tests) builds them with `cargo build --workspace --bins --tests`:
+//!   the same package set and features as `cargo test --workspace`, so under `infra/test.sh`
+//!   it reuses the test build and links only the binaries no test target built, instead of
+//!   compiling the workspace a second time with the functions' own features (about 170 s of the
+//!   cold test command). The binaries then also carry the test-only features the workspace
+//!   unifies (`app/testing`, the SQLite store); those add code the functions never call, and
+//!   the deployable zips are built without them.
+//!
+//! Run alone, the tests build what they need (cargo decides what is stale, so a test never runs
+//! yesterday's binary).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,19 +78,25 @@ pub fn path(profile: Profile, function: &str) -> PathBuf {
     target_dir().join(profile.dir()).join(function)
 }
 
-/// Builds `functions` (all five packages in one cargo run, whatever is asked, so features stay
-/// those of the Lambda build) and returns their binaries' paths, in the order asked.
+/// Builds `functions` (all five in one cargo run, whatever is asked, with the features the
+/// profile's build has: see the module's note) and returns their binaries' paths, in the order
+/// asked.
 pub fn ensure_built(profile: Profile, functions: &[&str]) -> Result<Vec<PathBuf>, BuildError> {
     if let Some(unknown) = functions.iter().find(|f| !FUNCTIONS.contains(f)) {
         return Err(BuildError::Unknown((*unknown).to_owned()));
     }
     let mut command = Command::new(env!("CARGO"));
     command.current_dir(workspace_root()).arg("build").arg("--bins");
-    if profile == Profile::Release {
-        command.arg("--release");
-    }
-    for function in FUNCTIONS {
-        command.args(["-p", function]);
+    match profile {
+        Profile::Release => {
+            command.arg("--release");
+            for function in FUNCTIONS {
+                command.args(["-p", function]);
+            }
+        }
+        Profile::Debug => {
+            command.args(["--workspace", "--tests"]);
+        }
     }
     let shown = format!("{command:?}");
     let status = command.status().map_err(BuildError::Spawn)?;
