@@ -83,6 +83,63 @@ pub fn text_of(html: &str, id: &str) -> Option<String> {
     None
 }
 
+/// What a browser submits for the form with this id, unchanged: every named input with its
+/// value (checkboxes and radios only when ticked), each select's chosen option (else its first),
+/// each textarea's text; in page order. Buttons are left out.
+pub fn form_fields(html: &str, id: &str) -> Vec<(String, String)> {
+    let Some(tag) = tag_with_id(html, id) else {
+        return Vec::new();
+    };
+    let Some(start) = html.find(tag) else {
+        return Vec::new();
+    };
+    let body = &html[start..];
+    let body = &body[..body.find("</form>").unwrap_or(body.len())];
+    let ticked = |tag: &str| tag.contains(" checked") || tag.contains(" selected");
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let Some(end) = rest.find('>') else { break };
+        let open = &rest[..=end];
+        let element: String = open[1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        match (element.as_str(), attr(open, "name")) {
+            ("input", Some(name)) => {
+                let kind = attr(open, "type").unwrap_or_else(|| "text".into());
+                let value = attr(open, "value").unwrap_or_default();
+                match kind.as_str() {
+                    "checkbox" | "radio" if ticked(open) => {
+                        out.push((name, if value.is_empty() { "on".into() } else { value }))
+                    }
+                    "checkbox" | "radio" | "submit" | "button" | "file" => {}
+                    _ => out.push((name, value)),
+                }
+            }
+            ("textarea", Some(name)) => {
+                let text_end = rest.find("</textarea>").unwrap_or(end + 1);
+                out.push((name, unescape(&rest[end + 1..text_end])));
+            }
+            ("select", Some(name)) => {
+                let select_end = rest.find("</select>").unwrap_or(rest.len());
+                let options: Vec<&str> = rest[..select_end]
+                    .match_indices("<option")
+                    .filter_map(|(i, _)| rest[i..].find('>').map(|e| &rest[i..=i + e]))
+                    .collect();
+                let chosen = options.iter().find(|o| ticked(o)).or(options.first());
+                if let Some(value) = chosen.and_then(|o| attr(o, "value")) {
+                    out.push((name, value));
+                }
+            }
+            _ => {}
+        }
+        rest = &rest[end + 1..];
+    }
+    out
+}
+
 fn strip_tags(s: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
@@ -108,5 +165,13 @@ mod tests {
         assert_eq!(attr_of(html, "a", "data-x").as_deref(), Some("1&2"));
         assert_eq!(text_of(html, "t").as_deref(), Some("Hi there <3"));
         assert_eq!(csrf(html).as_deref(), Some("tok"));
+    }
+
+    #[test]
+    fn a_form_is_read_as_a_browser_submits_it() {
+        let html = r#"<form id="f"><input type="hidden" name="v" value="3"><input type="checkbox" name="d" value="tue" checked><input type="checkbox" name="d" value="wed"><select name="s"><option value="a">A</option><option value="b" selected>B</option></select><textarea name="t">x &amp; y</textarea><button type="submit">Go</button></form><input name="outside" value="no">"#;
+        let fields = form_fields(html, "f");
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(pairs, [("v", "3"), ("d", "tue"), ("s", "b"), ("t", "x & y")]);
     }
 }
