@@ -444,3 +444,242 @@ END:VCALENDAR\r\n",
     );
     app.shutdown().await;
 }
+
+/// `(name, value)` pairs as `post_form` takes them.
+fn borrowed(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(k, _)| k != name);
+    fields.push((name.to_owned(), value.to_owned()));
+}
+
+#[tokio::test]
+async fn a_series_is_edited_split_and_cancelled_from_its_own_page() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let mut body = series_json(&app, &[]);
+    body["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON)]);
+    body["meeting"]["reminder_offsets"] = json!([3, 10]);
+    let created = browser.post_json("/api/series", &body, Some(&csrf)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let series = created.json();
+    let id = series["id"].as_str().unwrap().to_owned();
+    let before = upcoming(&browser).await;
+
+    // The list names it with its rule in words, and leads to its page.
+    let list = browser.get("/series").await;
+    assert_eq!(list.status, 200);
+    assert!(
+        list.body.contains(&format!("href=\"/series/{id}\"")),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("매주"), "the rule in words: {}", list.body);
+
+    // Saving the page's form unchanged keeps every setting, the reminder plan included.
+    let page = browser.get(&format!("/series/{id}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.has_id("series-occurrences"));
+    let fields = ttokttok_tests::html::form_fields(&page.body, "series-form");
+    assert!(
+        fields.iter().any(|(k, v)| k == "scope" && v == "all"),
+        "{fields:?}"
+    );
+    let saved = browser
+        .post_form(&format!("/series/{id}"), &borrowed(&fields))
+        .await;
+    assert_eq!(
+        (saved.status, saved.location_path()),
+        (303, Some(format!("/series/{id}"))),
+        "{}",
+        saved.body
+    );
+    let after = upcoming(&browser).await;
+    for (b, a) in before.iter().zip(&after) {
+        for key in [
+            "title",
+            "starts_at",
+            "reminder_offsets",
+            "quiet_hours",
+            "join_url",
+        ] {
+            assert_eq!(b[key], a[key], "{key} changed by an unchanged save");
+        }
+    }
+
+    // Every class: a new title.
+    let page = browser.get(&format!("/series/{id}")).await;
+    let mut fields = ttokttok_tests::html::form_fields(&page.body, "series-form");
+    set(&mut fields, "title", "수학 A");
+    let saved = browser
+        .post_form(&format!("/series/{id}"), &borrowed(&fields))
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let titles: Vec<Value> = upcoming(&browser)
+        .await
+        .iter()
+        .map(|m| m["title"].clone())
+        .collect();
+    assert!(titles.iter().all(|t| t == "수학 A"), "{titles:?}");
+
+    // The same form again is stale: the page says so and shows the series as it is now.
+    let stale = browser
+        .post_form(&format!("/series/{id}"), &borrowed(&fields))
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    assert!(stale.has_id("conflict-banner"));
+
+    // This and the following ones, from the third class.
+    let page = browser.get(&format!("/series/{id}")).await;
+    let mut fields = ttokttok_tests::html::form_fields(&page.body, "series-form");
+    let third = series["next"][2]["original"].as_str().unwrap().to_owned();
+    set(&mut fields, "scope", &format!("from:{third}"));
+    set(&mut fields, "title", "수학 B");
+    let split = browser
+        .post_form(&format!("/series/{id}"), &borrowed(&fields))
+        .await;
+    assert_eq!(split.status, 303, "{}", split.body);
+    let new_page = split.location_path().unwrap();
+    assert_ne!(new_page, format!("/series/{id}"), "the split made a new series");
+    let titles: Vec<String> = upcoming(&browser)
+        .await
+        .iter()
+        .filter(|m| m["status"] == json!("scheduled"))
+        .map(|m| m["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(titles, ["수학 A", "수학 A", "수학 B", "수학 B"]);
+    // The week shows each class once: the old series' replaced classes are not listed beside
+    // the new ones.
+    let mut week_titles = Vec::new();
+    for weeks_ahead in 0..4 {
+        let monday = now(&app).with_timezone(&SEOUL).date_naive() + Duration::days(7 * weeks_ahead);
+        let monday = monday - Duration::days(i64::from(monday.weekday().num_days_from_monday()));
+        let week = browser
+            .get(&format!("/api/week?from={}", monday.format("%Y-%m-%d")))
+            .await
+            .json();
+        for day in week["days"].as_array().unwrap() {
+            for entry in day["entries"].as_array().unwrap() {
+                assert_eq!(entry["cancelled"], json!(false), "{entry}");
+                week_titles.push(entry["title"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    assert_eq!(
+        week_titles,
+        ["수학 A", "수학 A", "수학 B", "수학 B", "수학 B", "수학 B"]
+    );
+
+    // Cancelling the new series cancels its classes that have not started, nothing else.
+    let page = browser.get(&new_page).await;
+    assert!(page.has_id("cancel-series"));
+    let cancelled = browser
+        .post_form(&format!("{new_page}/cancel"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        (cancelled.status, cancelled.location_path()),
+        (303, Some(new_page.clone()))
+    );
+    assert!(browser.get(&new_page).await.has_id("series-cancelled"));
+    let titles: Vec<String> = upcoming(&browser)
+        .await
+        .iter()
+        .filter(|m| m["status"] == json!("scheduled"))
+        .map(|m| m["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(titles, ["수학 A", "수학 A"]);
+
+    // Another admin finds none of it.
+    let (stranger, stranger_csrf) = logged_in(&app, PRINCIPAL).await;
+    assert_eq!(stranger.get(&format!("/series/{id}")).await.status, 404);
+    let refused = stranger
+        .post_form(&format!("/series/{id}/cancel"), &[("csrf", &stranger_csrf)])
+        .await;
+    assert_eq!(refused.status, 404);
+    assert!(!stranger.get("/series").await.body.contains(&id));
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_ics_file_is_previewed_and_the_chosen_events_are_created_from_the_page() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let first = tomorrow(&app);
+    let day = |d: NaiveDate| d.format("%Y%m%d").to_string();
+    let byday = weekday(first)[..2].to_uppercase();
+    let ics = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Zoom//EN\r\n\
+BEGIN:VEVENT\r\nUID:weekly@zoom.us\r\nDTSTART;TZID=Asia/Seoul:{d}T190000\r\nDTEND;TZID=Asia/Seoul:{d}T200000\r\n\
+RRULE:FREQ=WEEKLY;BYDAY={byday};COUNT=2\r\nATTENDEE;CN=이서연:mailto:seoyeon@example.com\r\nSUMMARY:영어 회화\r\n\
+URL:https://zoom.us/j/85012345678\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:once@zoom.us\r\nDTSTART;TZID=Asia/Seoul:{d}T090000\r\nDTEND;TZID=Asia/Seoul:{d}T093000\r\nSUMMARY:상담\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:monthly@zoom.us\r\nDTSTART;TZID=Asia/Seoul:{d}T100000\r\nRRULE:FREQ=MONTHLY;BYMONTHDAY=1,15\r\nSUMMARY:월례\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n",
+        d = day(first),
+    );
+
+    // Not a calendar: said plainly, and what was pasted stays in the box.
+    let refused = browser
+        .post_form(
+            "/calendar/import",
+            &[("csrf", &csrf), ("step", "preview"), ("ics", "hello")],
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.has_id("import-refused"));
+    assert!(refused.body.contains(">hello</textarea>"), "{}", refused.body);
+
+    let preview = browser
+        .post_form(
+            "/calendar/import",
+            &[("csrf", &csrf), ("step", "preview"), ("ics", &ics)],
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("data-kind=\"series\""));
+    assert!(preview.body.contains("data-kind=\"meeting\""));
+    assert!(
+        preview.body.contains("data-kind=\"unsupported\""),
+        "the twice-monthly rule is named, not dropped"
+    );
+    let mut fields = ttokttok_tests::html::form_fields(&preview.body, "import-preview");
+    let picks: Vec<&str> = fields
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(picks, ["0", "1"], "what can be kept is ticked");
+    assert!(
+        fields.contains(&("e0.invitees".to_owned(), app.uuid_of(SEOYEON))),
+        "the attendee is ticked as the friend: {fields:?}"
+    );
+    // The one-off event has no link in the file: the admin gives it one and invites Minjun.
+    set(&mut fields, "e1.join_url", JOIN);
+    fields.push(("e1.invitees".into(), app.uuid_of(MINJUN)));
+    let created = browser.post_form("/calendar/import", &borrowed(&fields)).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(
+        created.body.matches("data-outcome=\"created\"").count(),
+        2,
+        "{}",
+        created.body
+    );
+    let series = browser.get("/api/series").await.json();
+    assert_eq!(series["series"].as_array().unwrap().len(), 1);
+    assert_eq!(series["series"][0]["title"], json!("영어 회화"));
+    let meetings = upcoming(&browser).await;
+    let titles: Vec<&str> = meetings.iter().map(|m| m["title"].as_str().unwrap()).collect();
+    assert!(titles.contains(&"상담"), "{titles:?}");
+    assert_eq!(titles.iter().filter(|t| **t == "영어 회화").count(), 2);
+
+    // Submitting the result page again creates nothing twice: the created ones are no longer
+    // offered.
+    let again = ttokttok_tests::html::form_fields(&created.body, "import-preview");
+    assert!(!again.iter().any(|(k, _)| k == "pick"), "{again:?}");
+    let twice = browser.post_form("/calendar/import", &borrowed(&again)).await;
+    assert_eq!(twice.status, 200);
+    assert_eq!(upcoming(&browser).await.len(), meetings.len());
+    app.shutdown().await;
+}

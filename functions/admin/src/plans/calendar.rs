@@ -205,6 +205,11 @@ async fn render(
                     button.btn.btn-quiet #stop-calendar-feed type="submit" { (lang.t("주소 끄기", "Turn the address off")) }
                 }
             }
+            h2 { (lang.t("다른 캘린더에서 가져오기", "Bring in from another calendar")) }
+            p {
+                (lang.t("Google 캘린더나 Zoom 에서 내보낸 .ics 파일의 일정을 모임으로 만듭니다. ", "Turn the events of an .ics file from Google Calendar or Zoom into meetings. "))
+                a.btn.btn-quiet #import-calendar href="/calendar/import" { (lang.t(".ics 가져오기", "Import an .ics")) }
+            }
         }
     };
     Ok(frame(&viewer, lang.t("캘린더", "Calendar"), body).into_response())

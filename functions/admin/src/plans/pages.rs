@@ -1,10 +1,10 @@
-//! The plans' pages: `/week` (the admin's week, with quick actions), `/classes` (classes and
-//! their members, each member's standing shown), and `/series/new` (a weekly or monthly class
-//! set up once).
+//! The plans' pages: `/week` (the admin's week, with quick actions) and `/classes` (classes and
+//! their members, each member's standing shown). The series' pages are in
+//! [`super::series_pages`].
 //!
 //! Ids: `#week-page`, `.week-day` with `data-date`, `.week-entry` with `data-meeting` or
 //! `data-original`, `.skip-occurrence`, `.unskip-occurrence`; `#classes-page`, `#new-class`,
-//! `.class-card` with `data-class`; `#series-form`, `#series-problems`, `#quota-warning`.
+//! `.class-card` with `data-class`.
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -18,10 +18,9 @@ use web::extract::{AdminSession, Here};
 use web::layout::{banner, csrf_field};
 use web::{Lang, WebError, WebState};
 
-use super::service::{self, ClassSubmission, PlanError, SeriesSubmission};
+use super::service::{self, ClassSubmission, PlanError};
 use super::week::{self, Day};
 use super::words;
-use crate::meetings::form::from_form_pairs;
 use crate::meetings::pages::{nickname, see_other};
 use crate::meetings::views::{Viewer, frame, hhmm};
 
@@ -127,8 +126,9 @@ pub async fn set_occurrence(
         .map_err(|_| WebError::NotFound { what: None })?;
     let value = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
     let skip = value("skip") != Some("false");
+    // Back to the week or the series page it was sent from, never elsewhere.
     let back = value("return_to")
-        .filter(|r| r.starts_with("/week"))
+        .filter(|r| r.starts_with("/week") || r.starts_with("/series/"))
         .unwrap_or("/week")
         .to_owned();
     match service::skip_occurrence(&state, session.admin, id, original, skip).await {
@@ -286,220 +286,5 @@ pub async fn save_class(
         }
         Err(PlanError::NotFound) => Err(WebError::NotFound { what: None }),
         Err(e) => Err(WebError::unavailable(e).retry_at("/classes")),
-    }
-}
-
-/// `GET /series/new`.
-pub async fn new_series(
-    State(state): State<WebState>,
-    AdminSession(session): AdminSession,
-    lang: Lang,
-    Here(here): Here,
-) -> Result<Response, WebError> {
-    render_series_form(
-        &state,
-        &session,
-        lang,
-        &here,
-        StatusCode::OK,
-        &pairs_default(),
-        &[],
-        None,
-    )
-    .await
-}
-
-fn pairs_default() -> Vec<(String, String)> {
-    vec![("repeat".into(), "weekly".into())]
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn render_series_form(
-    state: &WebState,
-    session: &web::Session,
-    lang: Lang,
-    here: &str,
-    status: StatusCode,
-    pairs: &[(String, String)],
-    problems: &[String],
-    quota: Option<String>,
-) -> Result<Response, WebError> {
-    let classes = service::classes(state, session.admin).await?;
-    let friends = state.services().store.list_friends(session.admin, false).await?;
-    let name = nickname(state, session.admin).await?;
-    let viewer = Viewer::new(lang, &name, session, here);
-    let value = |n: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let has = |n: &str, v: &str| pairs.iter().any(|(k, x)| k == n && x == v);
-    let kinds = [
-        ("weekly", lang.t("매주 (요일 선택)", "Weekly, on chosen days")),
-        ("weekdays", lang.t("평일마다", "Every weekday")),
-        ("daily", lang.t("매일", "Daily")),
-        (
-            "monthly_date",
-            lang.t("매달 같은 날짜", "Monthly on the same date"),
-        ),
-        (
-            "monthly_weekday",
-            lang.t("매달 같은 주의 같은 요일", "Monthly on the same nth weekday"),
-        ),
-        (
-            "monthly_last_weekday",
-            lang.t("매달 마지막 그 요일", "Monthly on the last such weekday"),
-        ),
-    ];
-    let weekdays = [
-        ("mon", "월", "Mon"),
-        ("tue", "화", "Tue"),
-        ("wed", "수", "Wed"),
-        ("thu", "목", "Thu"),
-        ("fri", "금", "Fri"),
-        ("sat", "토", "Sat"),
-        ("sun", "일", "Sun"),
-    ];
-    let body = html! {
-        div #series-page {
-            h1 { (lang.t("반복 모임 만들기", "New series")) }
-            @if !problems.is_empty() {
-                (banner("error", "series-problems", html! { ul { @for p in problems { li { (p) } } } }))
-            }
-            @if let Some(warning) = &quota {
-                (banner("warn", "quota-warning", html! { p { (warning) } }))
-            }
-            form.card #series-form method="post" action="/series" {
-                (csrf_field(viewer.csrf))
-                label { (lang.t("제목", "Title")) " " input type="text" name="title" required value=(value("title")); }
-                label { (lang.t("첫 수업", "First class")) " " input type="datetime-local" name="start" required value=(value("start")); }
-                label { (lang.t("길이(분)", "Length (minutes)")) " " input type="number" name="duration_minutes" min="1" max="1440" value=(if value("duration_minutes").is_empty() { "60".to_owned() } else { value("duration_minutes") }); }
-                label { (lang.t("시간대", "Time zone")) " " input type="text" name="time_zone" placeholder="Asia/Seoul" value=(value("time_zone")); }
-                label { (lang.t("참가 링크", "Join link")) " " input type="url" name="join_url" required value=(value("join_url")); }
-                label { input type="checkbox" name="confirm_join_host" value="1" checked[!value("confirm_join_host").is_empty()]; " " (lang.t("알려진 회의 서비스가 아니어도 제 링크가 맞습니다", "This link is mine even if the service is not a known one")) }
-                label { (lang.t("Zoom 회의 번호 (반복 회의 하나로 모든 회차)", "Zoom meeting number (one recurring meeting serves every occurrence)")) " " input type="text" name="zoom_meeting_id" value=(value("zoom_meeting_id")); }
-                fieldset {
-                    legend { (lang.t("반복", "Repeats")) }
-                    select name="repeat" {
-                        @for (v, label) in kinds { option value=(v) selected[has("repeat", v)] { (label) } }
-                    }
-                    label { (lang.t("간격 (몇 주/일/달마다)", "Every (weeks, days or months)")) " " input type="number" name="every" min="1" max="99" value=(if value("every").is_empty() { "1".to_owned() } else { value("every") }); }
-                    div.picker {
-                        @for (v, ko, en) in weekdays {
-                            label.pick { input type="checkbox" name="weekdays" value=(v) checked[has("weekdays", v)]; " " (lang.t(ko, en)) }
-                        }
-                    }
-                    select name="ends" {
-                        option value="never" selected[has("ends", "never")] { (lang.t("끝나는 날 없음", "Never ends")) }
-                        option value="on" selected[has("ends", "on")] { (lang.t("날짜에 끝남", "Ends on a date")) }
-                        option value="after" selected[has("ends", "after")] { (lang.t("횟수 뒤 끝남", "Ends after a number of times")) }
-                    }
-                    input type="date" name="until" value=(value("until"));
-                    input type="number" name="count" min="1" max="730" value=(value("count"));
-                }
-                fieldset {
-                    legend { (lang.t("초대", "Invite")) }
-                    @for class in classes.iter().filter(|c| !c.draft.archived) {
-                        label.pick { input type="checkbox" name="classes" value=(class.id.to_string()) checked[has("classes", &class.id.to_string())]; " " (class.draft.name) " (" (class.draft.members.len()) ")" }
-                    }
-                    div.picker {
-                        @for f in &friends {
-                            label.pick { input type="checkbox" name="invitees" value=(f.profile.uuid.as_str()) checked[has("invitees", f.profile.uuid.as_str())]; " " (f.profile.nickname) }
-                        }
-                    }
-                }
-                @if quota.is_some() {
-                    label { input type="checkbox" name="accept_quota" value="1"; " " (lang.t("알고 있습니다. 그래도 저장합니다", "I understand; save anyway")) }
-                }
-                button.btn type="submit" { (lang.t("저장하고 다가오는 회차 만들기", "Save and set up the coming classes")) }
-            }
-        }
-    };
-    Ok((status, frame(&viewer, lang.t("반복 모임", "Series"), body)).into_response())
-}
-
-fn series_submission(pairs: &[(String, String)]) -> SeriesSubmission {
-    let mut out = SeriesSubmission {
-        meeting: from_form_pairs(pairs),
-        ..SeriesSubmission::default()
-    };
-    for (name, value) in pairs {
-        match name.as_str() {
-            "classes" => out.classes.push(value.clone()),
-            "repeat" => out.repeat.kind = value.clone(),
-            "every" => out.repeat.every = value.clone(),
-            "weekdays" => out.repeat.weekdays.push(value.clone()),
-            "ends" => out.repeat.ends = value.clone(),
-            "until" => out.repeat.until = value.clone(),
-            "count" => out.repeat.count = value.clone(),
-            "accept_quota" => out.accept_quota = !value.is_empty(),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// `POST /series`.
-pub async fn create_series(
-    State(state): State<WebState>,
-    AdminSession(session): AdminSession,
-    lang: Lang,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let submission = series_submission(&pairs);
-    let here = "/series/new";
-    match service::create_series(&state, session.admin, &submission).await {
-        Ok(saved) => {
-            let first = saved
-                .record
-                .draft
-                .series
-                .occurrences(state.now(), state.now() + Duration::days(400))
-                .first()
-                .map(|o| o.starts_at.with_timezone(&KOREA).date_naive());
-            let from =
-                first.and_then(|d| week::start_of(Some(&d.format("%Y-%m-%d").to_string()), state.now()));
-            let monday = from
-                .map(|d| d - Duration::days(i64::from(chrono::Datelike::weekday(&d).num_days_from_monday())));
-            Ok(see_other(match monday {
-                Some(d) => format!("/week?from={}", d.format("%Y-%m-%d")),
-                None => "/week".into(),
-            }))
-        }
-        Err(PlanError::InvalidSeries(problems)) => {
-            let list: Vec<String> = words::series_problems(&problems, lang)
-                .iter()
-                .filter_map(|p| p["message"].as_str().map(str::to_owned))
-                .collect();
-            render_series_form(
-                &state,
-                &session,
-                lang,
-                here,
-                StatusCode::BAD_REQUEST,
-                &pairs,
-                &list,
-                None,
-            )
-            .await
-        }
-        Err(PlanError::QuotaWarning(foresight)) => {
-            let warning = words::quota_warning(&foresight, lang);
-            render_series_form(
-                &state,
-                &session,
-                lang,
-                here,
-                StatusCode::CONFLICT,
-                &pairs,
-                &[],
-                Some(warning),
-            )
-            .await
-        }
-        Err(PlanError::Store(e)) if e.is_not_found() => Err(WebError::AdminGone),
-        Err(e) => Err(WebError::unavailable(e).retry_at(here)),
     }
 }

@@ -68,6 +68,14 @@ pub async fn load(state: &WebState, admin: KakaoUserId, from: NaiveDate) -> Resu
             .find(|s| s.id == of.series)
             .is_some_and(|s| s.draft.series.occurrence(of.original).skipped)
     };
+    // An edit that splits a series or moves its days cancels the meetings of the occurrences it
+    // no longer has (they had not started, so nothing was sent); their replacements are shown.
+    let is_replaced = |of: domain::series::OccurrenceOf| {
+        series
+            .iter()
+            .find(|s| s.id == of.series)
+            .is_some_and(|s| !s.draft.cancelled && !s.draft.series.has_occurrence(of.original))
+    };
     let mut entries = Vec::new();
     let mut shown: BTreeSet<(SeriesId, DateTime<Utc>)> = BTreeSet::new();
     for meeting in meetings
@@ -75,6 +83,9 @@ pub async fn load(state: &WebState, admin: KakaoUserId, from: NaiveDate) -> Resu
         .filter(|m| m.draft.starts_at >= start && m.draft.starts_at < end && !m.draft.is_manual_send())
     {
         let of = meeting.draft.settings.occurrence;
+        if meeting.draft.status == MeetingStatus::Cancelled && of.is_some_and(is_replaced) {
+            continue;
+        }
         if let Some(of) = of {
             shown.insert((of.series, of.original));
         }

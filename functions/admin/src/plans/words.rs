@@ -2,7 +2,7 @@
 
 use domain::QuotaKind;
 use domain::class::ClassProblem;
-use domain::series::{Foresight, RepeatProblem};
+use domain::series::{Ends, Foresight, Repeat, RepeatProblem, RepeatRule};
 use serde_json::{Value, json};
 use web::Lang;
 
@@ -106,4 +106,111 @@ pub fn quota_warning(f: &Foresight, lang: Lang) -> String {
         .to_owned(),
     );
     parts.join(" ")
+}
+
+/// A rule as a person says it: "매주 화·목, 10번" / "Every week on Tue, Thu, 10 times".
+pub fn repeat_words(rule: &RepeatRule, lang: Lang) -> String {
+    let day = |d: chrono::Weekday| -> &'static str {
+        let i = d.num_days_from_monday() as usize;
+        match lang {
+            Lang::Ko => ["월", "화", "수", "목", "금", "토", "일"][i],
+            Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+        }
+    };
+    let nth = |n: i8| -> String {
+        match (lang, n) {
+            (Lang::Ko, -1) => "마지막".into(),
+            (Lang::Ko, n) => format!("{n}번째"),
+            (Lang::En, -1) => "last".into(),
+            (Lang::En, 1) => "1st".into(),
+            (Lang::En, 2) => "2nd".into(),
+            (Lang::En, 3) => "3rd".into(),
+            (Lang::En, n) => format!("{n}th"),
+        }
+    };
+    let every = |n: u16, ko: &str, en: &str| -> String {
+        match (lang, n) {
+            (Lang::Ko, 1) => format!("매{ko}"),
+            (Lang::Ko, n) => format!("{n}{ko}마다"),
+            (Lang::En, 1) => format!("every {en}"),
+            (Lang::En, n) => format!("every {n} {en}s"),
+        }
+    };
+    let how = match &rule.repeat {
+        Repeat::Daily { every: n } => every(*n, "일", "day"),
+        Repeat::Weekdays => lang.t("평일마다", "every weekday").to_owned(),
+        Repeat::Weekly { every: n, on } => {
+            let days: Vec<&str> = on.iter().map(|d| day(*d)).collect();
+            match lang {
+                Lang::Ko => format!("{} {}", every(*n, "주", "week"), days.join("·")),
+                Lang::En => format!("{} on {}", every(*n, "week", "week"), days.join(", ")),
+            }
+        }
+        Repeat::MonthlyOnDate { every: n, day: date } => match lang {
+            Lang::Ko => format!("{} {date}일", every(*n, "달", "month")),
+            Lang::En => format!("{} on day {date}", every(*n, "month", "month")),
+        },
+        Repeat::MonthlyOnWeekday {
+            every: n,
+            nth: k,
+            weekday,
+        } => match lang {
+            Lang::Ko => format!("{} {} {}요일", every(*n, "달", "month"), nth(*k), day(*weekday)),
+            Lang::En => format!(
+                "{} on the {} {}",
+                every(*n, "month", "month"),
+                nth(*k),
+                day(*weekday)
+            ),
+        },
+    };
+    let ends = match (&rule.ends, lang) {
+        (Ends::Never, _) => String::new(),
+        (Ends::OnDate { date }, Lang::Ko) => format!(", {}까지", date.format("%Y-%m-%d")),
+        (Ends::OnDate { date }, Lang::En) => format!(", until {}", date.format("%Y-%m-%d")),
+        (Ends::AfterCount { count }, Lang::Ko) => format!(", {count}번"),
+        (Ends::AfterCount { count }, Lang::En) => format!(", {count} times"),
+    };
+    format!("{how}{ends}")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, Weekday};
+
+    use super::*;
+
+    #[test]
+    fn rules_read_as_people_say_them() {
+        let tue_thu = RepeatRule {
+            repeat: Repeat::Weekly {
+                every: 1,
+                on: vec![Weekday::Tue, Weekday::Thu],
+            },
+            ends: Ends::AfterCount { count: 10 },
+        };
+        assert_eq!(repeat_words(&tue_thu, Lang::Ko), "매주 화·목, 10번");
+        assert_eq!(
+            repeat_words(&tue_thu, Lang::En),
+            "every week on Tue, Thu, 10 times"
+        );
+        let last_friday = RepeatRule {
+            repeat: Repeat::MonthlyOnWeekday {
+                every: 2,
+                nth: -1,
+                weekday: Weekday::Fri,
+            },
+            ends: Ends::OnDate {
+                date: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
+            },
+        };
+        assert_eq!(
+            repeat_words(&last_friday, Lang::Ko),
+            "2달마다 마지막 금요일, 2027-06-30까지"
+        );
+        assert_eq!(
+            repeat_words(&last_friday, Lang::En),
+            "every 2 months on the last Fri, until 2027-06-30"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 // ttokttok meetings pages: progressive enhancement. Every page works without this file; with it
 // the invitee picker searches and counts, the message preview follows what you type, the live
-// view refreshes itself while the meeting runs, and suggestion buttons fill in match keys.
+// view refreshes itself while the meeting runs, suggestion buttons fill in match keys, and a
+// chosen .ics file fills the import's text box.
 // Text only ever goes in through textContent or value: nothing from Kakao or Zoom becomes markup.
 "use strict";
 
@@ -185,7 +186,20 @@
     });
   }
 
+  // A chosen file's text goes into the form's text box (the box alone works without this).
+  function setUpFileFill() {
+    document.querySelectorAll("input[type='file'][data-fills]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var target = document.querySelector(input.getAttribute("data-fills"));
+        var file = input.files && input.files[0];
+        if (!target || !file) return;
+        file.text().then(function (text) { target.value = text; });
+      });
+    });
+  }
+
   onReady(function () {
+    setUpFileFill();
     setUpPicker();
     setUpPreview();
     setUpLiveRefresh();

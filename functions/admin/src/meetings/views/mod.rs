@@ -66,7 +66,7 @@ pub fn frame(viewer: &Viewer<'_>, title: &str, body: Markup) -> Markup {
                 a #nav-new-meeting href="/meetings/new" { (lang.t("새 모임", "New meeting")) }
                 a #nav-week href="/week" { (lang.t("이번 주", "This week")) }
                 a #nav-classes href="/classes" { (lang.t("반", "Classes")) }
-                a #nav-new-series href="/series/new" { (lang.t("반복 모임", "New series")) }
+                a #nav-series href="/series" { (lang.t("반복 모임", "Series")) }
                 a #nav-calendar href="/calendar" { (lang.t("캘린더", "Calendar")) }
             }
             (body)

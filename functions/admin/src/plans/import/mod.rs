@@ -1,68 +1,118 @@
-//! Importing an `.ics` file (a Google Calendar or Zoom export): each event becomes a preview the
-//! admin can adjust and then save as a series or a meeting through the usual routes. Attendees
-//! are offered as the friends whose nickname matches their name; recurring events keep their
-//! rule and their excluded dates (`EXDATE`), and what ttokttok cannot keep is named, per event,
-//! never dropped silently.
+//! Importing an `.ics` file (a Google Calendar or Zoom export): each event becomes a
+//! [`Preview`] the admin adjusts and then saves as a series or a meeting through the usual
+//! checks. Attendees are offered as the friends whose nickname matches their name; recurring
+//! events keep their rule and their excluded dates (`EXDATE`), and what ttokttok cannot keep is
+//! named, per event, never dropped silently.
 //!
-//! `POST /api/calendar/import` with the file as the body (`text/calendar`), at most 1 MB and 500
-//! events: `{"events": [...]}`, each with `"series"` (a body for `POST /api/series`) or
-//! `"meeting"` (for `POST /api/meetings`), or `"unsupported"` saying why neither.
+//! - [`api`]: `POST /api/calendar/import`, the previews as JSON bodies for the usual routes;
+//! - [`page`]: `/calendar/import`, upload, preview, pick and create.
 
-use axum::Json;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+pub mod api;
+pub mod page;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use domain::series::RepeatForm;
+use domain::FriendUuid;
+use domain::meeting::MeetingForm;
 use domain::series::import::rule_of;
+use domain::series::{RepeatForm, RepeatRule};
 use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike};
 use serde_json::{Value, json};
 use store::model::FriendRecord;
-use web::extract::AdminSession;
-use web::{Lang, WebError, WebState};
+use web::Lang;
 
-const MAX_BYTES: usize = 1024 * 1024;
-const MAX_EVENTS: usize = 500;
+use super::service::SeriesSubmission;
+use crate::meetings::form::Submitted;
+
+pub const MAX_BYTES: usize = 1024 * 1024;
+pub const MAX_EVENTS: usize = 500;
 const SEOUL: Tz = chrono_tz::Asia::Seoul;
 
-fn refuse(lang: Lang, code: &str, ko: &str, en: &str) -> Response {
-    web::pages::api_problem(StatusCode::BAD_REQUEST, code, lang.t(ko, en))
+/// Why a file was not read at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    TooLarge,
+    NotText,
+    Unreadable,
+    TooMany,
 }
 
-pub async fn preview(
-    State(state): State<WebState>,
-    AdminSession(session): AdminSession,
-    lang: Lang,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    if body.len() > MAX_BYTES {
-        return Ok(refuse(
-            lang,
-            "too_large",
-            "파일이 1MB 보다 큽니다.",
-            "The file is larger than 1 MB.",
-        ));
+impl Refusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::TooLarge => "too_large",
+            Refusal::NotText => "not_text",
+            Refusal::Unreadable => "unreadable",
+            Refusal::TooMany => "too_many",
+        }
     }
-    let Ok(text) = std::str::from_utf8(&body) else {
-        return Ok(refuse(
-            lang,
-            "not_text",
-            "iCalendar(.ics) 파일이 아닙니다.",
-            "This is not an iCalendar (.ics) file.",
-        ));
-    };
-    let Ok(calendar) = text.parse::<icalendar::Calendar>() else {
-        return Ok(refuse(
-            lang,
-            "unreadable",
-            "iCalendar(.ics) 파일로 읽을 수 없습니다.",
-            "The file does not read as iCalendar (.ics).",
-        ));
-    };
-    let friends = state.services().store.list_friends(session.admin, false).await?;
-    let events: Vec<Value> = calendar
+
+    pub fn words(self, lang: Lang) -> &'static str {
+        match self {
+            Refusal::TooLarge => lang.t("파일이 1MB 보다 큽니다.", "The file is larger than 1 MB."),
+            Refusal::NotText => lang.t(
+                "iCalendar(.ics) 파일이 아닙니다.",
+                "This is not an iCalendar (.ics) file.",
+            ),
+            Refusal::Unreadable => lang.t(
+                "iCalendar(.ics) 파일로 읽을 수 없습니다.",
+                "The file does not read as iCalendar (.ics).",
+            ),
+            Refusal::TooMany => lang.t(
+                "한 번에 500개까지 가져올 수 있습니다.",
+                "At most 500 events can be imported at once.",
+            ),
+        }
+    }
+}
+
+/// Someone the event invited, and the friend whose nickname is their name, if one is.
+#[derive(Debug, Clone)]
+pub struct Attendee {
+    pub name: Option<String>,
+    pub email: String,
+    pub friend: Option<FriendUuid>,
+}
+
+/// What an event can become.
+#[derive(Debug, Clone)]
+pub enum Imported {
+    Meeting(MeetingForm),
+    Series {
+        meeting: MeetingForm,
+        rule: RepeatRule,
+        /// Excluded dates (`EXDATE`), as the occurrences' original starts.
+        skip: Vec<DateTime<Utc>>,
+    },
+    /// Neither, and why in words; with the rule as written, when it was the rule.
+    Unsupported {
+        why: String,
+        rrule: Option<String>,
+    },
+}
+
+/// One event of the file as ttokttok would save it.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub uid: Option<String>,
+    pub title: String,
+    pub attendees: Vec<Attendee>,
+    /// A reading the admin should know about (an all-day event set to 09:00, a zone read as
+    /// Korea's).
+    pub note: Option<String>,
+    pub imported: Imported,
+}
+
+/// Every event of the file, in the file's order.
+pub fn read(body: &[u8], friends: &[FriendRecord], lang: Lang) -> Result<Vec<Preview>, Refusal> {
+    if body.len() > MAX_BYTES {
+        return Err(Refusal::TooLarge);
+    }
+    let text = std::str::from_utf8(body).map_err(|_| Refusal::NotText)?;
+    let calendar = text
+        .parse::<icalendar::Calendar>()
+        .map_err(|_| Refusal::Unreadable)?;
+    let events: Vec<Preview> = calendar
         .components
         .iter()
         .filter_map(|c| match c {
@@ -70,17 +120,101 @@ pub async fn preview(
             _ => None,
         })
         .take(MAX_EVENTS + 1)
-        .map(|e| event_preview(e, &friends, lang))
+        .map(|e| event_preview(e, friends, lang))
         .collect();
     if events.len() > MAX_EVENTS {
-        return Ok(refuse(
-            lang,
-            "too_many",
-            "한 번에 500개까지 가져올 수 있습니다.",
-            "At most 500 events can be imported at once.",
-        ));
+        return Err(Refusal::TooMany);
     }
-    Ok(Json(json!({ "events": events })).into_response())
+    Ok(events)
+}
+
+impl Preview {
+    /// The preview as the API shows it: `"meeting"` (a body for `POST /api/meetings`),
+    /// `"series"` (for `POST /api/series`) or `"unsupported"`.
+    pub fn json(&self) -> Value {
+        let attendees: Vec<Value> = self
+            .attendees
+            .iter()
+            .map(|a| json!({ "name": a.name, "email": a.email, "friend": a.friend }))
+            .collect();
+        let mut out =
+            json!({ "uid": self.uid, "title": self.title, "attendees": attendees, "note": self.note });
+        match &self.imported {
+            Imported::Meeting(meeting) => out["meeting"] = meeting_json(meeting),
+            Imported::Series { meeting, rule, skip } => {
+                let repeat = RepeatForm::of(rule);
+                out["series"] = json!({
+                    "meeting": meeting_json(meeting),
+                    "classes": [],
+                    "repeat": {
+                        "kind": repeat.kind,
+                        "every": repeat.every.parse::<u32>().ok(),
+                        "weekdays": repeat.weekdays,
+                        "ends": repeat.ends,
+                        "until": repeat.until,
+                        "count": repeat.count.parse::<u32>().ok(),
+                    },
+                    "skip": skip,
+                });
+            }
+            Imported::Unsupported { why, rrule } => {
+                out["unsupported"] = json!(why);
+                if let Some(rule) = rrule {
+                    out["rrule"] = json!(rule);
+                }
+            }
+        }
+        out
+    }
+
+    /// The event as a series to create, inviting `invitees` and `classes` instead of the
+    /// matched attendees; `None` if it is not a recurring event ttokttok can keep.
+    pub fn series_submission(
+        &self,
+        invitees: Vec<FriendUuid>,
+        classes: Vec<String>,
+        accept_quota: bool,
+    ) -> Option<SeriesSubmission> {
+        let Imported::Series { meeting, rule, skip } = &self.imported else {
+            return None;
+        };
+        Some(SeriesSubmission {
+            meeting: submitted(meeting, invitees),
+            classes,
+            repeat: RepeatForm::of(rule),
+            accept_quota,
+            skip: skip.clone(),
+        })
+    }
+
+    /// The event as a single meeting to create, inviting `invitees`.
+    pub fn meeting_submission(&self, invitees: Vec<FriendUuid>) -> Option<Submitted> {
+        let Imported::Meeting(meeting) = &self.imported else {
+            return None;
+        };
+        Some(submitted(meeting, invitees))
+    }
+}
+
+fn submitted(meeting: &MeetingForm, invitees: Vec<FriendUuid>) -> Submitted {
+    Submitted {
+        form: MeetingForm {
+            invitees,
+            ..meeting.clone()
+        },
+        ..Submitted::default()
+    }
+}
+
+fn meeting_json(m: &MeetingForm) -> Value {
+    json!({
+        "title": m.title,
+        "start": m.start,
+        "time_zone": m.time_zone,
+        "duration_minutes": m.duration_minutes.parse::<u32>().ok(),
+        "join_url": m.join_url,
+        "invitees": m.invitees,
+    })
 }
 
 /// A start as its zone's wall clock: a named IANA zone is kept; UTC, floating times and zones
@@ -141,22 +275,60 @@ fn excluded(event: &icalendar::Event, zone: Tz, time: chrono::NaiveTime) -> Vec<
         .collect()
 }
 
-fn event_preview(event: &icalendar::Event, friends: &[FriendRecord], lang: Lang) -> Value {
+fn attendees_of(event: &icalendar::Event, friends: &[FriendRecord]) -> Vec<Attendee> {
+    let Some(properties) = event.multi_properties().get("ATTENDEE") else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .map(|p| {
+            let name = p
+                .params()
+                .get("CN")
+                .map(|c| c.value().trim_matches('"').to_owned());
+            let email = p
+                .value()
+                .trim_start_matches("mailto:")
+                .trim_start_matches("MAILTO:")
+                .to_owned();
+            let friend = name.as_deref().and_then(|n| {
+                friends
+                    .iter()
+                    .filter(|f| f.gone_at.is_none())
+                    .find(|f| f.profile.nickname.trim().eq_ignore_ascii_case(n.trim()))
+                    .map(|f| f.profile.uuid.clone())
+            });
+            Attendee { name, email, friend }
+        })
+        .collect()
+}
+
+fn event_preview(event: &icalendar::Event, friends: &[FriendRecord], lang: Lang) -> Preview {
     let title = event.get_summary().unwrap_or_default().trim().to_owned();
     let uid = event.get_uid().map(str::to_owned);
+    let attendees = attendees_of(event, friends);
     let Some(start) = event.get_start() else {
-        return json!({ "uid": uid, "title": title, "unsupported": lang.t("시작 시각이 없습니다.", "It has no start.") });
+        return Preview {
+            uid,
+            title,
+            attendees,
+            note: None,
+            imported: Imported::Unsupported {
+                why: lang.t("시작 시각이 없습니다.", "It has no start.").to_owned(),
+                rrule: None,
+            },
+        };
     };
     let (local, zone, note) = local_start(&start);
-    let minutes = match (event.get_end(), &start) {
-        (Some(end), _) => {
+    let minutes = match event.get_end() {
+        Some(end) => {
             let (end_local, end_zone, _) = local_start(&end);
             match (instant(local, zone), instant(end_local, end_zone)) {
                 (Some(a), Some(b)) if b > a => (b - a).num_minutes(),
                 _ => 60,
             }
         }
-        _ => 60,
+        None => 60,
     };
     let join = event
         .get_url()
@@ -168,73 +340,46 @@ fn event_preview(event: &icalendar::Event, friends: &[FriendRecord], lang: Lang)
         })
         .unwrap_or_default()
         .to_owned();
-    let attendees: Vec<Value> = event
-        .multi_properties()
-        .get("ATTENDEE")
-        .map(|ps| {
-            ps.iter()
-                .map(|p| {
-                    let name = p
-                        .params()
-                        .get("CN")
-                        .map(|c| c.value().trim_matches('"').to_owned());
-                    let email = p
-                        .value()
-                        .trim_start_matches("mailto:")
-                        .trim_start_matches("MAILTO:")
-                        .to_owned();
-                    let friend = name.as_deref().and_then(|n| {
-                        friends
-                            .iter()
-                            .find(|f| f.profile.nickname.trim().eq_ignore_ascii_case(n.trim()))
-                            .map(|f| f.profile.uuid.to_string())
-                    });
-                    json!({ "name": name, "email": email, "friend": friend })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let invitees: Vec<&str> = attendees.iter().filter_map(|a| a["friend"].as_str()).collect();
-    let meeting = json!({
-        "title": title,
-        "start": local.format("%Y-%m-%dT%H:%M").to_string(),
-        "time_zone": zone.name(),
-        "duration_minutes": minutes.clamp(1, 1440),
-        "join_url": join,
-        "invitees": invitees,
-    });
-    let mut out = json!({ "uid": uid, "title": title, "attendees": attendees, "note": note });
-    if event.property_value("RDATE").is_some() {
-        out["unsupported"] = json!(lang.t(
-            "추가 날짜(RDATE)는 가져올 수 없습니다.",
-            "Extra dates (RDATE) cannot be imported."
-        ));
-        return out;
+    let meeting = MeetingForm {
+        title: title.clone(),
+        start: local.format("%Y-%m-%dT%H:%M").to_string(),
+        time_zone: zone.name().to_owned(),
+        duration_minutes: minutes.clamp(1, 1440).to_string(),
+        join_url: join,
+        invitees: attendees.iter().filter_map(|a| a.friend.clone()).collect(),
+        ..MeetingForm::default()
+    };
+    let imported = if event.property_value("RDATE").is_some() {
+        Imported::Unsupported {
+            why: lang
+                .t(
+                    "추가 날짜(RDATE)는 가져올 수 없습니다.",
+                    "Extra dates (RDATE) cannot be imported.",
+                )
+                .to_owned(),
+            rrule: None,
+        }
+    } else {
+        match event.property_value("RRULE") {
+            None => Imported::Meeting(meeting),
+            Some(text) => match rule_of(text, local.date()) {
+                Ok(rule) => Imported::Series {
+                    meeting,
+                    rule,
+                    skip: excluded(event, zone, local.time()),
+                },
+                Err(why) => Imported::Unsupported {
+                    why: why.to_string(),
+                    rrule: Some(text.to_owned()),
+                },
+            },
+        }
+    };
+    Preview {
+        uid,
+        title,
+        attendees,
+        note,
+        imported,
     }
-    match event.property_value("RRULE") {
-        None => out["meeting"] = meeting,
-        Some(text) => match rule_of(text, local.date()) {
-            Ok(rule) => {
-                let form = RepeatForm::of(&rule);
-                out["series"] = json!({
-                    "meeting": meeting,
-                    "classes": [],
-                    "repeat": {
-                        "kind": form.kind,
-                        "every": form.every.parse::<u32>().ok(),
-                        "weekdays": form.weekdays,
-                        "ends": form.ends,
-                        "until": form.until,
-                        "count": form.count.parse::<u32>().ok(),
-                    },
-                    "skip": excluded(event, zone, local.time()),
-                });
-            }
-            Err(why) => {
-                out["unsupported"] = json!(why.to_string());
-                out["rrule"] = json!(text);
-            }
-        },
-    }
-    out
 }
