@@ -215,6 +215,13 @@ impl Browser {
         self.send(request, url).await
     }
 
+    /// A JSON PUT with the CSRF header.
+    pub async fn put_json(&self, url: &str, body: &Value, csrf: &str) -> Page {
+        let url = self.absolute(url);
+        let request = self.http.put(&url).json(body).header("x-csrf-token", csrf);
+        self.send(request, url).await
+    }
+
     /// Follows `Location` (with GETs) until a page that is not a redirect.
     pub async fn follow(&self, mut page: Page) -> Page {
         for _ in 0..10 {

@@ -133,6 +133,21 @@ impl TestApp {
         self.clock.advance(by);
     }
 
+    /// A browser logged in as `user` (every consent given), after the friend sync its login
+    /// started, with the session's CSRF token.
+    pub async fn logged_in(&self, user: i64) -> (Browser, String) {
+        let browser = self.browser();
+        let landed = browser.log_in(user, crate::browser::Consent::AgreeAll).await;
+        assert_eq!(landed.status, 303, "{}", landed.body);
+        self.syncs_done().await;
+        let csrf = browser
+            .get("/meetings/new")
+            .await
+            .csrf()
+            .expect("a page carries the CSRF token");
+        (browser, csrf)
+    }
+
     /// Waits until every requested friend sync has finished.
     pub async fn syncs_done(&self) {
         if let Some(sync) = self.running.services.local_sync() {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use domain::QuotaLimits;
 use kakao_sandbox::World;
 use serde_json::{Value, json};
-use ttokttok_tests::{Browser, Consent, TestApp, spawn_app};
+use ttokttok_tests::{Browser, TestApp, spawn_app};
 
 const TEACHER: i64 = 4812345001;
 const PRINCIPAL: i64 = 4812345101;
@@ -15,19 +15,6 @@ const SEOYEON: i64 = 4812345011;
 const MINJUN: i64 = 4812345012;
 const JOIN: &str = "https://zoom.us/j/85012345678?pwd=abc";
 const SEOUL: chrono_tz::Tz = chrono_tz::Asia::Seoul;
-
-async fn logged_in(app: &TestApp, user: i64) -> (Browser, String) {
-    let browser = app.browser();
-    let landed = browser.log_in(user, Consent::AgreeAll).await;
-    assert_eq!(landed.status, 303, "{}", landed.body);
-    app.syncs_done().await;
-    let csrf = browser
-        .get("/classes")
-        .await
-        .csrf()
-        .expect("the page carries the CSRF token");
-    (browser, csrf)
-}
 
 fn now(app: &TestApp) -> DateTime<Utc> {
     app.services().clock.now()
@@ -65,19 +52,6 @@ fn series_json(app: &TestApp, classes: &[&str]) -> Value {
     })
 }
 
-async fn put_json(app: &TestApp, browser: &Browser, path: &str, body: &Value, csrf: &str) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .put(app.url(path))
-        .header("cookie", browser.cookie_header())
-        .header("x-csrf-token", csrf)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 async fn upcoming(browser: &Browser) -> Vec<Value> {
     let listing = browser.get("/api/meetings").await.json();
     listing["upcoming"].as_array().unwrap().clone()
@@ -93,10 +67,17 @@ async fn invitees(browser: &Browser, meeting: &str) -> Vec<String> {
         .collect()
 }
 
+/// A JSON PUT's status and body.
+async fn put(browser: &Browser, path: &str, body: &Value, csrf: &str) -> (u16, Value) {
+    let page = browser.put_json(path, body, csrf).await;
+    let json = serde_json::from_str(&page.body).unwrap_or(Value::Null);
+    (page.status, json)
+}
+
 #[tokio::test]
 async fn a_weekly_class_is_set_up_once_and_its_reminders_reach_the_students() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let (seoyeon, minjun) = (app.uuid_of(SEOYEON), app.uuid_of(MINJUN));
 
     // A class from the page's form.
@@ -181,8 +162,7 @@ async fn a_weekly_class_is_set_up_once_and_its_reminders_reach_the_students() {
     );
 
     // 박민준 leaves the class: the classes that have not started no longer invite him.
-    let (status, body) = put_json(
-        &app,
+    let (status, body) = put(
         &browser,
         &format!("/api/classes/{class_id}"),
         &json!({"name": "2학년 수학반", "members": [seoyeon], "version": 1}),
@@ -192,8 +172,7 @@ async fn a_weekly_class_is_set_up_once_and_its_reminders_reach_the_students() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(invitees(&browser, &first).await, vec![seoyeon.clone()]);
     // An edit from a stale version is refused and changes nothing.
-    let (status, body) = put_json(
-        &app,
+    let (status, body) = put(
         &browser,
         &format!("/api/classes/{class_id}"),
         &json!({"name": "옛 반", "members": [], "version": 1}),
@@ -218,7 +197,7 @@ async fn a_weekly_class_is_set_up_once_and_its_reminders_reach_the_students() {
     assert_eq!(app.inbox(SEOYEON).await.len(), 1);
 
     // Another admin sees none of it.
-    let (other, other_csrf) = logged_in(&app, PRINCIPAL).await;
+    let (other, other_csrf) = app.logged_in(PRINCIPAL).await;
     assert_eq!(other.get(&format!("/api/series/{series_id}")).await.status, 404);
     assert!(
         other.get("/api/classes").await.json()["classes"]
@@ -226,8 +205,7 @@ async fn a_weekly_class_is_set_up_once_and_its_reminders_reach_the_students() {
             .unwrap()
             .is_empty()
     );
-    let (status, _) = put_json(
-        &app,
+    let (status, _) = put(
         &other,
         &format!("/api/classes/{class_id}"),
         &json!({"name": "가로채기", "members": [], "version": 2}),
@@ -241,7 +219,7 @@ async fn a_weekly_class_is_set_up_once_and_its_reminders_reach_the_students() {
 #[tokio::test]
 async fn this_and_following_starts_a_new_series_from_that_class_on() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let mut body = series_json(&app, &[]);
     body["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON)]);
     let created = browser.post_json("/api/series", &body, Some(&csrf)).await;
@@ -254,7 +232,7 @@ async fn this_and_following_starts_a_new_series_from_that_class_on() {
     body["version"] = series["version"].clone();
     body["scope"] = json!("following");
     body["from"] = third;
-    let (status, split) = put_json(&app, &browser, &format!("/api/series/{id}"), &body, &csrf).await;
+    let (status, split) = put(&browser, &format!("/api/series/{id}"), &body, &csrf).await;
     assert_eq!(status, 200, "{split}");
     assert_ne!(
         split["id"].as_str(),
@@ -287,7 +265,7 @@ async fn a_plan_that_cannot_fit_the_daily_limit_is_named_before_it_is_saved() {
         ..QuotaLimits::KAKAO
     };
     let app = TestApp::spawn_with(World::default_world(), limits).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let mut body = series_json(&app, &[]);
     body["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON), app.uuid_of(MINJUN)]);
     let warned = browser.post_json("/api/series", &body, Some(&csrf)).await;
@@ -322,7 +300,7 @@ async fn a_plan_that_cannot_fit_the_daily_limit_is_named_before_it_is_saved() {
 #[tokio::test]
 async fn the_calendar_feed_lists_every_class_at_a_private_address_that_can_be_changed_or_stopped() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let mut body = series_json(&app, &[]);
     body["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON)]);
     let series = browser.post_json("/api/series", &body, Some(&csrf)).await.json();
@@ -385,7 +363,7 @@ async fn the_calendar_feed_lists_every_class_at_a_private_address_that_can_be_ch
 #[tokio::test]
 async fn an_ics_export_becomes_a_series_after_a_preview_and_what_cannot_be_kept_is_named() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let first = tomorrow(&app);
     let day = |d: NaiveDate| d.format("%Y%m%d").to_string();
     let byday = weekday(first)[..2].to_uppercase();
@@ -458,7 +436,7 @@ fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
 #[tokio::test]
 async fn a_series_is_edited_split_and_cancelled_from_its_own_page() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let mut body = series_json(&app, &[]);
     body["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON)]);
     body["meeting"]["reminder_offsets"] = json!([3, 10]);
@@ -592,7 +570,7 @@ async fn a_series_is_edited_split_and_cancelled_from_its_own_page() {
     assert_eq!(titles, ["수학 A", "수학 A"]);
 
     // Another admin finds none of it.
-    let (stranger, stranger_csrf) = logged_in(&app, PRINCIPAL).await;
+    let (stranger, stranger_csrf) = app.logged_in(PRINCIPAL).await;
     assert_eq!(stranger.get(&format!("/series/{id}")).await.status, 404);
     let refused = stranger
         .post_form(&format!("/series/{id}/cancel"), &[("csrf", &stranger_csrf)])
@@ -605,7 +583,7 @@ async fn a_series_is_edited_split_and_cancelled_from_its_own_page() {
 #[tokio::test]
 async fn an_ics_file_is_previewed_and_the_chosen_events_are_created_from_the_page() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let first = tomorrow(&app);
     let day = |d: NaiveDate| d.format("%Y%m%d").to_string();
     let byday = weekday(first)[..2].to_uppercase();

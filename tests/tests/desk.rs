@@ -5,7 +5,7 @@
 use chrono::Duration;
 use kakao_sandbox::World;
 use serde_json::json;
-use ttokttok_tests::{Browser, Consent, TestApp, spawn_app};
+use ttokttok_tests::{Browser, TestApp, spawn_app};
 
 const TEACHER: i64 = 4812345001;
 const PRINCIPAL: i64 = 4812345101;
@@ -14,18 +14,10 @@ const SEOYEON: i64 = 4812345011;
 /// 문가은: 박원장's friend only.
 const GAEUN: i64 = 4812345111;
 
-async fn logged_in(app: &TestApp, user: i64) -> Browser {
-    let browser = app.browser();
-    let landed = browser.log_in(user, Consent::AgreeAll).await;
-    assert_eq!(landed.status, 303, "{}", landed.body);
-    app.syncs_done().await;
-    browser
-}
-
 #[tokio::test]
 async fn a_session_ends_after_twelve_idle_hours() {
     let app = spawn_app(World::default_world()).await;
-    let browser = logged_in(&app, TEACHER).await;
+    let (browser, _) = app.logged_in(TEACHER).await;
     app.advance(Duration::hours(11));
     assert_eq!(browser.get("/").await.status, 200, "still fine after 11 hours");
     // That visit renewed the cookie, so 11 more hours are fine too; 12 idle ones are not.
@@ -42,7 +34,7 @@ async fn a_session_ends_after_twelve_idle_hours() {
     );
 
     // The browser still holds nothing; a page asks to log in, saying why when it knows.
-    let browser = logged_in(&app, TEACHER).await;
+    let (browser, _) = app.logged_in(TEACHER).await;
     app.advance(Duration::hours(13));
     let page = browser.get("/send").await;
     assert_eq!(page.status, 303);
@@ -59,7 +51,7 @@ async fn a_session_ends_after_twelve_idle_hours() {
 #[tokio::test]
 async fn state_changes_without_the_csrf_token_are_refused() {
     let app = spawn_app(World::default_world()).await;
-    let browser = logged_in(&app, TEACHER).await;
+    let (browser, _) = app.logged_in(TEACHER).await;
     let send = browser.get("/send").await;
     let token = send.csrf().expect("the page carries the token");
     let friend = app.uuid_of(SEOYEON);
@@ -91,8 +83,8 @@ async fn state_changes_without_the_csrf_token_are_refused() {
 #[tokio::test]
 async fn an_admin_asking_for_another_admins_data_gets_404() {
     let app = spawn_app(World::default_world()).await;
-    let teacher = logged_in(&app, TEACHER).await;
-    let principal = logged_in(&app, PRINCIPAL).await;
+    let (teacher, _) = app.logged_in(TEACHER).await;
+    let (principal, _) = app.logged_in(PRINCIPAL).await;
     let gaeun = app.uuid_of(GAEUN);
 
     // 문가은 is 박원장's friend...
@@ -125,7 +117,7 @@ async fn nicknames_from_kakao_are_escaped_everywhere() {
     world.user_mut(SEOYEON).unwrap().nickname = evil.to_owned();
     world.user_mut(TEACHER).unwrap().nickname = "<b>김선생</b>".to_owned();
     let app = spawn_app(world).await;
-    let browser = logged_in(&app, TEACHER).await;
+    let (browser, _) = app.logged_in(TEACHER).await;
 
     for path in ["/", "/send", "/invite"] {
         let page = browser.get(path).await;
@@ -158,7 +150,7 @@ async fn nicknames_from_kakao_are_escaped_everywhere() {
 #[tokio::test]
 async fn every_page_sends_a_strict_csp_and_no_inline_script_or_style() {
     let app = spawn_app(World::default_world()).await;
-    let browser = logged_in(&app, TEACHER).await;
+    let (browser, _) = app.logged_in(TEACHER).await;
     for path in [
         "/",
         "/send",
@@ -231,7 +223,7 @@ async fn pages_speak_the_browsers_language_and_the_switch_sticks() {
 #[tokio::test]
 async fn logging_out_ends_the_session_and_the_kakao_login() {
     let app = spawn_app(World::default_world()).await;
-    let browser = logged_in(&app, TEACHER).await;
+    let (browser, _) = app.logged_in(TEACHER).await;
     let teacher = domain::KakaoUserId::parse(&TEACHER.to_string()).unwrap();
     let dashboard = browser.get("/").await;
 
@@ -277,7 +269,7 @@ async fn logging_out_ends_the_session_and_the_kakao_login() {
 #[tokio::test]
 async fn a_logout_ends_the_session_in_every_browser() {
     let app = spawn_app(World::default_world()).await;
-    let browser = logged_in(&app, TEACHER).await;
+    let (browser, _) = app.logged_in(TEACHER).await;
     let elsewhere = app.browser();
     elsewhere.set_cookie("tt_session", &browser.cookie("tt_session").unwrap());
     assert_eq!(
@@ -307,7 +299,7 @@ async fn a_logout_ends_the_session_in_every_browser() {
     );
 
     app.advance(Duration::minutes(1));
-    let again = logged_in(&app, TEACHER).await;
+    let (again, _) = app.logged_in(TEACHER).await;
     assert_eq!(again.get("/api/me").await.status, 200, "a new login works");
     app.shutdown().await;
 }
@@ -317,7 +309,7 @@ async fn a_logout_ends_the_session_in_every_browser() {
 #[tokio::test]
 async fn a_session_of_a_deleted_admin_reads_nothing() {
     let app = spawn_app(World::default_world()).await;
-    let browser = logged_in(&app, TEACHER).await;
+    let (browser, _) = app.logged_in(TEACHER).await;
     let teacher = domain::KakaoUserId::parse(&TEACHER.to_string()).unwrap();
     let pages = logged_in_copy(&app, &browser);
     app.store()
@@ -349,7 +341,7 @@ fn logged_in_copy(app: &TestApp, browser: &Browser) -> Browser {
 #[tokio::test]
 async fn every_answer_pins_https() {
     let app = spawn_app(World::default_world()).await;
-    let browser = logged_in(&app, TEACHER).await;
+    let (browser, _) = app.logged_in(TEACHER).await;
     for path in ["/", "/api/me", "/meetings", "/static/app.css", "/no-such-page"] {
         let page = browser.get(path).await;
         assert_eq!(

@@ -9,7 +9,7 @@ use kakao_sandbox::World;
 use serde_json::{Value, json};
 use store::model::LinkButton;
 use store::model::UnmatchedParticipant;
-use ttokttok_tests::{Browser, Consent, TestApp, spawn_app};
+use ttokttok_tests::{Browser, TestApp, spawn_app};
 
 const TEACHER: i64 = 4812345001;
 const PRINCIPAL: i64 = 4812345101;
@@ -19,19 +19,6 @@ const MINJUN: i64 = 4812345012;
 /// 문가은: the principal's friend only.
 const GAEUN: i64 = 4812345111;
 const JOIN: &str = "https://zoom.us/j/85012345678?pwd=abc";
-
-async fn logged_in(app: &TestApp, user: i64) -> (Browser, String) {
-    let browser = app.browser();
-    let landed = browser.log_in(user, Consent::AgreeAll).await;
-    assert_eq!(landed.status, 303, "{}", landed.body);
-    app.syncs_done().await;
-    let csrf = browser
-        .get("/meetings/new")
-        .await
-        .csrf()
-        .expect("the form carries the CSRF token");
-    (browser, csrf)
-}
 
 fn now(app: &TestApp) -> DateTime<Utc> {
     app.services().clock.now()
@@ -75,20 +62,6 @@ async fn create(app: &TestApp, browser: &Browser, csrf: &str, minutes: i64) -> V
     created.json()
 }
 
-/// PUT with the browser's cookies (the toolkit's browser only GETs and POSTs).
-async fn put_json(app: &TestApp, browser: &Browser, path: &str, body: &Value, csrf: &str) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .put(app.url(path))
-        .header("cookie", browser.cookie_header())
-        .header("x-csrf-token", csrf)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 fn problem_codes(answer: &Value) -> Vec<String> {
     answer["problems"]
         .as_array()
@@ -102,10 +75,17 @@ fn admin_id(user: i64) -> KakaoUserId {
     KakaoUserId::new(user).unwrap()
 }
 
+/// A JSON PUT's status and body.
+async fn put(browser: &Browser, path: &str, body: &Value, csrf: &str) -> (u16, Value) {
+    let page = browser.put_json(path, body, csrf).await;
+    let json = serde_json::from_str(&page.body).unwrap_or(Value::Null);
+    (page.status, json)
+}
+
 #[tokio::test]
 async fn an_admin_creates_a_meeting_from_the_form_and_sees_it_live() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let form = browser.get("/meetings/new").await;
     assert_eq!(form.status, 200);
     let seoyeon = app.uuid_of(SEOYEON);
@@ -169,7 +149,7 @@ async fn an_admin_creates_a_meeting_from_the_form_and_sees_it_live() {
 #[tokio::test]
 async fn a_meeting_that_cannot_work_is_refused_with_each_reason() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let seoyeon = app.uuid_of(SEOYEON);
 
     // Start in the past.
@@ -260,7 +240,7 @@ async fn a_meeting_that_cannot_work_is_refused_with_each_reason() {
 #[tokio::test]
 async fn a_start_beyond_two_years_or_the_calendar_is_refused_plainly() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let seoyeon = app.uuid_of(SEOYEON);
     let three_years = (now(&app) + Duration::days(3 * 365))
         .format("%Y-%m-%dT%H:%M")
@@ -305,7 +285,7 @@ async fn a_start_beyond_two_years_or_the_calendar_is_refused_plainly() {
 #[tokio::test]
 async fn at_most_two_hundred_invitees() {
     let app = spawn_app(World::with_friends(201)).await;
-    let (browser, csrf) = logged_in(&app, 1000).await;
+    let (browser, csrf) = app.logged_in(1000).await;
     let friends: Vec<String> = (1001..=1201).map(|id| app.uuid_of(id)).collect();
     let too_many = browser
         .post_json("/api/meetings", &meeting_json(&app, 30, &friends), Some(&csrf))
@@ -326,14 +306,14 @@ async fn at_most_two_hundred_invitees() {
 #[tokio::test]
 async fn an_edit_is_saved_from_its_version_and_a_stale_one_is_refused() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let meeting = create(&app, &browser, &csrf, 60).await;
     let id = meeting["id"].as_str().unwrap().to_owned();
 
     let mut edit = meeting_json(&app, 90, &[app.uuid_of(SEOYEON)]);
     edit["title"] = json!("수학 보충");
     edit["version"] = meeting["version"].clone();
-    let (status, saved) = put_json(&app, &browser, &format!("/api/meetings/{id}"), &edit, &csrf).await;
+    let (status, saved) = put(&browser, &format!("/api/meetings/{id}"), &edit, &csrf).await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["title"], "수학 보충");
     assert_eq!(saved["version"], 2);
@@ -345,7 +325,7 @@ async fn an_edit_is_saved_from_its_version_and_a_stale_one_is_refused() {
     );
 
     // The same edit again, from version 1: someone (or a reminder round) moved it meanwhile.
-    let (status, conflict) = put_json(&app, &browser, &format!("/api/meetings/{id}"), &edit, &csrf).await;
+    let (status, conflict) = put(&browser, &format!("/api/meetings/{id}"), &edit, &csrf).await;
     assert_eq!(status, 409);
     assert_eq!(conflict["version"], 2);
 
@@ -359,7 +339,7 @@ async fn an_edit_is_saved_from_its_version_and_a_stale_one_is_refused() {
 #[tokio::test]
 async fn a_stored_text_that_no_longer_parses_is_shown_as_written_and_never_saved_over() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let meeting = create(&app, &browser, &csrf, 60).await;
     let id = MeetingId::parse(meeting["id"].as_str().unwrap()).unwrap();
     // Braces written before variables existed: the text no longer parses as a template.
@@ -427,7 +407,7 @@ async fn a_stored_text_that_no_longer_parses_is_shown_as_written_and_never_saved
 #[tokio::test]
 async fn a_cancelled_meeting_leaves_the_due_index_and_its_links_stop() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let meeting = create(&app, &browser, &csrf, 0).await;
     let id = MeetingId::parse(meeting["id"].as_str().unwrap()).unwrap();
     let seoyeon = FriendUuid::parse(&app.uuid_of(SEOYEON)).unwrap();
@@ -472,7 +452,7 @@ async fn a_cancelled_meeting_leaves_the_due_index_and_its_links_stop() {
 #[tokio::test]
 async fn the_live_view_follows_link_joins_and_manual_ticks() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let meeting = create(&app, &browser, &csrf, 0).await;
     let id = MeetingId::parse(meeting["id"].as_str().unwrap()).unwrap();
     let (seoyeon, minjun) = (app.uuid_of(SEOYEON), app.uuid_of(MINJUN));
@@ -561,8 +541,7 @@ async fn the_live_view_follows_link_joins_and_manual_ticks() {
         !page.has_id(&format!("unpresent-{seoyeon}")),
         "a link join is not undone by hand"
     );
-    let (status, _) = put_json(
-        &app,
+    let (status, _) = put(
         &browser,
         &format!("/api/meetings/{id}/attendance/{minjun}"),
         &json!({"present": false}),
@@ -580,7 +559,7 @@ async fn the_live_view_follows_link_joins_and_manual_ticks() {
 #[tokio::test]
 async fn match_keys_are_saved_and_participants_nobody_matched_are_suggested_by_nickname() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let meeting = create(&app, &browser, &csrf, 0).await;
     let id = MeetingId::parse(meeting["id"].as_str().unwrap()).unwrap();
     let seoyeon = app.uuid_of(SEOYEON);
@@ -607,8 +586,7 @@ async fn match_keys_are_saved_and_participants_nobody_matched_are_suggested_by_n
     let page = browser.get(&format!("/meetings/{id}/match")).await;
     assert!(page.body.contains(r#"data-fill-value="이서연 (iPad)""#));
 
-    let (status, invitee) = put_json(
-        &app,
+    let (status, invitee) = put(
         &browser,
         &format!("/api/meetings/{id}/invitees/{seoyeon}/match-keys"),
         &json!({"email": "Seoyeon@Example.com", "display_name": "Seoyeon Lee", "zoom_registrant_id": ""}),
@@ -639,7 +617,7 @@ async fn match_keys_are_saved_and_participants_nobody_matched_are_suggested_by_n
 #[tokio::test]
 async fn the_preview_fills_in_the_longest_nickname_and_counts_after_substitution() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let mut body = meeting_json(&app, 30, &[app.uuid_of(SEOYEON)]);
     body["template"] = json!("{이름}님, {모임}이 {시작}에 시작했어요");
     let preview = browser
@@ -684,11 +662,11 @@ async fn the_preview_fills_in_the_longest_nickname_and_counts_after_substitution
 #[tokio::test]
 async fn another_admin_gets_404_on_every_meeting_route() {
     let app = spawn_app(World::default_world()).await;
-    let (teacher, teacher_csrf) = logged_in(&app, TEACHER).await;
+    let (teacher, teacher_csrf) = app.logged_in(TEACHER).await;
     let meeting = create(&app, &teacher, &teacher_csrf, 0).await;
     let id = meeting["id"].as_str().unwrap().to_owned();
     let seoyeon = app.uuid_of(SEOYEON);
-    let (principal, csrf) = logged_in(&app, PRINCIPAL).await;
+    let (principal, csrf) = app.logged_in(PRINCIPAL).await;
 
     for path in [
         format!("/meetings/{id}"),
@@ -744,11 +722,7 @@ async fn another_admin_gets_404_on_every_meeting_route() {
             json!({"email": "x@example.com"}),
         ),
     ] {
-        assert_eq!(
-            put_json(&app, &principal, &path, &body, &csrf).await.0,
-            404,
-            "PUT {path}"
-        );
+        assert_eq!(put(&principal, &path, &body, &csrf).await.0, 404, "PUT {path}");
     }
     let listed = principal.get("/api/meetings").await.json();
     assert!(
@@ -783,7 +757,7 @@ async fn another_admin_gets_404_on_every_meeting_route() {
 #[tokio::test]
 async fn a_client_who_stops_reminders_shows_as_opted_out_to_the_admin() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let meeting = create(&app, &browser, &csrf, 0).await;
     let id = MeetingId::parse(meeting["id"].as_str().unwrap()).unwrap();
     let seoyeon = app.uuid_of(SEOYEON);
@@ -846,7 +820,7 @@ async fn a_client_who_stops_reminders_shows_as_opted_out_to_the_admin() {
 #[tokio::test]
 async fn a_join_link_on_an_unknown_host_needs_the_admins_confirmation() {
     let app = spawn_app(World::default_world()).await;
-    let (browser, csrf) = logged_in(&app, TEACHER).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
     let invitees = [app.uuid_of(SEOYEON)];
     let with_link = |url: &str, confirm: Option<bool>| {
         let mut body = meeting_json(&app, 30, &invitees);
