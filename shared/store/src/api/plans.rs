@@ -72,3 +72,98 @@ pub trait SeriesStore: Send + Sync {
     /// Errors: `Corrupt`; `Backend`. An unknown admin has none.
     async fn list_series(&self, admin: KakaoUserId) -> Result<Vec<SeriesRecord>, StoreError>;
 }
+
+/// Implements [`ClassStore`] and [`SeriesStore`] for a backend whose inherent
+/// `create_plan`, `update_plan`, `get_plan` and `list_plans` are generic over the document
+/// ([`crate::model::plans::PlanDocument`]): both documents keep one set of rules, written once
+/// per backend.
+macro_rules! delegate_plan_stores {
+    ($backend:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::api::ClassStore for $backend {
+            async fn create_class(
+                &self,
+                admin: domain::KakaoUserId,
+                id: domain::ClassId,
+                draft: &$crate::model::ClassDraft,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<$crate::model::ClassRecord, $crate::StoreError> {
+                self.create_plan::<$crate::model::plans::ClassPlan>(admin, id, draft, now)
+                    .await
+            }
+
+            async fn update_class(
+                &self,
+                admin: domain::KakaoUserId,
+                id: domain::ClassId,
+                expected: $crate::model::Version,
+                draft: &$crate::model::ClassDraft,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<$crate::model::ClassRecord, $crate::StoreError> {
+                self.update_plan::<$crate::model::plans::ClassPlan>(admin, id, expected, draft, now)
+                    .await
+            }
+
+            async fn get_class(
+                &self,
+                admin: domain::KakaoUserId,
+                id: domain::ClassId,
+            ) -> Result<$crate::model::ClassRecord, $crate::StoreError> {
+                self.get_plan::<$crate::model::plans::ClassPlan>(admin, id)
+                    .await
+            }
+
+            async fn list_classes(
+                &self,
+                admin: domain::KakaoUserId,
+            ) -> Result<Vec<$crate::model::ClassRecord>, $crate::StoreError> {
+                self.list_plans::<$crate::model::plans::ClassPlan>(admin)
+                    .await
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::api::SeriesStore for $backend {
+            async fn create_series(
+                &self,
+                admin: domain::KakaoUserId,
+                id: domain::SeriesId,
+                draft: &$crate::model::SeriesDraft,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<$crate::model::SeriesRecord, $crate::StoreError> {
+                self.create_plan::<$crate::model::plans::SeriesPlan>(admin, id, draft, now)
+                    .await
+            }
+
+            async fn update_series(
+                &self,
+                admin: domain::KakaoUserId,
+                id: domain::SeriesId,
+                expected: $crate::model::Version,
+                draft: &$crate::model::SeriesDraft,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<$crate::model::SeriesRecord, $crate::StoreError> {
+                self.update_plan::<$crate::model::plans::SeriesPlan>(admin, id, expected, draft, now)
+                    .await
+            }
+
+            async fn get_series(
+                &self,
+                admin: domain::KakaoUserId,
+                id: domain::SeriesId,
+            ) -> Result<$crate::model::SeriesRecord, $crate::StoreError> {
+                self.get_plan::<$crate::model::plans::SeriesPlan>(admin, id)
+                    .await
+            }
+
+            async fn list_series(
+                &self,
+                admin: domain::KakaoUserId,
+            ) -> Result<Vec<$crate::model::SeriesRecord>, $crate::StoreError> {
+                self.list_plans::<$crate::model::plans::SeriesPlan>(admin)
+                    .await
+            }
+        }
+    };
+}
+pub(crate) use delegate_plan_stores;

@@ -1,9 +1,8 @@
 //! [`ClassStore`] and [`SeriesStore`] on DynamoDB: `ADMIN#{admin}` / `{CLASS|SERIES}#{id}`, the
 //! document as JSON in `doc`, under a `version`.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ClassId, KakaoUserId, SeriesId};
+use domain::KakaoUserId;
 
 use super::DynamoStore;
 use super::expr::{Condition, Update};
@@ -11,12 +10,8 @@ use super::item::{Item, Reader, n, s, time};
 use super::keys::{PK, SK, admin_pk, key, plan_sk, profile_key};
 use super::requests::{Query, Tx, Written};
 use crate::StoreError;
-use crate::api::{ClassStore, SeriesStore};
 use crate::model::plans::plan_body;
-use crate::model::{
-    ClassDraft, ClassPlan, ClassRecord, PlanDocument, SeriesDraft, SeriesPlan, SeriesRecord, Version,
-    Versioned,
-};
+use crate::model::{PlanDocument, Version, Versioned};
 
 fn plan_from_item<P: PlanDocument>(item: &Item) -> Result<Versioned<P::Id, P::Draft>, StoreError> {
     let r = Reader::new(P::WHAT, item);
@@ -140,68 +135,4 @@ impl DynamoStore {
     }
 }
 
-#[async_trait]
-impl ClassStore for DynamoStore {
-    async fn create_class(
-        &self,
-        admin: KakaoUserId,
-        id: ClassId,
-        draft: &ClassDraft,
-        now: DateTime<Utc>,
-    ) -> Result<ClassRecord, StoreError> {
-        self.create_plan::<ClassPlan>(admin, id, draft, now).await
-    }
-
-    async fn update_class(
-        &self,
-        admin: KakaoUserId,
-        id: ClassId,
-        expected: Version,
-        draft: &ClassDraft,
-        now: DateTime<Utc>,
-    ) -> Result<ClassRecord, StoreError> {
-        self.update_plan::<ClassPlan>(admin, id, expected, draft, now)
-            .await
-    }
-
-    async fn get_class(&self, admin: KakaoUserId, id: ClassId) -> Result<ClassRecord, StoreError> {
-        self.get_plan::<ClassPlan>(admin, id).await
-    }
-
-    async fn list_classes(&self, admin: KakaoUserId) -> Result<Vec<ClassRecord>, StoreError> {
-        self.list_plans::<ClassPlan>(admin).await
-    }
-}
-
-#[async_trait]
-impl SeriesStore for DynamoStore {
-    async fn create_series(
-        &self,
-        admin: KakaoUserId,
-        id: SeriesId,
-        draft: &SeriesDraft,
-        now: DateTime<Utc>,
-    ) -> Result<SeriesRecord, StoreError> {
-        self.create_plan::<SeriesPlan>(admin, id, draft, now).await
-    }
-
-    async fn update_series(
-        &self,
-        admin: KakaoUserId,
-        id: SeriesId,
-        expected: Version,
-        draft: &SeriesDraft,
-        now: DateTime<Utc>,
-    ) -> Result<SeriesRecord, StoreError> {
-        self.update_plan::<SeriesPlan>(admin, id, expected, draft, now)
-            .await
-    }
-
-    async fn get_series(&self, admin: KakaoUserId, id: SeriesId) -> Result<SeriesRecord, StoreError> {
-        self.get_plan::<SeriesPlan>(admin, id).await
-    }
-
-    async fn list_series(&self, admin: KakaoUserId) -> Result<Vec<SeriesRecord>, StoreError> {
-        self.list_plans::<SeriesPlan>(admin).await
-    }
-}
+crate::api::delegate_plan_stores!(DynamoStore);

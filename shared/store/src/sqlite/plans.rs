@@ -1,21 +1,16 @@
 //! [`ClassStore`] and [`SeriesStore`] on SQLite: one `admin_plans` row per document, keyed by
 //! admin, kind and id, the document as JSON.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ClassId, KakaoUserId, SeriesId};
+use domain::KakaoUserId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
 use super::admins::require_admin;
 use super::codec::{from_json, parse_ts, ts};
 use crate::StoreError;
-use crate::api::{ClassStore, SeriesStore};
 use crate::model::plans::plan_body;
-use crate::model::{
-    ClassDraft, ClassPlan, ClassRecord, PlanDocument, SeriesDraft, SeriesPlan, SeriesRecord, Version,
-    Versioned,
-};
+use crate::model::{PlanDocument, Version, Versioned};
 
 const SELECT: &str = "SELECT id, body, version, created_at, updated_at FROM admin_plans";
 
@@ -165,68 +160,4 @@ impl SqliteStore {
     }
 }
 
-#[async_trait]
-impl ClassStore for SqliteStore {
-    async fn create_class(
-        &self,
-        admin: KakaoUserId,
-        id: ClassId,
-        draft: &ClassDraft,
-        now: DateTime<Utc>,
-    ) -> Result<ClassRecord, StoreError> {
-        self.create_plan::<ClassPlan>(admin, id, draft, now).await
-    }
-
-    async fn update_class(
-        &self,
-        admin: KakaoUserId,
-        id: ClassId,
-        expected: Version,
-        draft: &ClassDraft,
-        now: DateTime<Utc>,
-    ) -> Result<ClassRecord, StoreError> {
-        self.update_plan::<ClassPlan>(admin, id, expected, draft, now)
-            .await
-    }
-
-    async fn get_class(&self, admin: KakaoUserId, id: ClassId) -> Result<ClassRecord, StoreError> {
-        self.get_plan::<ClassPlan>(admin, id).await
-    }
-
-    async fn list_classes(&self, admin: KakaoUserId) -> Result<Vec<ClassRecord>, StoreError> {
-        self.list_plans::<ClassPlan>(admin).await
-    }
-}
-
-#[async_trait]
-impl SeriesStore for SqliteStore {
-    async fn create_series(
-        &self,
-        admin: KakaoUserId,
-        id: SeriesId,
-        draft: &SeriesDraft,
-        now: DateTime<Utc>,
-    ) -> Result<SeriesRecord, StoreError> {
-        self.create_plan::<SeriesPlan>(admin, id, draft, now).await
-    }
-
-    async fn update_series(
-        &self,
-        admin: KakaoUserId,
-        id: SeriesId,
-        expected: Version,
-        draft: &SeriesDraft,
-        now: DateTime<Utc>,
-    ) -> Result<SeriesRecord, StoreError> {
-        self.update_plan::<SeriesPlan>(admin, id, expected, draft, now)
-            .await
-    }
-
-    async fn get_series(&self, admin: KakaoUserId, id: SeriesId) -> Result<SeriesRecord, StoreError> {
-        self.get_plan::<SeriesPlan>(admin, id).await
-    }
-
-    async fn list_series(&self, admin: KakaoUserId) -> Result<Vec<SeriesRecord>, StoreError> {
-        self.list_plans::<SeriesPlan>(admin).await
-    }
-}
+crate::api::delegate_plan_stores!(SqliteStore);
