@@ -1,9 +1,14 @@
-//! Reading the `Cookie` header and writing `Set-Cookie` lines, through the `cookie` crate, with
-//! the attributes every cookie of ours shares (`Path=/`, `SameSite=Lax`, HttpOnly unless said).
+//! Reading the `Cookie` header and writing `Set-Cookie` lines, with the attributes every cookie
+//! of ours shares (`Path=/`, `SameSite=Lax`, HttpOnly unless said).
+//!
+//! Written here, not with the `cookie` crate: its parser and writer handle `Expires` through the
+//! `time` crate's date parsing and formatting, which we never use (our lines carry `Max-Age`,
+//! request cookies carry no attributes) and which added about 50 KB to each web function's
+//! binary (`docs/benchmarks.md`, zips). The crate stays as the tests' check of our lines. Our
+//! values are URL-safe base64 or short ASCII words, so no quoting is needed.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use chrono::Duration;
-use cookie::{Cookie, SameSite};
 
 /// The value of cookie `name` in the request, if sent (the first one, if sent twice).
 pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -11,10 +16,10 @@ pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == name)
-        .map(|cookie| cookie.value_trimmed().to_owned())
+        .flat_map(|line| line.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| n.trim() == name)
+        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
 }
 
 /// A `Set-Cookie` line.
@@ -56,18 +61,26 @@ impl SetCookie {
     }
 
     pub fn to_header_value(&self) -> HeaderValue {
-        let mut cookie = Cookie::build((self.name, self.value.as_str()))
-            .path("/")
-            .same_site(SameSite::Lax)
-            .http_only(self.http_only)
-            .secure(self.secure);
+        let mut line = format!("{}={}; Path=/; SameSite=Lax", self.name, self.value);
         if let Some(age) = self.max_age {
-            cookie = cookie.max_age(cookie::time::Duration::seconds(age.num_seconds().max(0)));
+            line.push_str(&format!("; Max-Age={}", age.num_seconds().max(0)));
+        }
+        if self.http_only {
+            line.push_str("; HttpOnly");
+        }
+        if self.secure {
+            line.push_str("; Secure");
         }
         // Names are our constants and values base64 or words; anything else is a bug, and the
         // browser is then told to drop the cookie instead of receiving a broken header.
-        HeaderValue::from_str(&cookie.to_string())
-            .unwrap_or_else(|_| HeaderValue::from_static("tt_invalid=; Path=/; Max-Age=0"))
+        let well_formed = self
+            .value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b';' | b',' | b'"' | b'\\'));
+        match HeaderValue::from_str(&line) {
+            Ok(value) if well_formed => value,
+            _ => HeaderValue::from_static("tt_invalid=; Path=/; Max-Age=0"),
+        }
     }
 
     /// Appends this line to a response's headers.
@@ -78,6 +91,8 @@ impl SetCookie {
 
 #[cfg(test)]
 mod tests {
+    use cookie::{Cookie, SameSite};
+
     use super::*;
 
     #[test]
@@ -88,6 +103,14 @@ mod tests {
         assert_eq!(read(&headers, "tt_session").as_deref(), Some("abc-_9"));
         assert_eq!(read(&headers, "lang").as_deref(), Some("en"));
         assert_eq!(read(&headers, "tt"), None);
+        headers.append(header::COOKIE, HeaderValue::from_static(" spaced = \"quoted\" "));
+        assert_eq!(read(&headers, "spaced").as_deref(), Some("quoted"));
+    }
+
+    #[test]
+    fn a_value_a_cookie_cannot_carry_is_never_written() {
+        let line = SetCookie::new("tt_session", "a;b", None, true).to_header_value();
+        assert_eq!(line, "tt_invalid=; Path=/; Max-Age=0");
     }
 
     #[test]

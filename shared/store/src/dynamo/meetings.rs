@@ -429,10 +429,14 @@ impl MeetingStore for DynamoStore {
         // Every shard at once; each gives its earliest `limit`, so the merge holds the earliest
         // `limit` of all. A shard that cannot be read is logged and the others still count: only
         // when nothing could be read at all is the index unreadable.
-        let reads = futures::future::join_all(
-            (self.inner.config.due_shards.all())
-                .map(|shard| async move { (shard, self.due_in_shard(shard, now, limit).await) }),
-        )
+        // Boxed, so the join's generic code is compiled once for a pointer rather than once per
+        // way it can poll this read's state machine (about 30 KB of every function's binary).
+        type ShardRead<'a> = std::pin::Pin<
+            Box<dyn std::future::Future<Output = (DueShard, Result<DueEntries, StoreError>)> + Send + 'a>,
+        >;
+        let reads = futures::future::join_all(self.inner.config.due_shards.all().map(|shard| {
+            Box::pin(async move { (shard, self.due_in_shard(shard, now, limit).await) }) as ShardRead<'_>
+        }))
         .await;
         let mut found = DueEntries::default();
         let mut last_error = None;
