@@ -661,3 +661,52 @@ END:VCALENDAR\r\n",
     assert_eq!(upcoming(&browser).await.len(), meetings.len());
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_series_whose_first_class_has_passed_can_still_be_edited() {
+    let app = spawn_app(World::default_world()).await;
+    let (browser, csrf) = app.logged_in(TEACHER).await;
+    let mut body = series_json(&app, &[]);
+    body["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON)]);
+    let created = browser.post_json("/api/series", &body, Some(&csrf)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+
+    // Two days on (a new session: the last one ended after 12 idle hours), the first class is
+    // over; its start stays in the form.
+    app.advance(Duration::days(2));
+    let (browser, csrf) = app.logged_in(TEACHER).await;
+    let page = browser.get(&format!("/series/{id}")).await;
+    assert_eq!(page.status, 200);
+    let mut fields = ttokttok_tests::html::form_fields(&page.body, "series-form");
+    set(&mut fields, "title", "수학 (2학기)");
+    let saved = browser
+        .post_form(&format!("/series/{id}"), &borrowed(&fields))
+        .await;
+    assert_eq!(
+        saved.status, 303,
+        "an edit keeps a passed first start: {}",
+        saved.body
+    );
+    let titles: Vec<Value> = upcoming(&browser)
+        .await
+        .iter()
+        .map(|m| m["title"].clone())
+        .collect();
+    assert!(
+        !titles.is_empty() && titles.iter().all(|t| t == "수학 (2학기)"),
+        "{titles:?}"
+    );
+
+    // A new series may still not begin in the past.
+    let mut past = series_json(&app, &[]);
+    past["meeting"]["invitees"] = json!([app.uuid_of(SEOYEON)]);
+    past["meeting"]["start"] = json!(format!(
+        "{}T19:00",
+        (tomorrow(&app) - Duration::days(3)).format("%Y-%m-%d")
+    ));
+    let refused = browser.post_json("/api/series", &past, Some(&csrf)).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("start_in_past"), "{}", refused.body);
+    app.shutdown().await;
+}

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use app::plans::{Resolver, Rolled, change_series, roll_admin};
 use chrono::{DateTime, Duration, Utc};
 use domain::class::{ClassName, ClassProblem, Invitation, check_members};
-use domain::meeting::{ExistingMeeting, MeetingContext, MeetingProblem};
+use domain::meeting::schedule::parse_time_zone;
+use domain::meeting::{ExistingMeeting, MeetingContext, MeetingProblem, Schedule};
 use domain::series::{DayLoad, Foresight, RepeatForm, RepeatProblem, Series, SeriesPattern, foresee};
 use domain::{ClassId, FriendUuid, KakaoUserId, KstDay, QuotaLimits, SeriesId, TemplateText};
 use store::StoreError;
@@ -167,6 +168,7 @@ pub fn check_series(
     resolver: &Resolver,
     limits: &QuotaLimits,
     now: DateTime<Utc>,
+    editing: bool,
 ) -> Result<(SeriesPattern, Foresight), PlanError> {
     let mut problems = SeriesProblems {
         bad_invitees: submission.meeting.bad_invitees.clone(),
@@ -193,8 +195,18 @@ pub fn check_series(
         .cloned()
         .collect();
     form.invitees.extend(members.iter().cloned());
+    // An edit keeps the series' first start even once that class has passed (only classes that
+    // have not started change), so its start is not "moved into the past"; a new series may not
+    // begin in the past.
+    let starts_at = editing
+        .then(|| {
+            let zone = parse_time_zone(&form.time_zone).ok()?;
+            Schedule::parse_start(&form.start, zone).ok()
+        })
+        .flatten()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let existing = ExistingMeeting {
-        starts_at: DateTime::<Utc>::MIN_UTC,
+        starts_at,
         invitees: members,
     };
     let spec = form
@@ -283,7 +295,13 @@ pub async fn create_series(
     let store = &state.services().store;
     let now = state.now();
     let resolver = Resolver::load(&**store, admin).await?;
-    let (pattern, foresight) = check_series(submission, &resolver, &state.services().settings.quotas, now)?;
+    let (pattern, foresight) = check_series(
+        submission,
+        &resolver,
+        &state.services().settings.quotas,
+        now,
+        false,
+    )?;
     if !foresight.fits() && !submission.accept_quota {
         return Err(PlanError::QuotaWarning(Box::new(foresight)));
     }
@@ -341,7 +359,13 @@ pub async fn update_series(
         return Err(PlanError::Conflict(before.version));
     }
     let resolver = Resolver::load(&**store, admin).await?;
-    let (pattern, foresight) = check_series(submission, &resolver, &state.services().settings.quotas, now)?;
+    let (pattern, foresight) = check_series(
+        submission,
+        &resolver,
+        &state.services().settings.quotas,
+        now,
+        true,
+    )?;
     if !foresight.fits() && !submission.accept_quota {
         return Err(PlanError::QuotaWarning(Box::new(foresight)));
     }
