@@ -14,7 +14,7 @@ use web::WebState;
 
 use super::form::Submitted;
 use super::status::{Facts, LiveStatus, live_status};
-use app::meetings::{cancelled_draft, edited_draft, new_draft, opted_out, sync_invitees};
+use app::meetings::{OptOuts, cancelled_draft, edited_draft, new_draft, sync_invitees};
 
 /// Why a save did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -95,8 +95,14 @@ pub async fn create(
     let meeting = store
         .create_meeting(admin, MeetingId::new_v7(), &new_draft(&spec)?, now)
         .await?;
-    let opted_out = opted_out(&**store, admin).await?;
-    sync_invitees(&**store, &meeting, &spec.invitees, &[], &opted_out).await?;
+    sync_invitees(
+        &**store,
+        &meeting,
+        &spec.invitees,
+        &[],
+        &OptOuts::new(&**store, admin),
+    )
+    .await?;
     tracing::info!(admin = %admin, meeting = %meeting.id, invitees = spec.invitees.len(), "meeting created");
     Ok(meeting)
 }
@@ -137,8 +143,14 @@ pub async fn update(
         }
         Err(e) => return Err(missing(e)),
     };
-    let opted_out = opted_out(&**store, admin).await?;
-    sync_invitees(&**store, &saved, &spec.invitees, &invitees, &opted_out).await?;
+    sync_invitees(
+        &**store,
+        &saved,
+        &spec.invitees,
+        &invitees,
+        &OptOuts::new(&**store, admin),
+    )
+    .await?;
     tracing::info!(admin = %admin, meeting = %id, version = %saved.version, "meeting updated");
     // An occurrence of a series: the edit is "this occurrence" on its series, so the window's
     // next roll keeps it instead of putting the series' values back.

@@ -6,5 +6,5 @@
 pub mod invitees;
 pub mod records;
 
-pub use invitees::{opted_out, sync_invitees};
+pub use invitees::{OptOuts, sync_invitees};
 pub use records::{cancelled_draft, draft_of, edited_draft, new_draft};

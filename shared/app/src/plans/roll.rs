@@ -26,7 +26,7 @@ use store::api::Store;
 use store::model::{FriendRecord, Meeting, MeetingStatus, SeriesRecord};
 
 use crate::meetings::records::{cancelled_draft, draft_with};
-use crate::meetings::{opted_out, sync_invitees};
+use crate::meetings::{OptOuts, sync_invitees};
 
 /// How far ahead occurrences exist as meetings.
 pub const HORIZON: Duration = Duration::days(14);
@@ -51,10 +51,10 @@ impl Rolled {
 }
 
 /// What a roll reads once per admin.
-struct Context {
+struct Context<'a> {
     admin: KakaoUserId,
     resolver: Resolver,
-    opted_out: Vec<FriendUuid>,
+    opt_outs: OptOuts<'a>,
     meetings: Vec<Meeting>,
     now: DateTime<Utc>,
 }
@@ -77,7 +77,7 @@ pub async fn roll_admin(
     let cx = Context {
         admin,
         resolver: Resolver::load(store, admin).await?,
-        opted_out: opted_out(store, admin).await?,
+        opt_outs: OptOuts::new(store, admin),
         meetings,
         now,
     };
@@ -120,7 +120,11 @@ pub async fn roll_admin(
 
 /// One series: create what the window lacks, bring what has not started in line, cancel what
 /// the series no longer has.
-async fn roll_series(store: &dyn Store, cx: &Context, record: &SeriesRecord) -> Result<Rolled, StoreError> {
+async fn roll_series(
+    store: &dyn Store,
+    cx: &Context<'_>,
+    record: &SeriesRecord,
+) -> Result<Rolled, StoreError> {
     let series = &record.draft.series;
     let mut rolled = Rolled::default();
     let existing: BTreeMap<DateTime<Utc>, &Meeting> = cx
@@ -165,7 +169,7 @@ async fn roll_series(store: &dyn Store, cx: &Context, record: &SeriesRecord) -> 
 
 async fn write_occurrence(
     store: &dyn Store,
-    cx: &Context,
+    cx: &Context<'_>,
     series: domain::SeriesId,
     pattern: &SeriesPattern,
     occurrence: &Occurrence,
@@ -199,7 +203,7 @@ async fn write_occurrence(
             let id = MeetingId::of_occurrence(series, occurrence.original);
             match store.create_meeting(cx.admin, id, &draft, cx.now).await {
                 Ok(meeting) => {
-                    sync_invitees(store, &meeting, &spec.invitees, &[], &cx.opted_out).await?;
+                    sync_invitees(store, &meeting, &spec.invitees, &[], &cx.opt_outs).await?;
                     rolled.created += 1;
                 }
                 // Another roll made it a moment ago: it is there, which is all this wanted.
@@ -223,7 +227,7 @@ async fn write_occurrence(
                 .await
             {
                 Ok(saved) => {
-                    sync_invitees(store, &saved, &spec.invitees, &before, &cx.opted_out).await?;
+                    sync_invitees(store, &saved, &spec.invitees, &before, &cx.opt_outs).await?;
                     rolled.updated += 1;
                 }
                 Err(StoreError::Conflict { .. }) => rolled.deferred += 1,
@@ -235,7 +239,11 @@ async fn write_occurrence(
 }
 
 /// A meeting of single friends and classes: its invitees follow its classes until it starts.
-async fn refresh_invitees(store: &dyn Store, cx: &Context, meeting: &Meeting) -> Result<Rolled, StoreError> {
+async fn refresh_invitees(
+    store: &dyn Store,
+    cx: &Context<'_>,
+    meeting: &Meeting,
+) -> Result<Rolled, StoreError> {
     let Some(invitation) = &meeting.draft.settings.invitation else {
         return Ok(Rolled::default());
     };
@@ -246,7 +254,7 @@ async fn refresh_invitees(store: &dyn Store, cx: &Context, meeting: &Meeting) ->
     if unchanged {
         return Ok(Rolled::default());
     }
-    sync_invitees(store, meeting, &chosen, &before, &cx.opted_out).await?;
+    sync_invitees(store, meeting, &chosen, &before, &cx.opt_outs).await?;
     Ok(Rolled {
         updated: 1,
         ..Rolled::default()
@@ -282,7 +290,7 @@ async fn cancel(store: &dyn Store, meeting: &Meeting, now: DateTime<Utc>) -> Res
 /// The occurrence as a checked meeting. Its parts were checked when the series was saved; the
 /// invitees are its invitation resolved against the classes as they are now, friends who left
 /// kept (the live view shows them unreachable and the planner never messages them).
-fn occurrence_spec(cx: &Context, pattern: &SeriesPattern, occurrence: &Occurrence) -> MeetingSpec {
+fn occurrence_spec(cx: &Context<'_>, pattern: &SeriesPattern, occurrence: &Occurrence) -> MeetingSpec {
     MeetingSpec {
         title: occurrence.title.clone(),
         schedule: Schedule::new(occurrence.starts_at, pattern.zone(), pattern.duration),
