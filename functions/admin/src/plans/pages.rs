@@ -133,8 +133,17 @@ pub async fn set_occurrence(
         .to_owned();
     match service::skip_occurrence(&state, session.admin, id, original, skip).await {
         Ok(_) => Ok(see_other(back)),
-        Err(PlanError::NotFound) => Err(WebError::NotFound { what: None }),
-        Err(e) => Err(WebError::unavailable(e)),
+        Err(e) => Err(page_error(e, &back)),
+    }
+}
+
+/// A plan's save that failed for a reason the page does not show on its form: 404 for a class
+/// or series that is not this admin's, the start for a gone admin, else "try again" at `retry`.
+pub(super) fn page_error(error: PlanError, retry: &str) -> WebError {
+    match error {
+        PlanError::NotFound => WebError::NotFound { what: None },
+        PlanError::Store(e) if e.is_not_found() => WebError::AdminGone,
+        e => WebError::unavailable(e).retry_at(retry),
     }
 }
 
@@ -284,7 +293,6 @@ pub async fn save_class(
                 .to_owned()];
             render_classes(&state, &session, lang, "/classes", StatusCode::CONFLICT, &words).await
         }
-        Err(PlanError::NotFound) => Err(WebError::NotFound { what: None }),
-        Err(e) => Err(WebError::unavailable(e).retry_at("/classes")),
+        Err(e) => Err(page_error(e, "/classes")),
     }
 }

@@ -20,6 +20,7 @@ use web::extract::{AdminSession, Here};
 use web::layout::{banner, csrf_field};
 use web::{Lang, WebError, WebState};
 
+use super::pages::page_error;
 use super::service::{self, EditScope, PlanError, SeriesSubmission};
 use super::week;
 use super::words;
@@ -36,6 +37,20 @@ fn not_found() -> WebError {
 
 fn series_id(raw: &str) -> Result<SeriesId, WebError> {
     SeriesId::parse(raw).map_err(|_| not_found())
+}
+
+/// The admin's series as stored now; 404 for another admin's.
+async fn stored(
+    state: &WebState,
+    admin: domain::KakaoUserId,
+    id: SeriesId,
+) -> Result<SeriesRecord, WebError> {
+    state
+        .services()
+        .store
+        .get_series(admin, id)
+        .await
+        .map_err(WebError::or_if_missing(not_found()))
 }
 
 /// `GET /series`.
@@ -135,13 +150,7 @@ pub async fn edit_page(
     Here(here): Here,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = series_id(&raw)?;
-    let record = state
-        .services()
-        .store
-        .get_series(session.admin, id)
-        .await
-        .map_err(WebError::or_if_missing(not_found()))?;
+    let record = stored(&state, session.admin, series_id(&raw)?).await?;
     let pairs = pairs_of(&record);
     let view = FormView {
         editing: Some(&record),
@@ -483,18 +492,16 @@ fn series_submission(pairs: &[(String, String)]) -> SeriesSubmission {
 
 /// Where a saved series is seen: the week of its next class.
 fn week_of_next(record: &SeriesRecord, now: DateTime<Utc>) -> String {
-    let first = record
+    match record
         .draft
         .series
         .occurrences(now, now + Duration::days(400))
         .first()
-        .map(|o| o.starts_at.with_timezone(&chrono_tz::Asia::Seoul).date_naive());
-    let from = first.and_then(|d| week::start_of(Some(&d.format("%Y-%m-%d").to_string()), now));
-    match from {
-        Some(d) => {
-            let monday = d - Duration::days(i64::from(chrono::Datelike::weekday(&d).num_days_from_monday()));
-            format!("/week?from={}", monday.format("%Y-%m-%d"))
-        }
+    {
+        Some(next) => format!(
+            "/week?from={}",
+            week::monday_of(next.starts_at).format("%Y-%m-%d")
+        ),
         None => "/week".into(),
     }
 }
@@ -510,21 +517,17 @@ async fn refused(
     error: PlanError,
 ) -> Result<Response, WebError> {
     let (status, problems, quota) = match error {
-        PlanError::InvalidSeries(problems) => {
-            let list: Vec<String> = words::series_problems(&problems, lang)
-                .iter()
-                .filter_map(|p| p["message"].as_str().map(str::to_owned))
-                .collect();
-            (StatusCode::BAD_REQUEST, list, None)
-        }
+        PlanError::InvalidSeries(problems) => (
+            StatusCode::BAD_REQUEST,
+            words::series_problem_lines(&problems, lang),
+            None,
+        ),
         PlanError::QuotaWarning(foresight) => (
             StatusCode::CONFLICT,
             Vec::new(),
             Some(words::quota_warning(&foresight, lang)),
         ),
-        PlanError::NotFound => return Err(not_found()),
-        PlanError::Store(e) if e.is_not_found() => return Err(WebError::AdminGone),
-        e => return Err(WebError::unavailable(e).retry_at(here)),
+        e => return Err(page_error(e, here)),
     };
     let view = FormView {
         editing,
@@ -562,11 +565,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let id = series_id(&raw)?;
     let here = format!("/series/{id}");
-    let store = &state.services().store;
-    let before = store
-        .get_series(session.admin, id)
-        .await
-        .map_err(WebError::or_if_missing(not_found()))?;
+    // The series is read here only to show its form again: the service reads what it saves.
     let value = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
     let scope = match value("scope").unwrap_or("all") {
         "all" => EditScope::All,
@@ -582,6 +581,7 @@ pub async fn update(
                         "Choose again which classes to change.",
                     )
                     .to_owned()];
+                let before = stored(&state, session.admin, id).await?;
                 let view = FormView {
                     editing: Some(&before),
                     pairs: &pairs,
@@ -598,10 +598,7 @@ pub async fn update(
     match service::update_series(&state, session.admin, id, version, scope, &submission).await {
         Ok(saved) => Ok(see_other(format!("/series/{}", saved.record.id))),
         Err(PlanError::Conflict(_) | PlanError::VersionMissing) => {
-            let now_there = store
-                .get_series(session.admin, id)
-                .await
-                .map_err(WebError::or_if_missing(not_found()))?;
+            let now_there = stored(&state, session.admin, id).await?;
             let current = pairs_of(&now_there);
             let view = FormView {
                 editing: Some(&now_there),
@@ -612,7 +609,11 @@ pub async fn update(
             };
             render_form(&state, &session, lang, &here, StatusCode::CONFLICT, &view).await
         }
-        Err(e) => refused(&state, &session, lang, &here, Some(&before), &pairs, e).await,
+        Err(PlanError::NotFound) => Err(not_found()),
+        Err(e) => {
+            let before = stored(&state, session.admin, id).await?;
+            refused(&state, &session, lang, &here, Some(&before), &pairs, e).await
+        }
     }
 }
 
@@ -625,8 +626,6 @@ pub async fn cancel(
     let id = series_id(&raw)?;
     match service::cancel_series(&state, session.admin, id).await {
         Ok(record) => Ok(see_other(format!("/series/{}", record.id))),
-        Err(PlanError::NotFound) => Err(not_found()),
-        Err(PlanError::Store(e)) if e.is_not_found() => Err(WebError::AdminGone),
-        Err(e) => Err(WebError::unavailable(e).retry_at(format!("/series/{id}"))),
+        Err(e) => Err(page_error(e, &format!("/series/{id}"))),
     }
 }

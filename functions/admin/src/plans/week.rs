@@ -42,11 +42,14 @@ pub struct Day {
 pub fn start_of(given: Option<&str>, now: DateTime<Utc>) -> Option<NaiveDate> {
     match given.map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
-        None => {
-            let today = now.with_timezone(&KOREA).date_naive();
-            Some(today - Duration::days(i64::from(today.weekday().num_days_from_monday())))
-        }
+        None => Some(monday_of(now)),
     }
+}
+
+/// The Monday of the Korean week `at` falls in.
+pub fn monday_of(at: DateTime<Utc>) -> NaiveDate {
+    let day = at.with_timezone(&KOREA).date_naive();
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
 pub async fn load(state: &WebState, admin: KakaoUserId, from: NaiveDate) -> Result<Vec<Day>, StoreError> {
@@ -62,19 +65,14 @@ pub async fn load(state: &WebState, admin: KakaoUserId, from: NaiveDate) -> Resu
     let series = store.list_series(admin).await?;
     // A skipped occurrence's meeting is cancelled; the week shows it as skipped, with the way
     // back.
+    let series_of = |of: &domain::series::OccurrenceOf| series.iter().find(|s| s.id == of.series);
     let is_skipped = |of: domain::series::OccurrenceOf| {
-        series
-            .iter()
-            .find(|s| s.id == of.series)
-            .is_some_and(|s| s.draft.series.occurrence(of.original).skipped)
+        series_of(&of).is_some_and(|s| s.draft.series.occurrence(of.original).skipped)
     };
     // An edit that splits a series or moves its days cancels the meetings of the occurrences it
     // no longer has (they had not started, so nothing was sent); their replacements are shown.
     let is_replaced = |of: domain::series::OccurrenceOf| {
-        series
-            .iter()
-            .find(|s| s.id == of.series)
-            .is_some_and(|s| !s.draft.cancelled && !s.draft.series.has_occurrence(of.original))
+        series_of(&of).is_some_and(|s| !s.draft.cancelled && !s.draft.series.has_occurrence(of.original))
     };
     let mut entries = Vec::new();
     let mut shown: BTreeSet<(SeriesId, DateTime<Utc>)> = BTreeSet::new();

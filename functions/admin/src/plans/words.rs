@@ -82,6 +82,14 @@ pub fn series_problems(problems: &SeriesProblems, lang: Lang) -> Vec<Value> {
     list
 }
 
+/// The same problems as the lines a page lists.
+pub fn series_problem_lines(problems: &SeriesProblems, lang: Lang) -> Vec<String> {
+    series_problems(problems, lang)
+        .iter()
+        .filter_map(|p| p["message"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// Why a plan may not fit Kakao's daily limits, in a sentence.
 pub fn quota_warning(f: &Foresight, lang: Lang) -> String {
     let mut parts = Vec::new();
