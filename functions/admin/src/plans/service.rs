@@ -293,11 +293,30 @@ pub async fn create_series(
     submission: &SeriesSubmission,
 ) -> Result<SeriesSaved, PlanError> {
     let store = &state.services().store;
-    let now = state.now();
     let resolver = Resolver::load(&**store, admin).await?;
+    let (record, foresight) = add_series(state, admin, submission, &resolver).await?;
+    let rolled = roll_admin(&**store, admin, state.now()).await?;
+    tracing::info!(admin = %admin, series = %record.id, created = rolled.created, "series created");
+    Ok(SeriesSaved {
+        record: store.get_series(admin, record.id).await?,
+        foresight,
+        rolled,
+    })
+}
+
+/// Checks and writes a new series against classes and friends already read, without rolling
+/// the window: for a caller that writes several and rolls once ([`create_series`], the
+/// `.ics` import).
+pub async fn add_series(
+    state: &WebState,
+    admin: KakaoUserId,
+    submission: &SeriesSubmission,
+    resolver: &Resolver,
+) -> Result<(SeriesRecord, Foresight), PlanError> {
+    let now = state.now();
     let (pattern, foresight) = check_series(
         submission,
-        &resolver,
+        resolver,
         &state.services().settings.quotas,
         now,
         false,
@@ -320,16 +339,12 @@ pub async fn create_series(
         cancelled: false,
         window_until: None,
     };
-    let record = store
+    let record = state
+        .services()
+        .store
         .create_series(admin, SeriesId::new_v7(), &draft, now)
         .await?;
-    let rolled = roll_admin(&**store, admin, now).await?;
-    tracing::info!(admin = %admin, series = %record.id, created = rolled.created, "series created");
-    Ok(SeriesSaved {
-        record: store.get_series(admin, record.id).await?,
-        foresight,
-        rolled,
-    })
+    Ok((record, foresight))
 }
 
 /// Which occurrences an edit of a series changes.

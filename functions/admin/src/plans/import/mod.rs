@@ -167,43 +167,58 @@ impl Preview {
         out
     }
 
-    /// The event as a series to create, inviting `invitees` and `classes` instead of the
-    /// matched attendees; `None` if it is not a recurring event ttokttok can keep.
-    pub fn series_submission(
-        &self,
-        invitees: Vec<FriendUuid>,
-        classes: Vec<String>,
-        accept_quota: bool,
-    ) -> Option<SeriesSubmission> {
-        let Imported::Series { meeting, rule, skip } = &self.imported else {
-            return None;
-        };
-        Some(SeriesSubmission {
-            meeting: submitted(meeting, invitees),
-            classes,
-            repeat: RepeatForm::of(rule),
-            accept_quota,
-            skip: skip.clone(),
-        })
+    /// The join link the file gave (its URL, an https location, or the first https address in
+    /// its description), empty if none.
+    pub fn join_url(&self) -> &str {
+        match &self.imported {
+            Imported::Series { meeting, .. } | Imported::Meeting(meeting) => &meeting.join_url,
+            Imported::Unsupported { .. } => "",
+        }
     }
 
-    /// The event as a single meeting to create, inviting `invitees`.
-    pub fn meeting_submission(&self, invitees: Vec<FriendUuid>) -> Option<Submitted> {
-        let Imported::Meeting(meeting) = &self.imported else {
-            return None;
+    /// The event as what to create, with the admin's choices in place of what the file
+    /// said; `None` for an event ttokttok cannot keep.
+    pub fn submission(&self, chosen: Chosen, accept_quota: bool) -> Option<Submission> {
+        let submitted = |meeting: &MeetingForm| Submitted {
+            form: MeetingForm {
+                invitees: chosen.invitees.clone(),
+                join_url: chosen
+                    .join_url
+                    .clone()
+                    .unwrap_or_else(|| meeting.join_url.clone()),
+                ..meeting.clone()
+            },
+            bad_invitees: chosen.bad_invitees.clone(),
+            version: None,
         };
-        Some(submitted(meeting, invitees))
+        match &self.imported {
+            Imported::Series { meeting, rule, skip } => Some(Submission::Series(SeriesSubmission {
+                meeting: submitted(meeting),
+                classes: chosen.classes.clone(),
+                repeat: RepeatForm::of(rule),
+                accept_quota,
+                skip: skip.clone(),
+            })),
+            Imported::Meeting(meeting) => Some(Submission::Meeting(submitted(meeting))),
+            Imported::Unsupported { .. } => None,
+        }
     }
 }
 
-fn submitted(meeting: &MeetingForm, invitees: Vec<FriendUuid>) -> Submitted {
-    Submitted {
-        form: MeetingForm {
-            invitees,
-            ..meeting.clone()
-        },
-        ..Submitted::default()
-    }
+/// What the admin chose for one event: whom to invite and, if given, another join link.
+#[derive(Debug, Clone, Default)]
+pub struct Chosen {
+    pub invitees: Vec<FriendUuid>,
+    /// Invitee ids that are not even well-formed (refused by the usual checks).
+    pub bad_invitees: Vec<String>,
+    pub classes: Vec<String>,
+    pub join_url: Option<String>,
+}
+
+/// An event ready for the usual save.
+pub enum Submission {
+    Series(SeriesSubmission),
+    Meeting(Submitted),
 }
 
 fn meeting_json(m: &MeetingForm) -> Value {

@@ -22,13 +22,15 @@ use web::extract::{AdminSession, Here};
 use web::layout::{banner, csrf_field};
 use web::{Lang, WebError, WebState};
 
-use super::{Imported, Preview, Refusal};
+use super::{Chosen, Imported, Preview, Refusal, Submission};
 use crate::meetings::pages::nickname;
 use crate::meetings::service::{self as meetings, SaveError};
 use crate::meetings::views::{Viewer, frame};
 use crate::meetings::words::{bad_invitees_words, problem_words};
+use crate::plans::pages::page_error;
 use crate::plans::service::{self, PlanError};
 use crate::plans::words;
+use app::plans::{Resolver, roll_admin};
 
 const HERE: &str = "/calendar/import";
 
@@ -120,14 +122,11 @@ pub async fn submit(
     Ok(frame(&viewer, title, preview_markup(&viewer, &view)).into_response())
 }
 
-/// What the admin ticked, per event; before the first submit, every event that can be kept
-/// with its matched attendees.
+/// What the admin ticked: which events, and for each its invitees, classes and join link.
 struct Choice {
     /// `None` before the admin has chosen (the preview's first showing).
     picked: Option<Vec<usize>>,
-    invitees: BTreeMap<usize, Vec<String>>,
-    classes: BTreeMap<usize, Vec<String>>,
-    join_urls: BTreeMap<usize, String>,
+    events: BTreeMap<usize, Chosen>,
     accept_quota: bool,
 }
 
@@ -136,9 +135,7 @@ impl Choice {
         let chosen = pairs.iter().any(|(n, v)| n == "step" && v == "create");
         let mut out = Choice {
             picked: chosen.then(Vec::new),
-            invitees: BTreeMap::new(),
-            classes: BTreeMap::new(),
-            join_urls: BTreeMap::new(),
+            events: BTreeMap::new(),
             accept_quota: false,
         };
         let index = |raw: &str| raw.parse::<usize>().ok().filter(|i| *i < events);
@@ -160,12 +157,16 @@ impl Choice {
             else {
                 continue;
             };
+            let event = out.events.entry(i).or_default();
             match field {
-                "invitees" => out.invitees.entry(i).or_default().push(value.clone()),
-                "classes" => out.classes.entry(i).or_default().push(value.clone()),
-                "join_url" => {
-                    out.join_urls.insert(i, value.clone());
-                }
+                // Ids that do not read are refused by the usual checks.
+                "invitees" => match FriendUuid::parse(value.trim()) {
+                    Ok(uuid) if !event.invitees.contains(&uuid) => event.invitees.push(uuid),
+                    Ok(_) => {}
+                    Err(_) => event.bad_invitees.push(value.clone()),
+                },
+                "classes" => event.classes.push(value.clone()),
+                "join_url" => event.join_url = Some(value.clone()),
                 _ => {}
             }
         }
@@ -178,22 +179,26 @@ impl Choice {
             None => !matches!(preview.imported, Imported::Unsupported { .. }),
         }
     }
-}
 
-/// The invitees ticked for event `i`; ids that do not read are refused by the usual checks.
-fn invitees_of(choice: &Choice, i: usize) -> (Vec<FriendUuid>, Vec<String>) {
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
-    for raw in choice.invitees.get(&i).into_iter().flatten() {
-        match FriendUuid::parse(raw.trim()) {
-            Ok(uuid) if !good.contains(&uuid) => good.push(uuid),
-            Ok(_) => {}
-            Err(_) => bad.push(raw.clone()),
+    /// The admin's choice for event `i`; before the first submit, the file's: its attendees
+    /// who are friends.
+    fn chosen(&self, i: usize, preview: &Preview) -> Chosen {
+        match &self.picked {
+            Some(_) => self.events.get(&i).cloned().unwrap_or_default(),
+            None => Chosen {
+                invitees: preview
+                    .attendees
+                    .iter()
+                    .filter_map(|a| a.friend.clone())
+                    .collect(),
+                ..Chosen::default()
+            },
         }
     }
-    (good, bad)
 }
 
+/// Creates the ticked events. Classes and friends are read once for all the series, and the
+/// window is rolled once at the end, not once per event.
 async fn create(
     state: &WebState,
     session: &web::Session,
@@ -201,64 +206,62 @@ async fn create(
     previews: &[Preview],
     choice: &Choice,
 ) -> Result<BTreeMap<usize, Outcome>, WebError> {
+    let store = &state.services().store;
+    let mut resolver = None;
     let mut outcomes = BTreeMap::new();
     for i in choice.picked.iter().flatten().copied() {
         let Some(preview) = previews.get(i) else { continue };
-        let (invitees, bad) = invitees_of(choice, i);
-        let classes = choice.classes.get(&i).cloned().unwrap_or_default();
-        let join_url = choice.join_urls.get(&i).cloned();
-        let outcome = if let Some(mut submission) =
-            preview.series_submission(invitees.clone(), classes, choice.accept_quota)
-        {
-            submission.meeting.bad_invitees = bad;
-            if let Some(url) = join_url {
-                submission.meeting.form.join_url = url;
-            }
-            match service::create_series(state, session.admin, &submission).await {
-                Ok(saved) => Outcome::Created {
-                    href: format!("/series/{}", saved.record.id),
-                },
-                Err(PlanError::InvalidSeries(problems)) => Outcome::Refused(
-                    words::series_problems(&problems, lang)
-                        .iter()
-                        .filter_map(|p| p["message"].as_str().map(str::to_owned))
-                        .collect(),
-                ),
-                Err(PlanError::QuotaWarning(foresight)) => {
-                    Outcome::Refused(vec![words::quota_warning(&foresight, lang)])
-                }
-                Err(PlanError::Store(e)) if e.is_not_found() => return Err(WebError::AdminGone),
-                Err(e) => return Err(WebError::unavailable(e).retry_at(HERE)),
-            }
-        } else if let Some(mut submitted) = preview.meeting_submission(invitees) {
-            submitted.bad_invitees = bad;
-            if let Some(url) = join_url {
-                submitted.form.join_url = url;
-            }
-            match meetings::create(state, session.admin, &submitted).await {
-                Ok(meeting) => Outcome::Created {
-                    href: format!("/meetings/{}", meeting.id),
-                },
-                Err(SaveError::Invalid {
-                    problems,
-                    bad_invitees,
-                }) => {
-                    let mut list: Vec<String> = problems.iter().map(|p| problem_words(p, lang)).collect();
-                    if !bad_invitees.is_empty() {
-                        list.push(bad_invitees_words(lang).to_owned());
+        let outcome = match preview.submission(choice.chosen(i, preview), choice.accept_quota) {
+            None => continue,
+            Some(Submission::Series(submission)) => {
+                let resolver = match &mut resolver {
+                    Some(resolver) => resolver,
+                    None => resolver.insert(Resolver::load(&**store, session.admin).await?),
+                };
+                match service::add_series(state, session.admin, &submission, resolver).await {
+                    Ok((record, _)) => Outcome::Created {
+                        href: format!("/series/{}", record.id),
+                    },
+                    Err(PlanError::InvalidSeries(problems)) => {
+                        Outcome::Refused(words::series_problem_lines(&problems, lang))
                     }
-                    Outcome::Refused(list)
+                    Err(PlanError::QuotaWarning(foresight)) => {
+                        Outcome::Refused(vec![words::quota_warning(&foresight, lang)])
+                    }
+                    Err(e) => return Err(page_error(e, HERE)),
                 }
-                Err(SaveError::Store(e)) if e.is_not_found() => return Err(WebError::AdminGone),
-                Err(e) => return Err(WebError::unavailable(e).retry_at(HERE)),
             }
-        } else {
-            continue;
+            Some(Submission::Meeting(submitted)) => {
+                match meetings::create(state, session.admin, &submitted).await {
+                    Ok(meeting) => Outcome::Created {
+                        href: format!("/meetings/{}", meeting.id),
+                    },
+                    Err(SaveError::Invalid {
+                        problems,
+                        bad_invitees,
+                    }) => {
+                        let mut list: Vec<String> = problems.iter().map(|p| problem_words(p, lang)).collect();
+                        if !bad_invitees.is_empty() {
+                            list.push(bad_invitees_words(lang).to_owned());
+                        }
+                        Outcome::Refused(list)
+                    }
+                    Err(SaveError::Store(e)) if e.is_not_found() => return Err(WebError::AdminGone),
+                    Err(e) => return Err(WebError::unavailable(e).retry_at(HERE)),
+                }
+            }
         };
         if let Outcome::Created { href } = &outcome {
             tracing::info!(admin = %session.admin, event = i, created = %href, "imported");
         }
         outcomes.insert(i, outcome);
+    }
+    // The series are saved either way; opening the week or the daily run rolls a window
+    // this could not.
+    if resolver.is_some()
+        && let Err(error) = roll_admin(&**store, session.admin, state.now()).await
+    {
+        tracing::warn!(admin = %session.admin, %error, "window not rolled after an import");
     }
     Ok(outcomes)
 }
@@ -337,15 +340,10 @@ fn preview_markup(viewer: &Viewer<'_>, view: &PreviewView<'_>) -> Markup {
                             None => {}
                         }
                         @if !matches!(p.imported, Imported::Unsupported { .. }) && !done {
-                            @let (picked_friends, _) = match view.choice.picked {
-                                Some(_) => invitees_of(view.choice, i),
-                                None => (p.attendees.iter().filter_map(|a| a.friend.clone()).collect(), Vec::new()),
-                            };
-                            @let picked_classes = view.choice.classes.get(&i).cloned().unwrap_or_default();
-                            @let join = view.choice.join_urls.get(&i).cloned().unwrap_or_else(|| match &p.imported {
-                                Imported::Series { meeting, .. } | Imported::Meeting(meeting) => meeting.join_url.clone(),
-                                Imported::Unsupported { .. } => String::new(),
-                            });
+                            @let chosen = view.choice.chosen(i, p);
+                            @let picked_friends = &chosen.invitees;
+                            @let picked_classes = &chosen.classes;
+                            @let join = chosen.join_url.clone().unwrap_or_else(|| p.join_url().to_owned());
                             label { input type="checkbox" name="pick" value=(i) checked[view.choice.is_picked(i, p) && !done]; " " (lang.t("이 일정 가져오기", "Import this event")) }
                             label { (lang.t("참가 링크", "Join link")) " " input type="url" name={ "e" (i) ".join_url" } value=(join); }
                             @if !p.attendees.is_empty() {
