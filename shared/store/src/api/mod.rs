@@ -55,8 +55,8 @@ pub use meeting_state::{AdminSweepRead, MeetingState, MeetingStateStore, RoundFi
 pub use meetings::MeetingStore;
 pub use oauth::OAuthStateStore;
 pub use opt_outs::OptOutStore;
-pub(crate) use plans::delegate_plan_stores;
 pub use plans::{ClassStore, SeriesStore};
+pub(crate) use plans::{delegate_plan_store, delegate_plan_stores};
 pub use preferences::PreferenceStore;
 pub use quota::QuotaStore;
 pub use store::Store;

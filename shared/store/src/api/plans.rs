@@ -79,91 +79,79 @@ pub trait SeriesStore: Send + Sync {
 /// per backend.
 macro_rules! delegate_plan_stores {
     ($backend:ty) => {
+        $crate::api::delegate_plan_store!(
+            $backend,
+            ClassStore,
+            ClassPlan,
+            ClassId,
+            ClassDraft,
+            ClassRecord,
+            create_class,
+            update_class,
+            get_class,
+            list_classes
+        );
+        $crate::api::delegate_plan_store!(
+            $backend,
+            SeriesStore,
+            SeriesPlan,
+            SeriesId,
+            SeriesDraft,
+            SeriesRecord,
+            create_series,
+            update_series,
+            get_series,
+            list_series
+        );
+    };
+}
+pub(crate) use delegate_plan_stores;
+
+/// One of the two traits of [`delegate_plan_stores`].
+macro_rules! delegate_plan_store {
+    ($backend:ty, $store:ident, $plan:ident, $id:ident, $draft:ident, $record:ident,
+     $create:ident, $update:ident, $get:ident, $list:ident) => {
         #[async_trait::async_trait]
-        impl $crate::api::ClassStore for $backend {
-            async fn create_class(
+        impl $crate::api::$store for $backend {
+            async fn $create(
                 &self,
                 admin: domain::KakaoUserId,
-                id: domain::ClassId,
-                draft: &$crate::model::ClassDraft,
+                id: domain::$id,
+                draft: &$crate::model::$draft,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<$crate::model::ClassRecord, $crate::StoreError> {
-                self.create_plan::<$crate::model::plans::ClassPlan>(admin, id, draft, now)
+            ) -> Result<$crate::model::$record, $crate::StoreError> {
+                self.create_plan::<$crate::model::plans::$plan>(admin, id, draft, now)
                     .await
             }
 
-            async fn update_class(
+            async fn $update(
                 &self,
                 admin: domain::KakaoUserId,
-                id: domain::ClassId,
+                id: domain::$id,
                 expected: $crate::model::Version,
-                draft: &$crate::model::ClassDraft,
+                draft: &$crate::model::$draft,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<$crate::model::ClassRecord, $crate::StoreError> {
-                self.update_plan::<$crate::model::plans::ClassPlan>(admin, id, expected, draft, now)
+            ) -> Result<$crate::model::$record, $crate::StoreError> {
+                self.update_plan::<$crate::model::plans::$plan>(admin, id, expected, draft, now)
                     .await
             }
 
-            async fn get_class(
+            async fn $get(
                 &self,
                 admin: domain::KakaoUserId,
-                id: domain::ClassId,
-            ) -> Result<$crate::model::ClassRecord, $crate::StoreError> {
-                self.get_plan::<$crate::model::plans::ClassPlan>(admin, id)
+                id: domain::$id,
+            ) -> Result<$crate::model::$record, $crate::StoreError> {
+                self.get_plan::<$crate::model::plans::$plan>(admin, id)
                     .await
             }
 
-            async fn list_classes(
+            async fn $list(
                 &self,
                 admin: domain::KakaoUserId,
-            ) -> Result<Vec<$crate::model::ClassRecord>, $crate::StoreError> {
-                self.list_plans::<$crate::model::plans::ClassPlan>(admin)
-                    .await
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::api::SeriesStore for $backend {
-            async fn create_series(
-                &self,
-                admin: domain::KakaoUserId,
-                id: domain::SeriesId,
-                draft: &$crate::model::SeriesDraft,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<$crate::model::SeriesRecord, $crate::StoreError> {
-                self.create_plan::<$crate::model::plans::SeriesPlan>(admin, id, draft, now)
-                    .await
-            }
-
-            async fn update_series(
-                &self,
-                admin: domain::KakaoUserId,
-                id: domain::SeriesId,
-                expected: $crate::model::Version,
-                draft: &$crate::model::SeriesDraft,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> Result<$crate::model::SeriesRecord, $crate::StoreError> {
-                self.update_plan::<$crate::model::plans::SeriesPlan>(admin, id, expected, draft, now)
-                    .await
-            }
-
-            async fn get_series(
-                &self,
-                admin: domain::KakaoUserId,
-                id: domain::SeriesId,
-            ) -> Result<$crate::model::SeriesRecord, $crate::StoreError> {
-                self.get_plan::<$crate::model::plans::SeriesPlan>(admin, id)
-                    .await
-            }
-
-            async fn list_series(
-                &self,
-                admin: domain::KakaoUserId,
-            ) -> Result<Vec<$crate::model::SeriesRecord>, $crate::StoreError> {
-                self.list_plans::<$crate::model::plans::SeriesPlan>(admin)
-                    .await
+            ) -> Result<Vec<$crate::model::$record>, $crate::StoreError> {
+                self.list_plans::<$crate::model::plans::$plan>(admin).await
             }
         }
     };
 }
-pub(crate) use delegate_plan_stores;
+pub(crate) use delegate_plan_store;
