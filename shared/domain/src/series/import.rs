@@ -42,7 +42,6 @@ enum Frequency {
 /// The parts of a rule that decide which days it means.
 #[derive(Debug, Default)]
 struct Parts {
-    freq: Option<Frequency>,
     interval: Option<u32>,
     count: Option<u32>,
     until: Option<NaiveDate>,
@@ -75,8 +74,17 @@ fn weekday(code: &str) -> Option<Weekday> {
     })
 }
 
-/// `FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10` into its parts; a part ttokttok cannot keep is named.
-fn parts_of(text: &str) -> Result<Parts, Unsupported> {
+/// Parts that choose days ttokttok's rules cannot say.
+const UNKEPT_PARTS: [&str; 4] = ["BYSETPOS", "BYMONTH", "BYYEARDAY", "BYWEEKNO"];
+
+/// Parts of a time of day: one that only repeats the start's own time is implied by it; any
+/// other makes more than one occurrence a day.
+const TIME_PARTS: [&str; 3] = ["BYHOUR", "BYMINUTE", "BYSECOND"];
+
+/// `FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10` into its frequency and parts; a part ttokttok cannot
+/// keep is named.
+fn parts_of(text: &str) -> Result<(Frequency, Parts), Unsupported> {
+    let mut freq = None;
     let mut parts = Parts::default();
     let mut seen: Vec<String> = Vec::new();
     for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
@@ -90,9 +98,18 @@ fn parts_of(text: &str) -> Result<Parts, Unsupported> {
         }
         seen.push(name.clone());
         let list = || value.split(',').map(str::trim);
+        if let Some(part) = UNKEPT_PARTS.iter().find(|p| **p == name) {
+            return Err(Unsupported::Part(part));
+        }
+        if let Some(part) = TIME_PARTS.iter().find(|p| **p == name) {
+            if list().count() > 1 {
+                return Err(Unsupported::Part(part));
+            }
+            continue;
+        }
         match name.as_str() {
             "FREQ" => {
-                parts.freq = Some(match value.as_str() {
+                freq = Some(match value.as_str() {
                     "DAILY" => Frequency::Daily,
                     "WEEKLY" => Frequency::Weekly,
                     "MONTHLY" => Frequency::Monthly,
@@ -130,34 +147,17 @@ fn parts_of(text: &str) -> Result<Parts, Unsupported> {
                     parts.by_month_day.push(number(&name, day)?);
                 }
             }
-            // A time that only repeats the start's own time is implied by it; any other makes
-            // more than one occurrence a day.
-            "BYHOUR" | "BYMINUTE" | "BYSECOND" => {
-                if list().count() > 1 {
-                    return Err(Unsupported::Part(match name.as_str() {
-                        "BYHOUR" => "BYHOUR",
-                        "BYMINUTE" => "BYMINUTE",
-                        _ => "BYSECOND",
-                    }));
-                }
-            }
-            "BYSETPOS" => return Err(Unsupported::Part("BYSETPOS")),
-            "BYMONTH" => return Err(Unsupported::Part("BYMONTH")),
-            "BYYEARDAY" => return Err(Unsupported::Part("BYYEARDAY")),
-            "BYWEEKNO" => return Err(Unsupported::Part("BYWEEKNO")),
             // The week's first day changes nothing for the rules ttokttok keeps but an
             // every-other-week rule on days before Monday, which are read from Monday.
             "WKST" if weekday(&value).is_some() => {}
             _ => return Err(unreadable(format!("{name} is not a part of a rule"))),
         }
     }
-    if parts.freq.is_none() {
-        return Err(unreadable("the rule has no FREQ"));
-    }
+    let freq = freq.ok_or_else(|| unreadable("the rule has no FREQ"))?;
     if parts.count.is_some() && parts.until.is_some() {
         return Err(unreadable("the rule has both COUNT and UNTIL"));
     }
-    Ok(parts)
+    Ok((freq, parts))
 }
 
 /// `text` is the `RRULE` value (`FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10`); `first` the event's
@@ -168,7 +168,7 @@ pub fn rule_of(text: &str, first: NaiveDate) -> Result<RepeatRule, Unsupported> 
         .get(..6)
         .filter(|p| p.eq_ignore_ascii_case("RRULE:"))
         .map_or(text, |_| &text[6..]);
-    let rule = parts_of(text)?;
+    let (freq, rule) = parts_of(text)?;
     let every = match rule.interval.unwrap_or(1) {
         0 => return Err(unreadable("INTERVAL=0")),
         n if n > u32::from(MAX_EVERY) => return Err(Unsupported::Interval(n)),
@@ -183,12 +183,10 @@ pub fn rule_of(text: &str, first: NaiveDate) -> Result<RepeatRule, Unsupported> 
             })
             .collect()
     };
-    let repeat = match rule.freq {
-        Some(Frequency::Daily) if rule.by_day.is_empty() && rule.by_month_day.is_empty() => {
-            Repeat::Daily { every }
-        }
-        Some(Frequency::Daily) => return Err(Unsupported::Part("BYDAY in a daily rule")),
-        Some(Frequency::Weekly) => {
+    let repeat = match freq {
+        Frequency::Daily if rule.by_day.is_empty() && rule.by_month_day.is_empty() => Repeat::Daily { every },
+        Frequency::Daily => return Err(Unsupported::Part("BYDAY in a daily rule")),
+        Frequency::Weekly => {
             if !rule.by_month_day.is_empty() {
                 return Err(Unsupported::Part("BYMONTHDAY in a weekly rule"));
             }
@@ -211,7 +209,7 @@ pub fn rule_of(text: &str, first: NaiveDate) -> Result<RepeatRule, Unsupported> 
                 Repeat::Weekly { every, on }
             }
         }
-        Some(Frequency::Monthly) | None => match (rule.by_month_day.as_slice(), rule.by_day.as_slice()) {
+        Frequency::Monthly => match (rule.by_month_day.as_slice(), rule.by_day.as_slice()) {
             ([], []) => Repeat::MonthlyOnDate {
                 every,
                 day: u8::try_from(chrono::Datelike::day(&first)).unwrap_or(1),
