@@ -57,6 +57,14 @@ impl Page {
             .or_else(|| self.attr("problem-dialog", "data-problem"))
     }
 
+    /// The status and the JSON body (`Null` when the body is not JSON), for asserting on both.
+    pub fn answer(&self) -> (u16, Value) {
+        (
+            self.status,
+            serde_json::from_str(&self.body).unwrap_or(Value::Null),
+        )
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("{} is not JSON ({e}): {}", self.url, self.body))

@@ -52,6 +52,32 @@ fn series_json(app: &TestApp, classes: &[&str]) -> Value {
     })
 }
 
+/// An `.ics` file as `prodid` exports it, of these events, each given as its property lines.
+fn ics(prodid: &str, events: &[Vec<String>]) -> String {
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".into(),
+        format!("PRODID:{prodid}"),
+    ];
+    for event in events {
+        lines.push("BEGIN:VEVENT".into());
+        lines.extend(event.iter().cloned());
+        lines.push("END:VEVENT".into());
+    }
+    lines.push("END:VCALENDAR".into());
+    lines.iter().map(|l| format!("{l}\r\n")).collect()
+}
+
+/// A date as iCalendar writes it (`20270105`).
+fn ics_date(date: NaiveDate) -> String {
+    date.format("%Y%m%d").to_string()
+}
+
+/// A date's weekday as RRULE's BYDAY writes it (`TU`).
+fn byday(date: NaiveDate) -> String {
+    weekday(date)[..2].to_uppercase()
+}
+
 async fn upcoming(browser: &Browser) -> Vec<Value> {
     let listing = browser.get("/api/meetings").await.json();
     listing["upcoming"].as_array().unwrap().clone()
@@ -65,13 +91,6 @@ async fn invitees(browser: &Browser, meeting: &str) -> Vec<String> {
         .iter()
         .map(|i| i["friend"].as_str().unwrap().to_owned())
         .collect()
-}
-
-/// A JSON PUT's status and body.
-async fn put(browser: &Browser, path: &str, body: &Value, csrf: &str) -> (u16, Value) {
-    let page = browser.put_json(path, body, csrf).await;
-    let json = serde_json::from_str(&page.body).unwrap_or(Value::Null);
-    (page.status, json)
 }
 
 #[tokio::test]
@@ -162,23 +181,25 @@ async fn a_weekly_class_is_set_up_once_and_its_reminders_reach_the_students() {
     );
 
     // 박민준 leaves the class: the classes that have not started no longer invite him.
-    let (status, body) = put(
-        &browser,
-        &format!("/api/classes/{class_id}"),
-        &json!({"name": "2학년 수학반", "members": [seoyeon], "version": 1}),
-        &csrf,
-    )
-    .await;
+    let (status, body) = browser
+        .put_json(
+            &format!("/api/classes/{class_id}"),
+            &json!({"name": "2학년 수학반", "members": [seoyeon], "version": 1}),
+            &csrf,
+        )
+        .await
+        .answer();
     assert_eq!(status, 200, "{body}");
     assert_eq!(invitees(&browser, &first).await, vec![seoyeon.clone()]);
     // An edit from a stale version is refused and changes nothing.
-    let (status, body) = put(
-        &browser,
-        &format!("/api/classes/{class_id}"),
-        &json!({"name": "옛 반", "members": [], "version": 1}),
-        &csrf,
-    )
-    .await;
+    let (status, body) = browser
+        .put_json(
+            &format!("/api/classes/{class_id}"),
+            &json!({"name": "옛 반", "members": [], "version": 1}),
+            &csrf,
+        )
+        .await
+        .answer();
     assert_eq!((status, body["version"].clone()), (409, json!(2)));
 
     // The first class starts; five minutes later the sweep nudges who has not joined.
@@ -205,13 +226,14 @@ async fn a_weekly_class_is_set_up_once_and_its_reminders_reach_the_students() {
             .unwrap()
             .is_empty()
     );
-    let (status, _) = put(
-        &other,
-        &format!("/api/classes/{class_id}"),
-        &json!({"name": "가로채기", "members": [], "version": 2}),
-        &other_csrf,
-    )
-    .await;
+    let (status, _) = other
+        .put_json(
+            &format!("/api/classes/{class_id}"),
+            &json!({"name": "가로채기", "members": [], "version": 2}),
+            &other_csrf,
+        )
+        .await
+        .answer();
     assert_eq!(status, 404);
     app.shutdown().await;
 }
@@ -232,7 +254,10 @@ async fn this_and_following_starts_a_new_series_from_that_class_on() {
     body["version"] = series["version"].clone();
     body["scope"] = json!("following");
     body["from"] = third;
-    let (status, split) = put(&browser, &format!("/api/series/{id}"), &body, &csrf).await;
+    let (status, split) = browser
+        .put_json(&format!("/api/series/{id}"), &body, &csrf)
+        .await
+        .answer();
     assert_eq!(status, 200, "{split}");
     assert_ne!(
         split["id"].as_str(),
@@ -365,18 +390,28 @@ async fn an_ics_export_becomes_a_series_after_a_preview_and_what_cannot_be_kept_
     let app = spawn_app(World::default_world()).await;
     let (browser, csrf) = app.logged_in(TEACHER).await;
     let first = tomorrow(&app);
-    let day = |d: NaiveDate| d.format("%Y%m%d").to_string();
-    let byday = weekday(first)[..2].to_uppercase();
-    let ics = format!(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n\
-BEGIN:VEVENT\r\nUID:weekly@google.com\r\nDTSTART;TZID=Asia/Seoul:{d}T190000\r\nDTEND;TZID=Asia/Seoul:{d}T200000\r\n\
-RRULE:FREQ=WEEKLY;BYDAY={byday};COUNT=4\r\nEXDATE;TZID=Asia/Seoul:{x}T190000\r\n\
-ATTENDEE;CN=이서연;ROLE=REQ-PARTICIPANT:mailto:seoyeon@example.com\r\nSUMMARY:영어 회화\r\n\
-LOCATION:https://zoom.us/j/85012345678\r\nEND:VEVENT\r\n\
-BEGIN:VEVENT\r\nUID:yearly@google.com\r\nDTSTART:{d}T100000Z\r\nDTEND:{d}T110000Z\r\nRRULE:FREQ=YEARLY\r\nSUMMARY:생일\r\nEND:VEVENT\r\n\
-END:VCALENDAR\r\n",
-        d = day(first),
-        x = day(first + Duration::days(7)),
+    let (d, x, byday) = (ics_date(first), ics_date(first + Duration::days(7)), byday(first));
+    let ics = ics(
+        "-//Google Inc//Google Calendar 70.9054//EN",
+        &[
+            vec![
+                "UID:weekly@google.com".into(),
+                format!("DTSTART;TZID=Asia/Seoul:{d}T190000"),
+                format!("DTEND;TZID=Asia/Seoul:{d}T200000"),
+                format!("RRULE:FREQ=WEEKLY;BYDAY={byday};COUNT=4"),
+                format!("EXDATE;TZID=Asia/Seoul:{x}T190000"),
+                "ATTENDEE;CN=이서연;ROLE=REQ-PARTICIPANT:mailto:seoyeon@example.com".into(),
+                "SUMMARY:영어 회화".into(),
+                "LOCATION:https://zoom.us/j/85012345678".into(),
+            ],
+            vec![
+                "UID:yearly@google.com".into(),
+                format!("DTSTART:{d}T100000Z"),
+                format!("DTEND:{d}T110000Z"),
+                "RRULE:FREQ=YEARLY".into(),
+                "SUMMARY:생일".into(),
+            ],
+        ],
     );
     let response = reqwest::Client::new()
         .post(app.url("/api/calendar/import"))
@@ -585,17 +620,32 @@ async fn an_ics_file_is_previewed_and_the_chosen_events_are_created_from_the_pag
     let app = spawn_app(World::default_world()).await;
     let (browser, csrf) = app.logged_in(TEACHER).await;
     let first = tomorrow(&app);
-    let day = |d: NaiveDate| d.format("%Y%m%d").to_string();
-    let byday = weekday(first)[..2].to_uppercase();
-    let ics = format!(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Zoom//EN\r\n\
-BEGIN:VEVENT\r\nUID:weekly@zoom.us\r\nDTSTART;TZID=Asia/Seoul:{d}T190000\r\nDTEND;TZID=Asia/Seoul:{d}T200000\r\n\
-RRULE:FREQ=WEEKLY;BYDAY={byday};COUNT=2\r\nATTENDEE;CN=이서연:mailto:seoyeon@example.com\r\nSUMMARY:영어 회화\r\n\
-URL:https://zoom.us/j/85012345678\r\nEND:VEVENT\r\n\
-BEGIN:VEVENT\r\nUID:once@zoom.us\r\nDTSTART;TZID=Asia/Seoul:{d}T090000\r\nDTEND;TZID=Asia/Seoul:{d}T093000\r\nSUMMARY:상담\r\nEND:VEVENT\r\n\
-BEGIN:VEVENT\r\nUID:monthly@zoom.us\r\nDTSTART;TZID=Asia/Seoul:{d}T100000\r\nRRULE:FREQ=MONTHLY;BYMONTHDAY=1,15\r\nSUMMARY:월례\r\nEND:VEVENT\r\n\
-END:VCALENDAR\r\n",
-        d = day(first),
+    let (d, byday) = (ics_date(first), byday(first));
+    let ics = ics(
+        "-//Zoom//EN",
+        &[
+            vec![
+                "UID:weekly@zoom.us".into(),
+                format!("DTSTART;TZID=Asia/Seoul:{d}T190000"),
+                format!("DTEND;TZID=Asia/Seoul:{d}T200000"),
+                format!("RRULE:FREQ=WEEKLY;BYDAY={byday};COUNT=2"),
+                "ATTENDEE;CN=이서연:mailto:seoyeon@example.com".into(),
+                "SUMMARY:영어 회화".into(),
+                "URL:https://zoom.us/j/85012345678".into(),
+            ],
+            vec![
+                "UID:once@zoom.us".into(),
+                format!("DTSTART;TZID=Asia/Seoul:{d}T090000"),
+                format!("DTEND;TZID=Asia/Seoul:{d}T093000"),
+                "SUMMARY:상담".into(),
+            ],
+            vec![
+                "UID:monthly@zoom.us".into(),
+                format!("DTSTART;TZID=Asia/Seoul:{d}T100000"),
+                "RRULE:FREQ=MONTHLY;BYMONTHDAY=1,15".into(),
+                "SUMMARY:월례".into(),
+            ],
+        ],
     );
 
     // Not a calendar: said plainly, and what was pasted stays in the box.

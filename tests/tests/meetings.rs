@@ -75,13 +75,6 @@ fn admin_id(user: i64) -> KakaoUserId {
     KakaoUserId::new(user).unwrap()
 }
 
-/// A JSON PUT's status and body.
-async fn put(browser: &Browser, path: &str, body: &Value, csrf: &str) -> (u16, Value) {
-    let page = browser.put_json(path, body, csrf).await;
-    let json = serde_json::from_str(&page.body).unwrap_or(Value::Null);
-    (page.status, json)
-}
-
 #[tokio::test]
 async fn an_admin_creates_a_meeting_from_the_form_and_sees_it_live() {
     let app = spawn_app(World::default_world()).await;
@@ -313,7 +306,10 @@ async fn an_edit_is_saved_from_its_version_and_a_stale_one_is_refused() {
     let mut edit = meeting_json(&app, 90, &[app.uuid_of(SEOYEON)]);
     edit["title"] = json!("수학 보충");
     edit["version"] = meeting["version"].clone();
-    let (status, saved) = put(&browser, &format!("/api/meetings/{id}"), &edit, &csrf).await;
+    let (status, saved) = browser
+        .put_json(&format!("/api/meetings/{id}"), &edit, &csrf)
+        .await
+        .answer();
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["title"], "수학 보충");
     assert_eq!(saved["version"], 2);
@@ -325,7 +321,10 @@ async fn an_edit_is_saved_from_its_version_and_a_stale_one_is_refused() {
     );
 
     // The same edit again, from version 1: someone (or a reminder round) moved it meanwhile.
-    let (status, conflict) = put(&browser, &format!("/api/meetings/{id}"), &edit, &csrf).await;
+    let (status, conflict) = browser
+        .put_json(&format!("/api/meetings/{id}"), &edit, &csrf)
+        .await
+        .answer();
     assert_eq!(status, 409);
     assert_eq!(conflict["version"], 2);
 
@@ -541,13 +540,14 @@ async fn the_live_view_follows_link_joins_and_manual_ticks() {
         !page.has_id(&format!("unpresent-{seoyeon}")),
         "a link join is not undone by hand"
     );
-    let (status, _) = put(
-        &browser,
-        &format!("/api/meetings/{id}/attendance/{minjun}"),
-        &json!({"present": false}),
-        &csrf,
-    )
-    .await;
+    let (status, _) = browser
+        .put_json(
+            &format!("/api/meetings/{id}/attendance/{minjun}"),
+            &json!({"present": false}),
+            &csrf,
+        )
+        .await
+        .answer();
     assert_eq!(status, 204);
     assert_eq!(
         browser.get(&format!("/api/meetings/{id}/status")).await.json()["joined"],
@@ -586,13 +586,14 @@ async fn match_keys_are_saved_and_participants_nobody_matched_are_suggested_by_n
     let page = browser.get(&format!("/meetings/{id}/match")).await;
     assert!(page.body.contains(r#"data-fill-value="이서연 (iPad)""#));
 
-    let (status, invitee) = put(
-        &browser,
-        &format!("/api/meetings/{id}/invitees/{seoyeon}/match-keys"),
-        &json!({"email": "Seoyeon@Example.com", "display_name": "Seoyeon Lee", "zoom_registrant_id": ""}),
-        &csrf,
-    )
-    .await;
+    let (status, invitee) = browser
+        .put_json(
+            &format!("/api/meetings/{id}/invitees/{seoyeon}/match-keys"),
+            &json!({"email": "Seoyeon@Example.com", "display_name": "Seoyeon Lee", "zoom_registrant_id": ""}),
+            &csrf,
+        )
+        .await
+        .answer();
     assert_eq!(status, 200, "{invitee}");
     assert_eq!(invitee["match_keys"]["email"], "seoyeon@example.com");
     assert_eq!(invitee["match_keys"]["zoom_registrant_id"], Value::Null);
@@ -722,7 +723,11 @@ async fn another_admin_gets_404_on_every_meeting_route() {
             json!({"email": "x@example.com"}),
         ),
     ] {
-        assert_eq!(put(&principal, &path, &body, &csrf).await.0, 404, "PUT {path}");
+        assert_eq!(
+            principal.put_json(&path, &body, &csrf).await.answer().0,
+            404,
+            "PUT {path}"
+        );
     }
     let listed = principal.get("/api/meetings").await.json();
     assert!(
