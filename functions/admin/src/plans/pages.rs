@@ -50,10 +50,6 @@ pub async fn week_page(
 
 fn week_view(viewer: &Viewer<'_>, from: chrono::NaiveDate, days: &[Day], now: DateTime<Utc>) -> Markup {
     let lang = viewer.lang;
-    let day_names = match lang {
-        Lang::Ko => ["월", "화", "수", "목", "금", "토", "일"],
-        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    };
     let body = html! {
         div #week-page {
             div.meetings-head {
@@ -66,9 +62,9 @@ fn week_view(viewer: &Viewer<'_>, from: chrono::NaiveDate, days: &[Day], now: Da
                     a.btn #new-series href="/series/new" { (lang.t("반복 모임 만들기", "New series")) }
                 }
             }
-            @for (i, day) in days.iter().enumerate() {
+            @for day in days {
                 section.card.week-day data-date=(day.date.format("%Y-%m-%d").to_string()) {
-                    h2 { (day_names[i % 7]) " " span.muted { (day.date.format("%m-%d")) } }
+                    h2 { (words::weekday(chrono::Datelike::weekday(&day.date), lang)) " " span.muted { (day.date.format("%m-%d")) } }
                     @if day.entries.is_empty() {
                         p.muted.empty { (lang.t("모임 없음", "No meetings")) }
                     }

@@ -27,6 +27,7 @@ use super::words;
 use crate::meetings::form::from_form_pairs;
 use crate::meetings::pages::{nickname, see_other};
 use crate::meetings::views::{Viewer, frame, local_time};
+use domain::series::repeat::weekday_name;
 
 /// How far ahead the series page lists occurrences.
 const LISTED: Duration = Duration::days(56);
@@ -288,15 +289,6 @@ fn form_markup(
             lang.t("매달 마지막 그 요일", "Monthly on the last such weekday"),
         ),
     ];
-    let weekdays = [
-        ("mon", "월", "Mon"),
-        ("tue", "화", "Tue"),
-        ("wed", "수", "Wed"),
-        ("thu", "목", "Thu"),
-        ("fri", "금", "Fri"),
-        ("sat", "토", "Sat"),
-        ("sun", "일", "Sun"),
-    ];
     let (action, heading) = match view.editing {
         Some(record) => (
             format!("/series/{}", record.id),
@@ -309,7 +301,6 @@ fn form_markup(
         .editing
         .map(|r| r.draft.series.occurrences(now, now + LISTED))
         .unwrap_or_default();
-    let zone = view.editing.map(|r| r.draft.series.pattern.zone());
     let quiet_off = !value("quiet_off").is_empty();
     html! {
         div #series-page {
@@ -349,8 +340,9 @@ fn form_markup(
                     }
                     label { (lang.t("간격 (몇 주/일/달마다)", "Every (weeks, days or months)")) " " input type="number" name="every" min="1" max="99" value=(or("every", "1")); }
                     div.picker {
-                        @for (v, ko, en) in weekdays {
-                            label.pick { input type="checkbox" name="weekdays" value=(v) checked[has("weekdays", v)]; " " (lang.t(ko, en)) }
+                        @for day in words::WEEK {
+                            @let v = weekday_name::name(day);
+                            label.pick { input type="checkbox" name="weekdays" value=(v) checked[has("weekdays", v)]; " " (words::weekday(day, lang)) }
                         }
                     }
                     select name="ends" {
@@ -383,7 +375,7 @@ fn form_markup(
                     }
                     label { (lang.t("메시지 (비우면 기본 문구)", "Message (empty for the default)")) textarea name="template" rows="3" maxlength="400" { (value("template")) } }
                 }
-                @if view.editing.is_some() {
+                @if let Some(record) = view.editing {
                     label #series-scope-label {
                         (lang.t("바꿀 회차", "Change which classes")) " "
                         select #series-scope name="scope" {
@@ -392,7 +384,7 @@ fn form_markup(
                                 @let v = format!("from:{}", o.original.to_rfc3339());
                                 option value=(v) selected[has("scope", &v)] {
                                     (lang.t("이 회차와 그 뒤: ", "This one and the following: "))
-                                    (o.starts_at.with_timezone(&zone.unwrap_or(chrono_tz::Asia::Seoul)).format("%Y-%m-%d %H:%M"))
+                                    (local_time(o.starts_at, record.draft.series.pattern.zone()))
                                 }
                             }
                         }

@@ -116,15 +116,29 @@ pub fn quota_warning(f: &Foresight, lang: Lang) -> String {
     parts.join(" ")
 }
 
+/// Monday to Sunday, the order the pages list days in.
+pub const WEEK: [chrono::Weekday; 7] = [
+    chrono::Weekday::Mon,
+    chrono::Weekday::Tue,
+    chrono::Weekday::Wed,
+    chrono::Weekday::Thu,
+    chrono::Weekday::Fri,
+    chrono::Weekday::Sat,
+    chrono::Weekday::Sun,
+];
+
+/// A weekday's short name: "화" / "Tue".
+pub fn weekday(day: chrono::Weekday, lang: Lang) -> &'static str {
+    let i = day.num_days_from_monday() as usize;
+    match lang {
+        Lang::Ko => ["월", "화", "수", "목", "금", "토", "일"][i],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
 /// A rule as a person says it: "매주 화·목, 10번" / "Every week on Tue, Thu, 10 times".
 pub fn repeat_words(rule: &RepeatRule, lang: Lang) -> String {
-    let day = |d: chrono::Weekday| -> &'static str {
-        let i = d.num_days_from_monday() as usize;
-        match lang {
-            Lang::Ko => ["월", "화", "수", "목", "금", "토", "일"][i],
-            Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
-        }
-    };
+    let day = |d: chrono::Weekday| weekday(d, lang);
     let nth = |n: i8| -> String {
         match (lang, n) {
             (Lang::Ko, -1) => "마지막".into(),
