@@ -81,7 +81,7 @@ pub async fn list_page(
             }
             @for record in &all {
                 @let series = &record.draft.series;
-                @let next = series.occurrences(now, now + Duration::days(400)).into_iter().find(|o| !o.skipped);
+                @let next = series.next_occurrence(now);
                 section.card.series-row data-series=(record.id.to_string()) {
                     h2 {
                         a href={ "/series/" (record.id) } { (series.pattern.title.as_str()) }
@@ -484,12 +484,7 @@ fn series_submission(pairs: &[(String, String)]) -> SeriesSubmission {
 
 /// Where a saved series is seen: the week of its next class.
 fn week_of_next(record: &SeriesRecord, now: DateTime<Utc>) -> String {
-    match record
-        .draft
-        .series
-        .occurrences(now, now + Duration::days(400))
-        .first()
-    {
+    match record.draft.series.next_occurrence(now) {
         Some(next) => format!(
             "/week?from={}",
             week::monday_of(next.starts_at).format("%Y-%m-%d")

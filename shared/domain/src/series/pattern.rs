@@ -109,6 +109,10 @@ pub struct Occurrence {
     pub edited: bool,
 }
 
+/// How far ahead [`Series::next_occurrence`] looks: longer than the longest gap a series
+/// with a next class can have between two (a monthly date rule skips short months).
+pub const NEXT_WITHIN: Duration = Duration::days(400);
+
 /// How far ahead of a moved occurrence's original start a window must look to find it: a move
 /// may take an occurrence at most this far from where the rule put it.
 pub const MAX_MOVE: Duration = Duration::days(31);
@@ -140,6 +144,14 @@ impl Series {
             .collect();
         out.sort_by_key(|o| (o.starts_at, o.original));
         out
+    }
+
+    /// The first occurrence from `from` on that is not skipped, within [`NEXT_WITHIN`];
+    /// `None` when the series has none there (it has ended).
+    pub fn next_occurrence(&self, from: DateTime<Utc>) -> Option<Occurrence> {
+        self.occurrences(from, from + NEXT_WITHIN)
+            .into_iter()
+            .find(|o| !o.skipped)
     }
 
     /// The occurrence the rule puts at `original`, with its exception applied.

@@ -391,6 +391,16 @@ fn a_skipped_date_stays_listed_as_skipped() {
 }
 
 #[test]
+fn the_next_occurrence_passes_over_a_skipped_one_and_there_is_none_after_the_end() {
+    let mut series = tue_thu();
+    series.set_change(utc("2027-01-05 10:00"), Some(Change::Skip));
+    let next = series.next_occurrence(utc("2027-01-04 00:00")).unwrap();
+    assert_eq!(next.starts_at, utc("2027-01-07 10:00"));
+    series.end_before(utc("2027-01-06 00:00"));
+    assert_eq!(series.next_occurrence(utc("2027-01-04 00:00")), None);
+}
+
+#[test]
 fn a_moved_occurrence_keeps_its_name_and_is_found_where_it_went() {
     let mut series = tue_thu();
     let original = utc("2027-01-07 10:00");
